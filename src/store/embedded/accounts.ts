@@ -1,0 +1,136 @@
+// Accounts in SQLite, including the one transaction that redeems an invite into an account.
+import type { DatabaseSync } from 'node:sqlite';
+import { EmailTakenError, type AccountPatch, type AccountRecord, type AccountStore, type NewAccount } from '../ports.ts';
+import { encodeCursor, seqBefore } from '../cursor.ts';
+import { fromMs, json, parseJson, transaction, type Row } from './database.ts';
+import { rowToInvite } from './invites.ts';
+
+function rowToAccount(row: Row): AccountRecord {
+  return {
+    id: String(row.id),
+    email: String(row.email),
+    emailVerified: row.email_verified === 1,
+    passwordHash: String(row.password_hash),
+    phoneNumber: (row.phone_number as string | null) ?? null,
+    phoneNumberVerified: row.phone_number_verified === 1,
+    roles: parseJson<string[]>(row.roles),
+    inviteId: (row.invite_id as string | null) ?? null,
+    invitedBy: (row.invited_by as string | null) ?? null,
+    createdAt: fromMs(row.created_at)!,
+    disabled: row.disabled === 1,
+    inviteQuota: row.invite_quota === null || row.invite_quota === undefined ? null : Number(row.invite_quota),
+    seq: Number(row.seq),
+  };
+}
+
+const isUniqueViolation = (error: unknown): boolean =>
+  error instanceof Error && /UNIQUE constraint failed: accounts\.email/.test(error.message);
+
+export function createEmbeddedAccountStore(db: DatabaseSync): AccountStore {
+  const insert = db.prepare(`INSERT INTO accounts
+    (id, email, email_verified, password_hash, phone_number, phone_number_verified, roles, invite_id, invited_by, created_at, disabled, invite_quota)
+    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING *`);
+  const claim = db.prepare(`UPDATE invites SET uses = uses + 1
+    WHERE id = ? AND revoked_at IS NULL AND uses < max_uses AND expires_at > ? RETURNING *`);
+  const emailExists = db.prepare('SELECT 1 FROM accounts WHERE email = ?');
+  const addRedemption = db.prepare('INSERT INTO redemptions (invite_id, account_id, email, at, ip) VALUES (?, ?, ?, ?, ?)');
+  const byId = db.prepare('SELECT * FROM accounts WHERE id = ?');
+  const byEmail = db.prepare('SELECT * FROM accounts WHERE email = ?');
+  const remove = db.prepare('DELETE FROM accounts WHERE id = ?');
+
+  const insertOne = (account: NewAccount): AccountRecord => {
+    try {
+      return rowToAccount(
+        insert.get(
+          account.id,
+          account.email,
+          account.emailVerified ? 1 : 0,
+          account.passwordHash,
+          account.phoneNumber,
+          account.phoneNumberVerified ? 1 : 0,
+          json(account.roles),
+          account.inviteId,
+          account.invitedBy,
+          account.createdAt.getTime(),
+          account.disabled ? 1 : 0,
+          account.inviteQuota,
+        ) as Row,
+      );
+    } catch (error) {
+      if (isUniqueViolation(error)) throw new EmailTakenError();
+      throw error;
+    }
+  };
+
+  return {
+    async create(account) {
+      return insertOne(account);
+    },
+    async createRedeemingInvite(account, inviteId, redemption, now) {
+      // Claim, insert and record in one transaction: a crash or a taken email leaves no trace.
+      return transaction(db, () => {
+        if (emailExists.get(account.email)) return { ok: false as const, reason: 'email_taken' as const };
+        const claimed = claim.get(inviteId, now.getTime()) as Row | undefined;
+        if (!claimed) return { ok: false as const, reason: 'invite_unavailable' as const };
+        const created = insertOne(account);
+        addRedemption.run(inviteId, created.id, created.email, now.getTime(), redemption.ip);
+        return { ok: true as const, account: created, invite: rowToInvite(claimed) };
+      });
+    },
+    async findById(id) {
+      const row = byId.get(id) as Row | undefined;
+      return row ? rowToAccount(row) : null;
+    },
+    async findByEmail(email) {
+      const row = byEmail.get(email) as Row | undefined;
+      return row ? rowToAccount(row) : null;
+    },
+    async list(filter, page) {
+      const where: string[] = [];
+      const params: (string | number)[] = [];
+      const before = seqBefore(page.cursor);
+      if (before !== undefined) {
+        where.push('seq < ?');
+        params.push(before);
+      }
+      if (filter.email) {
+        where.push('email = ?');
+        params.push(filter.email);
+      }
+      if (filter.inviteId) {
+        where.push('invite_id = ?');
+        params.push(filter.inviteId);
+      }
+      const sql = `SELECT * FROM accounts ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY seq DESC LIMIT ?`;
+      const rows = db.prepare(sql).all(...params, page.limit + 1) as Row[];
+      const items = rows.slice(0, page.limit).map(rowToAccount);
+      return { items, nextCursor: rows.length > page.limit ? encodeCursor(items[items.length - 1]!.seq) : null };
+    },
+    async update(id, patch: AccountPatch) {
+      const sets: string[] = [];
+      const params: (string | number | null)[] = [];
+      if (patch.disabled !== undefined) {
+        sets.push('disabled = ?');
+        params.push(patch.disabled ? 1 : 0);
+      }
+      if (patch.emailVerified !== undefined) {
+        sets.push('email_verified = ?');
+        params.push(patch.emailVerified ? 1 : 0);
+      }
+      if (patch.inviteQuota !== undefined) {
+        sets.push('invite_quota = ?');
+        params.push(patch.inviteQuota);
+      }
+      if (patch.roles !== undefined) {
+        sets.push('roles = ?');
+        params.push(json(patch.roles));
+      }
+      if (!sets.length) return this.findById(id);
+      const row = db.prepare(`UPDATE accounts SET ${sets.join(', ')} WHERE id = ? RETURNING *`).get(...params, id) as Row | undefined;
+      return row ? rowToAccount(row) : null;
+    },
+    async delete(id) {
+      return Number(remove.run(id).changes) > 0;
+    },
+  };
+}

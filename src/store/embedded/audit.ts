@@ -1,0 +1,91 @@
+// Audit events in SQLite: append-only, queried newest first through indexed filters.
+import type { DatabaseSync } from 'node:sqlite';
+import type { AuditEvent, AuditFilter, AuditStore } from '../ports.ts';
+import { encodeCursor, seqBefore } from '../cursor.ts';
+import { fromMs, json, parseJson, type Row } from './database.ts';
+
+const STREAM_BATCH = 500;
+
+function rowToEvent(row: Row): AuditEvent {
+  return {
+    id: String(row.id),
+    type: String(row.type),
+    at: fromMs(row.at)!,
+    actor: String(row.actor),
+    inviteId: (row.invite_id as string | null) ?? null,
+    accountId: (row.account_id as string | null) ?? null,
+    ip: (row.ip as string | null) ?? null,
+    userAgent: (row.user_agent as string | null) ?? null,
+    requestId: (row.request_id as string | null) ?? null,
+    reason: (row.reason as string | null) ?? null,
+    data: row.data === null || row.data === undefined ? null : parseJson<Record<string, unknown>>(row.data),
+    seq: Number(row.seq),
+  };
+}
+
+function whereClause(filter: AuditFilter, before: number | undefined): { sql: string; params: (string | number)[] } {
+  const where: string[] = [];
+  const params: (string | number)[] = [];
+  const add = (clause: string, value: string | number) => {
+    where.push(clause);
+    params.push(value);
+  };
+  if (before !== undefined) add('seq < ?', before);
+  if (filter.type) add('type = ?', filter.type);
+  if (filter.inviteId) add('invite_id = ?', filter.inviteId);
+  if (filter.accountId) add('account_id = ?', filter.accountId);
+  if (filter.actor) add('actor = ?', filter.actor);
+  if (filter.ip) add('ip = ?', filter.ip);
+  if (filter.since) add('at >= ?', filter.since.getTime());
+  if (filter.until) add('at < ?', filter.until.getTime());
+  return { sql: where.length ? `WHERE ${where.join(' AND ')}` : '', params };
+}
+
+export function createEmbeddedAuditStore(db: DatabaseSync): AuditStore {
+  const insert = db.prepare(`INSERT INTO audit_events
+    (id, type, at, actor, invite_id, account_id, ip, user_agent, request_id, reason, data)
+    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING seq`);
+  const purge = db.prepare('DELETE FROM audit_events WHERE at < ?');
+
+  const fetch = (filter: AuditFilter, before: number | undefined, limit: number): AuditEvent[] => {
+    const { sql, params } = whereClause(filter, before);
+    return (db.prepare(`SELECT * FROM audit_events ${sql} ORDER BY seq DESC LIMIT ?`).all(...params, limit) as Row[]).map(rowToEvent);
+  };
+
+  return {
+    async append(event) {
+      const row = insert.get(
+        event.id,
+        event.type,
+        event.at.getTime(),
+        event.actor,
+        event.inviteId,
+        event.accountId,
+        event.ip,
+        event.userAgent,
+        event.requestId,
+        event.reason,
+        event.data ? json(event.data) : null,
+      ) as Row;
+      return { ...event, seq: Number(row.seq) };
+    },
+    async query(filter, page) {
+      const rows = fetch(filter, seqBefore(page.cursor), page.limit + 1);
+      const items = rows.slice(0, page.limit);
+      return { items, nextCursor: rows.length > page.limit ? encodeCursor(items[items.length - 1]!.seq) : null };
+    },
+    async *stream(filter) {
+      // Keyset batches: memory stays at one batch however many events match.
+      let before: number | undefined;
+      for (;;) {
+        const batch = fetch(filter, before, STREAM_BATCH);
+        yield* batch;
+        if (batch.length < STREAM_BATCH) return;
+        before = batch[batch.length - 1]!.seq;
+      }
+    },
+    async purgeBefore(before) {
+      return Number(purge.run(before.getTime()).changes);
+    },
+  };
+}

@@ -1,0 +1,143 @@
+// Invites and their redemptions in SQLite.
+import type { DatabaseSync } from 'node:sqlite';
+import type { InviteFilter, InviteRecord, InviteStore, NewInvite, Page, PageRequest, Redemption } from '../ports.ts';
+import { encodeCursor, seqBefore } from '../cursor.ts';
+import { fromMs, json, parseJson, transaction, toMs, type Row } from './database.ts';
+
+export function rowToInvite(row: Row): InviteRecord {
+  return {
+    id: String(row.id),
+    tokenHash: String(row.token_hash),
+    email: (row.email as string | null) ?? null,
+    uses: Number(row.uses),
+    maxUses: Number(row.max_uses),
+    expiresAt: fromMs(row.expires_at)!,
+    createdAt: fromMs(row.created_at)!,
+    createdBy: String(row.created_by),
+    clientId: (row.client_id as string | null) ?? null,
+    roles: parseJson<string[]>(row.roles),
+    metadata: parseJson<Record<string, unknown>>(row.metadata),
+    note: (row.note as string | null) ?? null,
+    revokedAt: fromMs(row.revoked_at),
+    seq: Number(row.seq),
+  };
+}
+
+const STATUS_SQL = {
+  revoked: 'revoked_at IS NOT NULL',
+  redeemed: 'revoked_at IS NULL AND uses >= max_uses',
+  expired: 'revoked_at IS NULL AND uses < max_uses AND expires_at <= ?',
+  pending: 'revoked_at IS NULL AND uses < max_uses AND expires_at > ?',
+} as const;
+
+export function createEmbeddedInviteStore(db: DatabaseSync): InviteStore {
+  const insert = db.prepare(`INSERT INTO invites
+    (id, token_hash, email, max_uses, expires_at, created_at, created_by, client_id, roles, metadata, note)
+    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING *`);
+  const byId = db.prepare('SELECT * FROM invites WHERE id = ?');
+  const byHash = db.prepare('SELECT * FROM invites WHERE token_hash = ?');
+  const claim = db.prepare(`UPDATE invites SET uses = uses + 1
+    WHERE id = ? AND revoked_at IS NULL AND uses < max_uses AND expires_at > ? RETURNING *`);
+  const release = db.prepare('UPDATE invites SET uses = uses - 1 WHERE id = ? AND uses > 0');
+  const revoke = db.prepare(`UPDATE invites SET revoked_at = ?
+    WHERE id = ? AND revoked_at IS NULL AND uses < max_uses AND expires_at > ? RETURNING *`);
+  const rotate = db.prepare(`UPDATE invites SET token_hash = ?, expires_at = ?
+    WHERE id = ? AND revoked_at IS NULL AND uses < max_uses RETURNING *`);
+  const quotaCount = db.prepare('SELECT COUNT(*) AS n FROM invites WHERE created_by = ? AND revoked_at IS NULL');
+  const redemptions = db.prepare('SELECT * FROM redemptions WHERE invite_id = ? ORDER BY at');
+
+  const insertOne = (invite: NewInvite): InviteRecord =>
+    rowToInvite(
+      insert.get(
+        invite.id,
+        invite.tokenHash,
+        invite.email,
+        invite.maxUses,
+        toMs(invite.expiresAt),
+        toMs(invite.createdAt),
+        invite.createdBy,
+        invite.clientId,
+        json(invite.roles),
+        json(invite.metadata),
+        invite.note,
+      ) as Row,
+    );
+
+  return {
+    async create(invite) {
+      return insertOne(invite);
+    },
+    async createMany(invites) {
+      return transaction(db, () => invites.map(insertOne));
+    },
+    async findById(id) {
+      const row = byId.get(id) as Row | undefined;
+      return row ? rowToInvite(row) : null;
+    },
+    async findByTokenHash(tokenHash) {
+      const row = byHash.get(tokenHash) as Row | undefined;
+      return row ? rowToInvite(row) : null;
+    },
+    async list(filter: InviteFilter, page: PageRequest, now: Date): Promise<Page<InviteRecord>> {
+      const where: string[] = [];
+      const params: (string | number)[] = [];
+      const before = seqBefore(page.cursor);
+      if (before !== undefined) {
+        where.push('seq < ?');
+        params.push(before);
+      }
+      if (filter.status) {
+        where.push(STATUS_SQL[filter.status]);
+        if (filter.status === 'expired' || filter.status === 'pending') params.push(now.getTime());
+      }
+      if (filter.email) {
+        where.push('email = ?');
+        params.push(filter.email);
+      }
+      if (filter.createdBy) {
+        where.push('created_by = ?');
+        params.push(filter.createdBy);
+      }
+      if (filter.createdAfter) {
+        where.push('created_at >= ?');
+        params.push(filter.createdAfter.getTime());
+      }
+      if (filter.createdBefore) {
+        where.push('created_at < ?');
+        params.push(filter.createdBefore.getTime());
+      }
+      const sql = `SELECT * FROM invites ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY seq DESC LIMIT ?`;
+      const rows = db.prepare(sql).all(...params, page.limit + 1) as Row[];
+      const items = rows.slice(0, page.limit).map(rowToInvite);
+      const nextCursor = rows.length > page.limit ? encodeCursor(items[items.length - 1]!.seq) : null;
+      return { items, nextCursor };
+    },
+    async claimUse(id, now) {
+      const row = claim.get(id, now.getTime()) as Row | undefined;
+      return row ? rowToInvite(row) : null;
+    },
+    async releaseUse(id) {
+      release.run(id);
+    },
+    async revoke(id, now) {
+      const row = revoke.get(now.getTime(), id, now.getTime()) as Row | undefined;
+      return row ? rowToInvite(row) : null;
+    },
+    async rotateToken(id, tokenHash, expiresAt) {
+      const row = rotate.get(tokenHash, expiresAt.getTime(), id) as Row | undefined;
+      return row ? rowToInvite(row) : null;
+    },
+    async countCountedAgainstQuota(createdBy) {
+      return Number((quotaCount.get(createdBy) as Row).n);
+    },
+    async listRedemptions(inviteId): Promise<Redemption[]> {
+      return (redemptions.all(inviteId) as Row[]).map((row) => ({
+        inviteId: String(row.invite_id),
+        accountId: String(row.account_id),
+        email: String(row.email),
+        at: fromMs(row.at)!,
+        ip: (row.ip as string | null) ?? null,
+      }));
+    },
+  };
+}

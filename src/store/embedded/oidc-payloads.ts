@@ -1,0 +1,61 @@
+// oidc-provider's sessions, grants, codes and tokens in SQLite, with the lookups its Adapter needs.
+import type { DatabaseSync } from 'node:sqlite';
+import type { OidcPayloadStore } from '../ports.ts';
+import { json, parseJson, type Row } from './database.ts';
+
+export function createEmbeddedOidcPayloadStore(db: DatabaseSync, clock: () => Date): OidcPayloadStore {
+  const upsert = db.prepare(`INSERT INTO oidc_payloads (model, id, payload, expires_at, uid, user_code, grant_id, account_id)
+    VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+    ON CONFLICT (model, id) DO UPDATE SET payload = excluded.payload, expires_at = excluded.expires_at,
+      uid = excluded.uid, user_code = excluded.user_code, grant_id = excluded.grant_id, account_id = excluded.account_id`);
+  const find = db.prepare('SELECT payload, consumed_at, expires_at FROM oidc_payloads WHERE model = ? AND id = ?');
+  const byUid = db.prepare('SELECT payload, consumed_at, expires_at FROM oidc_payloads WHERE model = ? AND uid = ?');
+  const byUserCode = db.prepare('SELECT payload, consumed_at, expires_at FROM oidc_payloads WHERE model = ? AND user_code = ?');
+  const consume = db.prepare('UPDATE oidc_payloads SET consumed_at = ? WHERE model = ? AND id = ?');
+  const destroy = db.prepare('DELETE FROM oidc_payloads WHERE model = ? AND id = ?');
+  const revokeGrant = db.prepare('DELETE FROM oidc_payloads WHERE grant_id = ?');
+  const destroyAccount = db.prepare('DELETE FROM oidc_payloads WHERE account_id = ?');
+  const sweep = db.prepare('DELETE FROM oidc_payloads WHERE expires_at IS NOT NULL AND expires_at <= ?');
+  let writesSinceSweep = 0;
+
+  const load = (row: Row | undefined): Record<string, unknown> | undefined => {
+    if (!row) return undefined;
+    // Expired rows may linger until the next sweep; they are never handed out.
+    if (row.expires_at !== null && Number(row.expires_at) <= clock().getTime()) return undefined;
+    const payload = parseJson<Record<string, unknown>>(row.payload);
+    if (row.consumed_at !== null) payload.consumed = Math.floor(Number(row.consumed_at) / 1000);
+    return payload;
+  };
+
+  return {
+    async upsert(model, id, payload, expiresAt) {
+      const str = (key: string) => (typeof payload[key] === 'string' ? (payload[key] as string) : null);
+      upsert.run(model, id, json(payload), expiresAt ? expiresAt.getTime() : null, str('uid'), str('userCode'), str('grantId'), str('accountId'));
+      if (++writesSinceSweep >= 500) {
+        writesSinceSweep = 0;
+        sweep.run(clock().getTime());
+      }
+    },
+    async find(model, id) {
+      return load(find.get(model, id) as Row | undefined);
+    },
+    async findByUid(model, uid) {
+      return load(byUid.get(model, uid) as Row | undefined);
+    },
+    async findByUserCode(model, userCode) {
+      return load(byUserCode.get(model, userCode) as Row | undefined);
+    },
+    async consume(model, id, at) {
+      consume.run(at.getTime(), model, id);
+    },
+    async destroy(model, id) {
+      destroy.run(model, id);
+    },
+    async revokeByGrantId(grantId) {
+      revokeGrant.run(grantId);
+    },
+    async destroyByAccountId(accountId) {
+      destroyAccount.run(accountId);
+    },
+  };
+}

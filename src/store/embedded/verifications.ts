@@ -1,0 +1,60 @@
+// Pending sign-ups awaiting their verification codes, in SQLite.
+import type { DatabaseSync } from 'node:sqlite';
+import type { VerificationRecord, VerificationStore } from '../ports.ts';
+import { fromMs, json, parseJson, type Row } from './database.ts';
+
+function rowToVerification(row: Row): VerificationRecord {
+  return {
+    id: String(row.id),
+    registration: parseJson<Record<string, unknown>>(row.registration),
+    emailCodeHash: (row.email_code_hash as string | null) ?? null,
+    phoneCodeHash: (row.phone_code_hash as string | null) ?? null,
+    attempts: Number(row.attempts),
+    sends: Number(row.sends),
+    lastSentAt: fromMs(row.last_sent_at)!,
+    expiresAt: fromMs(row.expires_at)!,
+    consumedAt: fromMs(row.consumed_at),
+  };
+}
+
+export function createEmbeddedVerificationStore(db: DatabaseSync): VerificationStore {
+  const insert = db.prepare(`INSERT INTO verifications
+    (id, registration, email_code_hash, phone_code_hash, attempts, sends, last_sent_at, expires_at, consumed_at)
+    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`);
+  const byId = db.prepare('SELECT * FROM verifications WHERE id = ?');
+  const attempt = db.prepare('UPDATE verifications SET attempts = attempts + 1 WHERE id = ? RETURNING attempts');
+  const consume = db.prepare('UPDATE verifications SET consumed_at = ? WHERE id = ? AND consumed_at IS NULL');
+  const replace = db.prepare(`UPDATE verifications SET email_code_hash = ?, phone_code_hash = ?, sends = sends + 1,
+    last_sent_at = ?, expires_at = ?, attempts = 0 WHERE id = ?`);
+
+  return {
+    async create(record) {
+      insert.run(
+        record.id,
+        json(record.registration),
+        record.emailCodeHash,
+        record.phoneCodeHash,
+        record.attempts,
+        record.sends,
+        record.lastSentAt.getTime(),
+        record.expiresAt.getTime(),
+        record.consumedAt ? record.consumedAt.getTime() : null,
+      );
+      return record;
+    },
+    async findById(id) {
+      const row = byId.get(id) as Row | undefined;
+      return row ? rowToVerification(row) : null;
+    },
+    async addAttempt(id) {
+      const row = attempt.get(id) as Row | undefined;
+      return row ? Number(row.attempts) : 0;
+    },
+    async consume(id, now) {
+      return Number(consume.run(now.getTime(), id).changes) > 0;
+    },
+    async replaceCodes(id, codes, now, expiresAt) {
+      replace.run(codes.emailCodeHash, codes.phoneCodeHash, now.getTime(), expiresAt.getTime(), id);
+    },
+  };
+}
