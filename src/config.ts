@@ -1,0 +1,153 @@
+// The configuration: one zod schema, read once at boot from the environment and an optional JSON file.
+// This is the only module that reads process.env.
+import { readFileSync } from 'node:fs';
+import { z } from 'zod';
+
+type EnvKind = 'bool' | 'int' | 'list' | 'string';
+
+interface Option<S extends z.ZodType> {
+  schema: S;
+  env: EnvKind;
+  /** What the option is for; also what a bad value's error message explains. */
+  doc: string;
+}
+
+const option = <S extends z.ZodType>(schema: S, env: EnvKind, doc: string): Option<S> => ({ schema, env, doc });
+
+const url = z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' });
+const days = (max: number) => z.number({ error: 'must be a whole number' }).int('must be a whole number').min(1, 'must be at least 1').max(max, `must be at most ${max}`);
+const count = z.number({ error: 'must be a whole number' }).int('must be a whole number').min(0, 'must be 0 or more');
+
+/** Every option, its type, default and meaning: the single source of truth. */
+export const OPTIONS = {
+  enable_invite_only: option(z.boolean({ error: 'must be true or false' }).default(true), 'bool', 'sign-up requires a valid invitation'),
+  invite_link_expiry: option(days(365).default(7), 'int', 'days until a new invitation expires'),
+  max_invites_per_user: option(count.default(5), 'int', 'invitations one member may create (admins: no limit)'),
+  invitation_whitelist_emails: option(
+    z.array(z.string().trim().toLowerCase().regex(/^(@?[a-z0-9.-]+\.[a-z]{2,}|[^@\s]+@[a-z0-9.-]+\.[a-z]{2,})$/, 'must be example.com, @example.com or alice@example.org')).default([]),
+    'list',
+    'domains or addresses that sign up without an invitation',
+  ),
+  issuer: option(url.default('http://localhost:3000').transform((value) => value.replace(/\/+$/, '')), 'string', 'public base URL; every link is built from it'),
+  port: option(z.number({ error: 'must be a port number' }).int().min(0).max(65535, 'must be a port number').default(3000), 'int', 'listen port'),
+  data_dir: option(z.string().min(1).default('./data'), 'string', 'embedded store, generated development secrets, mail outbox'),
+  mongodb_uri: option(z.string().regex(/^mongodb(\+srv)?:\/\//, 'must be a mongodb:// or mongodb+srv:// URI').optional(), 'string', 'use MongoDB instead of the embedded store'),
+  admin_client_id: option(z.string().min(1).optional(), 'string', 'client id of the admin (client_credentials) client'),
+  admin_client_secret: option(z.string().min(32, 'must be at least 32 characters').optional(), 'string', 'secret of the admin client'),
+  clients_file: option(z.string().min(1).optional(), 'string', 'JSON array of OIDC client metadata (relying parties)'),
+  jwks_file: option(z.string().min(1).optional(), 'string', 'JSON Web Key Set with the private signing keys (required in production)'),
+  cookie_keys: option(z.array(z.string().min(32, 'each key must be at least 32 characters')).optional(), 'list', 'keys that sign cookies, newest first (required in production)'),
+  smtp_url: option(z.string().regex(/^smtps?:\/\//, 'must be an smtp:// or smtps:// URL').optional(), 'string', 'where mail goes; unset: .eml files in data_dir/outbox'),
+  mail_from: option(z.string().min(3).default('Guestlist <no-reply@localhost>'), 'string', 'sender of every email'),
+  product_name: option(z.string().min(1).max(60).default('Guestlist'), 'string', 'name shown on pages and emails'),
+  logo_url: option(url.optional(), 'string', 'logo shown on pages and emails'),
+  accent_color: option(z.string().regex(/^#[0-9a-fA-F]{6}$/, 'must be a colour like #4f46e5').default('#4f46e5'), 'string', 'accent colour of pages and emails'),
+  support_email: option(z.email('must be an email address').optional(), 'string', 'support address shown in emails'),
+  invite_email_subject: option(z.string().min(1).max(200).default("You're invited to {{product_name}}"), 'string', 'subject of the invitation email (Handlebars)'),
+  require_email_verification: option(z.boolean({ error: 'must be true or false' }).default(false), 'bool', 'an email the invite did not bind must be proven with a code'),
+  require_phone_verification: option(z.boolean({ error: 'must be true or false' }).default(false), 'bool', 'sign-up asks for a phone number and a code sent to it'),
+  sms_webhook_url: option(url.optional(), 'string', 'SMS gateway; unset: messages in data_dir/outbox'),
+  webhook_url: option(url.optional(), 'string', 'every audit event is POSTed here'),
+  webhook_secret: option(z.string().min(16, 'must be at least 16 characters').optional(), 'string', 'HMAC-SHA256 key for X-Guestlist-Signature'),
+  alert_webhook_url: option(url.optional(), 'string', 'security.alert events are POSTed here too'),
+  audit_retention_days: option(days(36500).default(365), 'int', 'audit events older than this are dropped'),
+  trust_proxy: option(z.boolean({ error: 'must be true or false' }).default(false), 'bool', 'take the client address from X-Forwarded-For'),
+  rate_limit_window_minutes: option(days(1440).default(15), 'int', 'length of every rate-limit window'),
+  rate_limit_invite_failures: option(days(100000).default(10), 'int', 'bad invitation tokens per address and window'),
+  rate_limit_registrations: option(days(100000).default(30), 'int', 'sign-up attempts per address and window'),
+  rate_limit_invite_lookups: option(days(100000).default(60), 'int', 'invitation checks per address and window'),
+  rate_limit_login_failures: option(days(1000).default(5), 'int', 'failed sign-ins per account and address before a lockout'),
+  rate_limit_code_failures: option(days(1000).default(10), 'int', 'wrong verification codes per address and window'),
+  log_level: option(z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'), 'string', 'log verbosity'),
+} as const;
+
+type Options = typeof OPTIONS;
+export type Config = Readonly<{ [K in keyof Options]: z.output<Options[K]['schema']> }> & {
+  readonly production: boolean;
+};
+
+const schema = z.strictObject(
+  Object.fromEntries(Object.entries(OPTIONS).map(([key, opt]) => [key, opt.schema])) as { [K in keyof Options]: Options[K]['schema'] },
+);
+
+export class ConfigError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ConfigError';
+  }
+}
+
+function fromEnv(kind: EnvKind, raw: string): unknown {
+  const value = raw.trim();
+  switch (kind) {
+    case 'bool':
+      if (/^(true|1|yes|on)$/i.test(value)) return true;
+      if (/^(false|0|no|off)$/i.test(value)) return false;
+      return value; // left for zod to refuse with the option's name
+    case 'int':
+      return /^-?\d+$/.test(value) ? Number(value) : value;
+    case 'list':
+      return value === '' ? [] : value.split(',').map((item) => item.trim()).filter(Boolean);
+    case 'string':
+      return value;
+  }
+}
+
+export interface ConfigSources {
+  env?: Record<string, string | undefined>;
+  /** Read the JSON file named by GUESTLIST_CONFIG; injectable for tests. */
+  readFile?: (path: string) => string;
+}
+
+/** Reads, validates and freezes the configuration; throws ConfigError naming the bad option. */
+export function loadConfig(sources: ConfigSources = {}): Config {
+  const env = sources.env ?? process.env;
+  const readFile = sources.readFile ?? ((path: string) => readFileSync(path, 'utf8'));
+  const raw: Record<string, unknown> = {};
+  for (const [key, opt] of Object.entries(OPTIONS)) {
+    const value = env[key.toUpperCase()];
+    if (value !== undefined && value !== '') raw[key] = fromEnv(opt.env, value);
+  }
+  const file = env.GUESTLIST_CONFIG;
+  if (file) {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(readFile(file));
+    } catch (error) {
+      throw new ConfigError(`GUESTLIST_CONFIG: cannot read ${file} as JSON (${(error as Error).message})`);
+    }
+    if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) throw new ConfigError(`GUESTLIST_CONFIG: ${file} must hold a JSON object`);
+    Object.assign(raw, parsed);
+  }
+  const result = schema.safeParse(raw);
+  if (!result.success) {
+    const lines = result.error.issues.map((issue) => {
+      const key = String(issue.path[0] ?? '');
+      if (issue.code === 'unrecognized_keys') return `unknown option(s) ${issue.keys.join(', ')}`;
+      const opt = (OPTIONS as Record<string, Option<z.ZodType>>)[key];
+      const got = raw[key] === undefined ? '' : `; got ${JSON.stringify(raw[key])}`;
+      return `${key} (${key.toUpperCase()}) ${issue.message.startsWith('must') ? issue.message : `is invalid: ${issue.message}`}${got}${opt ? ` — ${opt.doc}` : ''}`;
+    });
+    throw new ConfigError(`Invalid configuration:\n  ${lines.join('\n  ')}`);
+  }
+  const config = { ...result.data, production: env.NODE_ENV === 'production' } as Config;
+  if (config.production) assertProductionReady(config);
+  return Object.freeze(config);
+}
+
+/** Generated development secrets would be a silent security hole in production: refuse them. */
+function assertProductionReady(config: Config): void {
+  const missing = [
+    !config.jwks_file && 'jwks_file (JWKS_FILE)',
+    !config.cookie_keys?.length && 'cookie_keys (COOKIE_KEYS)',
+    !config.admin_client_id && 'admin_client_id (ADMIN_CLIENT_ID)',
+    !config.admin_client_secret && 'admin_client_secret (ADMIN_CLIENT_SECRET)',
+    config.webhook_url && !config.webhook_secret && 'webhook_secret (WEBHOOK_SECRET), since webhook_url is set',
+  ].filter(Boolean);
+  if (missing.length) {
+    throw new ConfigError(`Invalid configuration: NODE_ENV=production refuses generated secrets; set ${missing.join(', ')}`);
+  }
+  if (!config.issuer.startsWith('https://')) {
+    throw new ConfigError('Invalid configuration: issuer (ISSUER) must be an https:// URL in production');
+  }
+}
