@@ -1,0 +1,178 @@
+// The durable mail queue: renders at enqueue, stores the message as a job, and a worker delivers it with retries.
+import type { Job, JobStore } from '../store/ports.ts';
+import { MailDeliveryError, type MailMessage, type MailTransport } from './mail-transport.ts';
+import type { MailRenderer, MailRequest } from './mail-renderer.ts';
+import { recipientDomain, silentLogger, type Logger } from './logger.ts';
+
+export const MAIL_QUEUE = 'mail';
+
+/** Waits before the 2nd, 3rd... attempt; its length + 1 is the number of attempts before giving up. */
+export const DEFAULT_BACKOFF_MS = [5_000, 30_000, 120_000, 600_000, 3_600_000];
+
+/**
+ * What the callbacks receive: the job's identity and the caller's meta, never the message,
+ * whose body holds the invitation link (callbacks tend to end up in logs and audit events).
+ */
+export interface MailJob {
+  id: string;
+  attempts: number;
+  to: string;
+  meta: Record<string, unknown>;
+}
+
+export type RunOutcome = 'idle' | 'delivered' | 'retrying' | 'gave_up';
+
+export interface MailQueueOptions {
+  store: JobStore;
+  transport: MailTransport;
+  renderer: MailRenderer;
+  clock: () => Date;
+  logger?: Logger;
+  /** After the message is sent and the job completed (the app records invite.sent). */
+  onDelivered?: (job: MailJob) => void | Promise<void>;
+  /** After a permanent failure or the last attempt (the app records invite.send_failed with the reason). */
+  onGaveUp?: (job: MailJob, reason: string) => void | Promise<void>;
+  backoff?: number[];
+  /** How long a claimed job is ours; a worker that dies mid-send frees it after this. */
+  leaseMs?: number;
+  /** Real-time pause between polls when the queue is empty. */
+  pollIntervalMs?: number;
+}
+
+export interface MailQueue {
+  /** Renders and stores; returns the job id. Never waits for SMTP. */
+  enqueue(request: MailRequest, meta?: Record<string, unknown>): Promise<string>;
+  /** Renders all, then stores all in one go (bulk invitations). */
+  enqueueMany(items: { request: MailRequest; meta?: Record<string, unknown> }[]): Promise<void>;
+  /** Claims and handles one due job. */
+  runOnce(): Promise<RunOutcome>;
+  /** Handles due jobs until none is due at the clock's current time; counts what happened. */
+  drain(): Promise<Record<Exclude<RunOutcome, 'idle'>, number>>;
+  start(): void;
+  /** Stops polling and waits for the send in flight, so shutdown does not cut a message in half. */
+  stop(): Promise<void>;
+  pending(): Promise<number>;
+}
+
+interface MailPayload {
+  message: MailMessage;
+  meta: Record<string, unknown>;
+}
+
+function readPayload(job: Job): MailPayload {
+  const payload = job.payload as Partial<MailPayload>;
+  const message = payload.message;
+  if (!message || typeof message.to !== 'string' || typeof message.subject !== 'string' || typeof message.html !== 'string' || typeof message.text !== 'string') {
+    throw new MailDeliveryError('malformed mail job payload', { permanent: true });
+  }
+  return { message, meta: payload.meta ?? {} };
+}
+
+export function createMailQueue(options: MailQueueOptions): MailQueue {
+  const { store, transport, renderer, clock } = options;
+  const logger = options.logger ?? silentLogger;
+  const backoff = options.backoff ?? DEFAULT_BACKOFF_MS;
+  const maxAttempts = backoff.length + 1;
+  const leaseMs = options.leaseMs ?? 60_000;
+  const pollIntervalMs = options.pollIntervalMs ?? 1_000;
+
+  // Rendering before storing means a template error surfaces to the caller, and a restart
+  // finds the exact message it promised to send.
+  const toPayload = (request: MailRequest, meta: Record<string, unknown> = {}): Record<string, unknown> => ({
+    message: renderer.render(request),
+    meta,
+  });
+
+  const safely = async (what: string, job: MailJob, fn: () => void | Promise<void>) => {
+    try {
+      await fn();
+    } catch (error) {
+      // A failing callback must not turn a delivered message into a resend.
+      logger.error({ job_id: job.id, error: (error as Error).message }, `mail queue ${what} callback failed`);
+    }
+  };
+
+  async function runOnce(): Promise<RunOutcome> {
+    const job = await store.claimNext(MAIL_QUEUE, clock(), leaseMs);
+    if (!job) return 'idle';
+    let payload: MailPayload;
+    let info: MailJob = { id: job.id, attempts: job.attempts, to: '', meta: {} };
+    try {
+      payload = readPayload(job);
+      info = { ...info, to: payload.message.to, meta: payload.meta };
+      await transport.send(payload.message);
+    } catch (error) {
+      const failure = error instanceof MailDeliveryError ? error : new MailDeliveryError((error as Error)?.message ?? String(error), { permanent: false, cause: error });
+      const log = { job_id: job.id, to_domain: recipientDomain(info.to), attempt: job.attempts, error: failure.message };
+      if (failure.permanent || job.attempts >= maxAttempts) {
+        const reason = failure.permanent ? failure.message : `gave up after ${job.attempts} attempts: ${failure.message}`;
+        await store.fail(job.id, reason);
+        logger.error(log, 'mail delivery gave up');
+        await safely('onGaveUp', info, () => options.onGaveUp?.(info, reason));
+        return 'gave_up';
+      }
+      const delay = backoff[job.attempts - 1] ?? backoff[backoff.length - 1] ?? 0;
+      await store.retry(job.id, new Date(clock().getTime() + delay), failure.message);
+      logger.warn({ ...log, retry_in_ms: delay }, 'mail delivery failed; will retry');
+      return 'retrying';
+    }
+    // Completing before the callback: if we die in between, the app misses an audit line
+    // rather than the invitee getting the mail twice.
+    await store.complete(job.id);
+    await safely('onDelivered', info, () => options.onDelivered?.(info));
+    return 'delivered';
+  }
+
+  let running = false;
+  let timer: NodeJS.Timeout | null = null;
+  let inFlight: Promise<unknown> | null = null;
+
+  const loop = async () => {
+    timer = null;
+    if (!running) return;
+    try {
+      let outcome: RunOutcome;
+      do {
+        inFlight = runOnce();
+        outcome = (await inFlight) as RunOutcome;
+      } while (running && outcome !== 'idle');
+    } catch (error) {
+      // The store is unreachable: keep polling, the next tick may find it back.
+      logger.error({ error: (error as Error).message }, 'mail queue worker error');
+    } finally {
+      inFlight = null;
+    }
+    if (running) timer = setTimeout(loop, pollIntervalMs);
+  };
+
+  return {
+    async enqueue(request, meta) {
+      const job = await store.enqueue(MAIL_QUEUE, toPayload(request, meta), clock());
+      return job.id;
+    },
+    async enqueueMany(items) {
+      if (!items.length) return;
+      await store.enqueueMany(MAIL_QUEUE, items.map((item) => toPayload(item.request, item.meta)), clock());
+    },
+    runOnce,
+    async drain() {
+      const counts = { delivered: 0, retrying: 0, gave_up: 0 };
+      for (let outcome = await runOnce(); outcome !== 'idle'; outcome = await runOnce()) counts[outcome] += 1;
+      return counts;
+    },
+    start() {
+      if (running) return;
+      running = true;
+      timer = setTimeout(loop, 0);
+    },
+    async stop() {
+      running = false;
+      if (timer) clearTimeout(timer);
+      timer = null;
+      await inFlight?.catch(() => {});
+    },
+    pending() {
+      return store.countPending(MAIL_QUEUE);
+    },
+  };
+}
