@@ -1,0 +1,39 @@
+// GET /account/welcome: where a sign-up from an invitation link lands. It sends the person on to
+// the app the invite names (its initiate_login_uri, OIDC Core §4) or says the account is ready.
+import Router from '@koa/router';
+import type Provider from 'oidc-provider';
+import type { Config } from '../config.ts';
+import type { Store } from '../store/ports.ts';
+import type { ViewEngine } from '../views/view-engine.ts';
+
+export function welcomeRoutes({ config, provider, store, views }: { config: Config; provider: Provider; store: Store; views: ViewEngine }): Router {
+  const router = new Router();
+  router.get('/account/welcome', async (ctx) => {
+    ctx.set('Cache-Control', 'no-store');
+    ctx.type = 'html';
+    if (typeof ctx.query.error === 'string') {
+      ctx.body = views.render('error', { title: 'Sign-up cancelled', heading: 'Sign-up cancelled', message: 'No account was created.' });
+      return;
+    }
+    const session = await provider.Session.get(ctx as never);
+    const account = session.accountId ? await store.accounts.findById(session.accountId) : null;
+    const invite = typeof ctx.query.state === 'string' && ctx.query.state.length <= 64 ? await store.invites.findById(ctx.query.state) : null;
+    const client = invite?.clientId ? await provider.Client.find(invite.clientId) : undefined;
+    const initiateLoginUri = client?.metadata().initiate_login_uri as string | undefined;
+    if (account && initiateLoginUri) {
+      // Third-party initiated login: the app starts its own sign-in, which our session completes.
+      const target = new URL(initiateLoginUri);
+      target.searchParams.set('iss', config.issuer);
+      target.searchParams.set('login_hint', account.email);
+      ctx.status = 303;
+      ctx.redirect(target.toString());
+      return;
+    }
+    ctx.body = views.render('welcome', {
+      title: 'Your account is ready',
+      email: account?.email ?? null,
+      continue_url: null,
+    });
+  });
+  return router;
+}

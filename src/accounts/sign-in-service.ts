@@ -1,0 +1,33 @@
+// Password sign-in: verify, refuse disabled accounts, and record the outcome.
+import type { AuditRecorder } from '../audit/audit-recorder.ts';
+import type { RequestMeta } from '../audit/request-meta.ts';
+import { AppError } from '../errors.ts';
+import { normalizeEmail } from '../invites/invite-policy.ts';
+import type { AccountRecord, Store } from '../store/ports.ts';
+import { burnVerification, verifyPassword } from './passwords.ts';
+
+export function createSignInService({ store, audit }: { store: Store; audit: AuditRecorder }) {
+  return {
+    async signIn(emailInput: string, password: string, meta: RequestMeta): Promise<AccountRecord> {
+      const email = normalizeEmail(emailInput);
+      const account = await store.accounts.findByEmail(email);
+      if (!account) {
+        await burnVerification(password);
+        await audit.record({ type: 'login.failed', actor: 'anonymous', reason: 'unknown_account', data: { email_domain: email.split('@').pop() ?? null } }, meta);
+        throw new AppError(401, 'invalid_credentials');
+      }
+      if (!(await verifyPassword(account.passwordHash, password))) {
+        await audit.record({ type: 'login.failed', actor: 'anonymous', accountId: account.id, reason: 'wrong_password' }, meta);
+        throw new AppError(401, 'invalid_credentials');
+      }
+      if (account.disabled) {
+        await audit.record({ type: 'login.failed', actor: account.id, accountId: account.id, reason: 'account_disabled' }, meta);
+        throw new AppError(403, 'account_disabled');
+      }
+      await audit.record({ type: 'login.succeeded', actor: account.id, accountId: account.id }, meta);
+      return account;
+    },
+  };
+}
+
+export type SignInService = ReturnType<typeof createSignInService>;

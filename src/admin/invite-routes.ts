@@ -1,0 +1,63 @@
+// /admin/invites: create, list, inspect, revoke and resend invitations (admin scope).
+import Router from '@koa/router';
+import type { Context } from 'koa';
+import type { Config } from '../config.ts';
+import type { InviteService } from '../invites/invite-service.ts';
+import { presentInvite } from '../invites/invite-presenter.ts';
+import { normalizeEmail } from '../invites/invite-policy.ts';
+import { parseInput } from '../validation.ts';
+import { requestMeta } from '../security/request-context.ts';
+import { createInviteBody, listInvitesQuery, toCreateInviteInput } from './invite-schemas.ts';
+import type { Principal } from './bearer-guard.ts';
+
+export interface AdminInviteRoutesDeps {
+  config: Config;
+  invites: InviteService;
+  clock: () => Date;
+}
+
+const adminActor = (ctx: Context) => ({ id: (ctx.state.principal as Principal).id, kind: 'admin' as const });
+
+export function adminInviteRoutes({ config, invites, clock }: AdminInviteRoutesDeps): Router {
+  const router = new Router({ prefix: '/admin/invites' });
+
+  router.post('/', async (ctx) => {
+    const body = parseInput(createInviteBody, ctx.request.body);
+    const { invite, token } = await invites.create(toCreateInviteInput(body), adminActor(ctx), requestMeta(ctx));
+    ctx.status = 201;
+    ctx.body = presentInvite(invite, clock(), { token, issuer: config.issuer });
+  });
+
+  router.get('/', async (ctx) => {
+    const query = parseInput(listInvitesQuery, ctx.query);
+    const page = await invites.list(
+      {
+        status: query.status,
+        email: query.email ? normalizeEmail(query.email) : undefined,
+        createdBy: query.created_by,
+        createdAfter: query.created_after ? new Date(query.created_after) : undefined,
+        createdBefore: query.created_before ? new Date(query.created_before) : undefined,
+      },
+      { limit: query.limit, cursor: query.cursor },
+    );
+    const now = clock();
+    ctx.body = { data: page.items.map((invite) => presentInvite(invite, now)), next_cursor: page.nextCursor };
+  });
+
+  router.get('/:id', async (ctx) => {
+    const { invite, redemptions } = await invites.get(ctx.params.id!);
+    ctx.body = presentInvite(invite, clock(), { redemptions });
+  });
+
+  router.post('/:id/revoke', async (ctx) => {
+    const invite = await invites.revoke(ctx.params.id!, adminActor(ctx), requestMeta(ctx));
+    ctx.body = presentInvite(invite, clock());
+  });
+
+  router.post('/:id/resend', async (ctx) => {
+    const { invite, token } = await invites.resend(ctx.params.id!, adminActor(ctx), requestMeta(ctx));
+    ctx.body = presentInvite(invite, clock(), { token, issuer: config.issuer });
+  });
+
+  return router;
+}

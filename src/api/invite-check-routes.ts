@@ -1,0 +1,17 @@
+// GET /api/invites/{token}: lets a custom front end check a link before showing its form.
+import Router from '@koa/router';
+import type { InviteService } from '../invites/invite-service.ts';
+
+export function inviteCheckRoutes({ invites }: { invites: InviteService }): Router {
+  const router = new Router();
+  router.get('/api/invites/:token', async (ctx) => {
+    const inspection = await invites.inspect(ctx.params.token!);
+    // Looking a token up never spends it, and never reveals more than its email and expiry.
+    ctx.set('Cache-Control', 'no-store');
+    ctx.body =
+      inspection.state === 'valid'
+        ? { valid: true, email: inspection.invite.email, expires_at: inspection.invite.expiresAt.toISOString() }
+        : { valid: false, reason: inspection.state };
+  });
+  return router;
+}

@@ -1,0 +1,122 @@
+// createApp: builds the services and the koa application — middleware order, routers, and
+// oidc-provider mounted last, so every path we do not own is the provider's.
+import Koa, { type Context } from 'koa';
+import { koaBody } from 'koa-body';
+import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import type Provider from 'oidc-provider';
+import type { Config } from './config.ts';
+import type { Secrets } from './secrets.ts';
+import type { Store } from './store/ports.ts';
+import type { Logger } from './logging/logger.ts';
+import { errorMiddleware } from './errors.ts';
+import { createProvider } from './oidc/provider.ts';
+import { createViewEngine } from './views/view-engine.ts';
+import { createProviderPages } from './views/provider-pages.ts';
+import { assetRoutes } from './views/asset-routes.ts';
+import { createAuditRecorder } from './audit/audit-recorder.ts';
+import { createInviteService, type InvitationMailer } from './invites/invite-service.ts';
+import { createRegistrationService } from './accounts/registration-service.ts';
+import { createSignInService } from './accounts/sign-in-service.ts';
+import { requestContext } from './security/request-context.ts';
+import { securityHeaders } from './security/security-headers.ts';
+import { requestLogger } from './logging/request-logger.ts';
+import { healthRoutes } from './health/health-routes.ts';
+import { interactionRoutes } from './interaction/interaction-routes.ts';
+import { inviteLinkRoutes } from './interaction/invite-link-routes.ts';
+import { welcomeRoutes } from './account/welcome-routes.ts';
+import { registerRoutes } from './api/register-routes.ts';
+import { inviteCheckRoutes } from './api/invite-check-routes.ts';
+import { adminInviteRoutes } from './admin/invite-routes.ts';
+import { requireScope } from './admin/bearer-guard.ts';
+import { accountClient, adminClient, relyingParties } from './oidc/clients.ts';
+
+export const VIEWS_DIR = join(fileURLToPath(new URL('.', import.meta.url)), '..', 'interactions');
+
+export interface AppDeps {
+  config: Config;
+  store: Store;
+  secrets: Secrets;
+  logger: Logger;
+  clock?: () => Date;
+  mailer?: InvitationMailer;
+}
+
+export function createApp(deps: AppDeps) {
+  const { config, store, secrets, logger } = deps;
+  const clock = deps.clock ?? (() => new Date());
+  let draining = false;
+
+  const views = createViewEngine(config, VIEWS_DIR);
+  const apps = relyingParties(config);
+  const provider: Provider = createProvider({
+    config,
+    secrets,
+    store,
+    clock,
+    pages: createProviderPages(views),
+    clients: [...apps, adminClient(secrets), accountClient(config)],
+  });
+  const audit = createAuditRecorder({ audit: store.audit, clock, onListenerError: (error) => logger.error({ err: error }, 'audit listener failed') });
+  audit.subscribe((event) => {
+    logger.info({ audit: { id: event.id, type: event.type, actor: event.actor, invite_id: event.inviteId, account_id: event.accountId, reason: event.reason }, request_id: event.requestId }, 'audit');
+  });
+  const appIds = new Set(apps.map((client) => client.client_id));
+  const invites = createInviteService({ store, config, clock, audit, isKnownClient: (id) => appIds.has(id), mailer: deps.mailer });
+  const registration = createRegistrationService({ store, config, clock, audit, invites });
+  const signIn = createSignInService({ store, audit });
+
+  const app = new Koa({ keys: secrets.cookieKeys, proxy: config.trust_proxy });
+  const json = koaBody({ json: true, urlencoded: false, multipart: false, text: false, jsonLimit: '64kb', jsonStrict: true });
+  const adminGuard = requireScope(provider, store.accounts, 'admin');
+
+  app.use(requestContext());
+  app.use(requestLogger(logger));
+  app.use(securityHeaders({ hsts: config.issuer.startsWith('https://') }));
+  app.use(
+    errorMiddleware({
+      renderPage: (ctx: Context, _status, code, message) => {
+        ctx.type = 'html';
+        ctx.body = views.render('error', { title: 'Something went wrong', heading: code === 'not_found' ? 'Page not found' : 'Something went wrong', message });
+      },
+      log: (error, ctx) => logger.error({ err: error, request_id: ctx.state.requestId }, 'request failed'),
+    }),
+  );
+
+  const routers = [
+    healthRoutes({ store, isDraining: () => draining }),
+    assetRoutes({ viewsDir: VIEWS_DIR, accentColor: config.accent_color }),
+    interactionRoutes({ provider, views, invites, registration, signIn, store }),
+    inviteLinkRoutes({ config, invites, views }),
+    welcomeRoutes({ config, provider, store, views }),
+    inviteCheckRoutes({ invites }),
+  ];
+  for (const router of routers) app.use(router.routes());
+
+  const api = registerRoutes({ registration });
+  app.use(async (ctx, next) => (ctx.path.startsWith('/api/') ? json(ctx, next) : next()));
+  app.use(api.routes());
+
+  const admin = adminInviteRoutes({ config, invites, clock });
+  app.use(async (ctx, next) => (ctx.path.startsWith('/admin') ? adminGuard(ctx, () => json(ctx, next)) : next()));
+  app.use(admin.routes());
+  app.use(admin.allowedMethods());
+
+  // Everything else is oidc-provider's (discovery, /auth, /token, /me, /jwks...).
+  const oidc = provider.callback();
+  app.use(async (ctx) => {
+    ctx.respond = false;
+    await oidc(ctx.req, ctx.res);
+  });
+
+  return {
+    app,
+    provider,
+    services: { audit, invites, registration, signIn },
+    startDraining() {
+      draining = true;
+    },
+  };
+}
+
+export type GuestlistApp = ReturnType<typeof createApp>;

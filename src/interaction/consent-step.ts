@@ -1,0 +1,47 @@
+// The consent step: a third-party app asks for scopes; first-party apps never see this page.
+import type { Context } from 'koa';
+import { assertCsrf } from '../security/csrf.ts';
+import type { InteractionDeps } from './interaction-deps.ts';
+import { loadInteraction, type LoadedInteraction } from './page-context.ts';
+import { finishInteraction } from './finish.ts';
+
+const SCOPE_TEXT: Record<string, string> = {
+  openid: 'Know who you are',
+  email: 'See your email address',
+  phone: 'See your phone number',
+  offline_access: 'Stay signed in while you are away',
+  invites: 'Create invitations on your behalf',
+};
+
+async function grantConsent(deps: InteractionDeps, ctx: Context, loaded: LoadedInteraction): Promise<void> {
+  const { details } = loaded;
+  const { provider } = deps;
+  const accountId = details.session!.accountId;
+  const clientId = String(details.params.client_id);
+  const grant = details.grantId ? (await provider.Grant.find(details.grantId))! : new provider.Grant({ accountId, clientId });
+  const missing = details.prompt.details as { missingOIDCScope?: string[]; missingOIDCClaims?: string[]; missingResourceScopes?: Record<string, string[]> };
+  if (missing.missingOIDCScope) grant.addOIDCScope(missing.missingOIDCScope.join(' '));
+  if (missing.missingOIDCClaims) grant.addOIDCClaims(missing.missingOIDCClaims);
+  for (const [indicator, scopes] of Object.entries(missing.missingResourceScopes ?? {})) grant.addResourceScope(indicator, scopes.join(' '));
+  const grantId = await grant.save();
+  await finishInteraction(provider, ctx, { consent: { grantId } });
+}
+
+export async function showConsent(deps: InteractionDeps, ctx: Context, loaded: LoadedInteraction): Promise<void> {
+  if (loaded.client?.metadata().first_party) return grantConsent(deps, ctx, loaded);
+  const missing = (loaded.details.prompt.details.missingOIDCScope as string[] | undefined) ?? [];
+  ctx.type = 'html';
+  ctx.body = deps.views.render('consent', {
+    title: 'Allow access',
+    uid: loaded.details.uid,
+    csrf: loaded.csrf,
+    client_name: loaded.clientName ?? String(loaded.details.params.client_id),
+    scopes: missing.map((scope) => SCOPE_TEXT[scope] ?? scope),
+  });
+}
+
+export async function submitConsent(deps: InteractionDeps, ctx: Context): Promise<void> {
+  const loaded = await loadInteraction(deps.provider, ctx);
+  assertCsrf(ctx, (ctx.request.body as Record<string, unknown> | undefined)?._csrf);
+  await grantConsent(deps, ctx, loaded);
+}

@@ -1,0 +1,15 @@
+// Hands the outcome of a step back to oidc-provider and follows it (303 to the resume URL).
+import type { Context } from 'koa';
+import type Provider from 'oidc-provider';
+import type { InteractionResults } from 'oidc-provider';
+
+export async function finishInteraction(provider: Provider, ctx: Context, result: InteractionResults): Promise<void> {
+  const returnTo = await provider.interactionResult(ctx.req, ctx.res, result, { mergeWithLastSubmission: false });
+  ctx.status = 303;
+  ctx.redirect(returnTo);
+}
+
+/** Signing in resolves `login`, and `create` too when the app asked for the sign-up page. */
+export function signedIn(accountId: string): InteractionResults {
+  return { login: { accountId, amr: ['pwd'] }, create: {} } as InteractionResults;
+}

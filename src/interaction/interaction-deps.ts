@@ -1,0 +1,16 @@
+// The services the interaction steps share.
+import type Provider from 'oidc-provider';
+import type { ViewEngine } from '../views/view-engine.ts';
+import type { InviteService } from '../invites/invite-service.ts';
+import type { RegistrationService } from '../accounts/registration-service.ts';
+import type { SignInService } from '../accounts/sign-in-service.ts';
+import type { Store } from '../store/ports.ts';
+
+export interface InteractionDeps {
+  provider: Provider;
+  views: ViewEngine;
+  invites: InviteService;
+  registration: RegistrationService;
+  signIn: SignInService;
+  store: Store;
+}

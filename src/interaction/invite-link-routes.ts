@@ -1,0 +1,49 @@
+// GET /invite/{token}: the link from the invitation email. A valid one starts a sign-up with the
+// invitation applied; a bad one gets its own page and status. Opening it never spends a use.
+import Router from '@koa/router';
+import type { Config } from '../config.ts';
+import type { InviteService } from '../invites/invite-service.ts';
+import type { ViewEngine } from '../views/view-engine.ts';
+import { messageFor } from '../i18n/messages.ts';
+import { requestMeta } from '../security/request-context.ts';
+import { ACCOUNT_CLIENT_ID } from '../oidc/clients.ts';
+
+const HEADINGS = {
+  unknown: 'Invitation not found',
+  expired: 'Invitation expired',
+  revoked: 'Invitation withdrawn',
+  used: 'Invitation already used',
+} as const;
+
+export function inviteLinkRoutes({ config, invites, views }: { config: Config; invites: InviteService; views: ViewEngine }): Router {
+  const router = new Router();
+  router.get('/invite/:token', async (ctx) => {
+    ctx.set('Cache-Control', 'no-store');
+    const inspection = await invites.view(ctx.params.token!, requestMeta(ctx));
+    if (inspection.state !== 'valid') {
+      ctx.status = inspection.state === 'unknown' ? 404 : 410;
+      ctx.type = 'html';
+      ctx.body = views.render('error', {
+        title: HEADINGS[inspection.state],
+        heading: HEADINGS[inspection.state],
+        message: messageFor(`invite_${inspection.state}`),
+      });
+      return;
+    }
+    // Sign-up runs as an authorization request of Guestlist's own client, so the person ends
+    // with a session here: an app they then open signs them in without asking again.
+    const authorize = new URL(`${config.issuer}/auth`);
+    authorize.search = new URLSearchParams({
+      client_id: ACCOUNT_CLIENT_ID,
+      response_type: 'none',
+      scope: 'openid email',
+      prompt: 'create',
+      invite_token: ctx.params.token!,
+      redirect_uri: `${config.issuer}/account/welcome`,
+      state: inspection.invite.id,
+    }).toString();
+    ctx.status = 303;
+    ctx.redirect(authorize.toString());
+  });
+  return router;
+}

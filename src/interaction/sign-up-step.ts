@@ -1,0 +1,125 @@
+// The sign-up step: the invite-gated form, and its submission that creates and signs in the account.
+import type { Context } from 'koa';
+import { z } from 'zod';
+import { AppError } from '../errors.ts';
+import { messageFor } from '../i18n/messages.ts';
+import { assertCsrf } from '../security/csrf.ts';
+import { requestMeta } from '../security/request-context.ts';
+import { emailSchema, inviteTokenSchema, passwordSchema } from '../accounts/credential-schemas.ts';
+import type { InteractionDeps } from './interaction-deps.ts';
+import { loadInteraction, paramString, type LoadedInteraction } from './page-context.ts';
+import { finishInteraction, signedIn } from './finish.ts';
+
+const INVITE_PAGE_STATUS = { unknown: 404, expired: 410, revoked: 410, used: 410 } as const;
+
+interface SignUpForm {
+  email: string;
+  invite_token: string;
+}
+
+interface SignUpProblems {
+  status?: number;
+  error?: string;
+  error_link?: { href: string; text: string };
+  errors?: Partial<Record<'email' | 'password' | 'invite_token', string>>;
+}
+
+async function renderSignUp(deps: InteractionDeps, ctx: Context, loaded: LoadedInteraction, form: SignUpForm, problems: SignUpProblems = {}): Promise<void> {
+  const uid = loaded.details.uid;
+  let inviteValid = false;
+  let lockedEmail: string | null = null;
+  let status = problems.status ?? 200;
+  let error = problems.error;
+  let errorLink = problems.error_link;
+  const errors = { ...problems.errors };
+  if (form.invite_token && !errors.invite_token) {
+    const inspection = await deps.invites.inspect(form.invite_token);
+    if (inspection.state === 'valid') {
+      inviteValid = true;
+      lockedEmail = inspection.invite.email;
+      if (lockedEmail && !error && (await deps.store.accounts.findByEmail(lockedEmail))) {
+        error = messageFor('account_exists_offer');
+        errorLink = { href: `/interaction/${uid}/login?email=${encodeURIComponent(lockedEmail)}`, text: 'Sign in' };
+      }
+    } else {
+      errors.invite_token = messageFor(`invite_${inspection.state}`);
+      if (!problems.status) status = INVITE_PAGE_STATUS[inspection.state];
+    }
+  }
+  ctx.status = status;
+  ctx.type = 'html';
+  ctx.body = deps.views.render('signup', {
+    title: 'Create your account',
+    uid,
+    csrf: loaded.csrf,
+    client_name: loaded.clientName,
+    email: lockedEmail ?? form.email,
+    email_locked: lockedEmail !== null,
+    invite_token: form.invite_token,
+    invite_valid: inviteValid,
+    error,
+    error_link: errorLink,
+    errors,
+  });
+}
+
+export async function showSignUp(deps: InteractionDeps, ctx: Context, loaded?: LoadedInteraction): Promise<void> {
+  const interaction = loaded ?? (await loadInteraction(deps.provider, ctx));
+  await renderSignUp(deps, ctx, interaction, {
+    email: paramString(interaction.details, 'login_hint'),
+    invite_token: paramString(interaction.details, 'invite_token'),
+  });
+}
+
+const signUpFields = z.object({
+  email: emailSchema,
+  password: passwordSchema,
+  invite_token: inviteTokenSchema.optional(),
+});
+
+/** Where each refusal is shown: next to the field it concerns, or above the form. */
+function problemsFor(error: AppError, uid: string, email: string): SignUpProblems {
+  const message = error.message;
+  switch (error.code) {
+    case 'invalid_invite':
+    case 'invite_required':
+      return { status: 403, errors: { invite_token: message } };
+    case 'email_mismatch':
+      return { status: 403, errors: { email: message } };
+    case 'email_taken':
+      return { status: 409, error: message, error_link: { href: `/interaction/${uid}/login?email=${encodeURIComponent(email)}`, text: 'Sign in' } };
+    default:
+      return { status: error.status, error: message };
+  }
+}
+
+export async function submitSignUp(deps: InteractionDeps, ctx: Context): Promise<void> {
+  const loaded = await loadInteraction(deps.provider, ctx);
+  const body = (ctx.request.body ?? {}) as Record<string, unknown>;
+  assertCsrf(ctx, body._csrf);
+  // What the person typed comes back on every refusal (all but the password).
+  const form: SignUpForm = {
+    email: typeof body.email === 'string' ? body.email.slice(0, 254) : '',
+    invite_token: typeof body.invite_token === 'string' ? body.invite_token.trim().slice(0, 200) : '',
+  };
+  const parsed = signUpFields.safeParse(body);
+  if (!parsed.success) {
+    const errors: SignUpProblems['errors'] = {};
+    for (const issue of parsed.error.issues) {
+      const field = issue.path[0] as 'email' | 'password' | 'invite_token';
+      errors[field] ??= `${field === 'email' ? 'Email' : field === 'password' ? 'Password' : 'Invitation'} ${issue.message}.`;
+    }
+    return renderSignUp(deps, ctx, loaded, form, { status: 400, errors });
+  }
+  try {
+    const account = await deps.registration.register(
+      { email: parsed.data.email, password: parsed.data.password, inviteToken: parsed.data.invite_token || null },
+      requestMeta(ctx),
+    );
+    await finishInteraction(deps.provider, ctx, signedIn(account.id));
+  } catch (error) {
+    if (!(error instanceof AppError) || !error.expose) throw error;
+    ctx.set(error.headers);
+    return renderSignUp(deps, ctx, loaded, form, problemsFor(error, loaded.details.uid, parsed.data.email));
+  }
+}

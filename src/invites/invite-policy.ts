@@ -1,0 +1,19 @@
+// The rules of admission: whitelist matching, email binding and the member quota.
+import type { InviteRecord } from '../store/ports.ts';
+
+/** Emails are compared trimmed and case-insensitively everywhere. */
+export function normalizeEmail(email: string): string {
+  return email.trim().toLowerCase();
+}
+
+/** `example.com` and `@example.com` match the domain; `alice@example.org` matches the address. */
+export function isWhitelisted(email: string, whitelist: readonly string[]): boolean {
+  const address = normalizeEmail(email);
+  const domain = address.slice(address.lastIndexOf('@') + 1);
+  return whitelist.some((entry) => (entry.includes('@') && !entry.startsWith('@') ? entry === address : entry.replace(/^@/, '') === domain));
+}
+
+/** An invite bound to an email admits only that email. */
+export function emailMatchesInvite(invite: Pick<InviteRecord, 'email'>, email: string): boolean {
+  return invite.email === null || invite.email === normalizeEmail(email);
+}

@@ -1,0 +1,187 @@
+// Invitations: create, inspect, list, revoke and resend. Knows nothing of HTTP.
+import { randomUUID } from 'node:crypto';
+import type { Config } from '../config.ts';
+import { AppError, conflict, notFound } from '../errors.ts';
+import type { AuditRecorder } from '../audit/audit-recorder.ts';
+import type { RequestMeta } from '../audit/request-meta.ts';
+import type { InviteFilter, InviteRecord, NewInvite, Page, PageRequest, Redemption, Store } from '../store/ports.ts';
+import { generateInviteToken, hashInviteToken, looksLikeInviteToken } from './invite-token.ts';
+import { normalizeEmail } from './invite-policy.ts';
+import { inviteStatus } from './invite-status.ts';
+
+const DAY_MS = 24 * 3600 * 1000;
+
+export interface CreateInviteInput {
+  email?: string | null;
+  expiresInDays?: number;
+  maxUses?: number;
+  clientId?: string | null;
+  roles?: string[];
+  metadata?: Record<string, unknown>;
+  note?: string | null;
+  sendEmail?: boolean;
+}
+
+/** Who creates or manages an invite. Members are held to a quota; admins are not. */
+export interface Actor {
+  id: string;
+  kind: 'admin' | 'member';
+  /** A member's quota (their override, or max_invites_per_user). */
+  quota?: number;
+}
+
+export interface IssuedInvite {
+  invite: InviteRecord;
+  /** The plaintext token: handed out here and never again. */
+  token: string;
+}
+
+export type InviteInspection =
+  | { state: 'valid'; invite: InviteRecord }
+  | { state: 'unknown' }
+  | { state: 'expired' | 'revoked' | 'used'; invite: InviteRecord };
+
+/** Sends (queues) the invitation email; the mail module implements it. */
+export interface InvitationMailer {
+  sendInvitation(invite: InviteRecord, token: string, inviter: Actor): Promise<void>;
+}
+
+export interface InviteServiceDeps {
+  store: Store;
+  config: Config;
+  clock: () => Date;
+  audit: AuditRecorder;
+  /** Client ids an invite may name. */
+  isKnownClient: (clientId: string) => boolean;
+  mailer?: InvitationMailer;
+}
+
+export function createInviteService({ store, config, clock, audit, isKnownClient, mailer }: InviteServiceDeps) {
+  function buildInvite(input: CreateInviteInput, actor: Actor, tokenHash: string): NewInvite {
+    if (input.clientId && !isKnownClient(input.clientId)) {
+      throw new AppError(400, 'invalid_request', 'client_id does not name a registered client.', { details: [{ path: 'client_id', message: 'unknown client' }] });
+    }
+    const now = clock();
+    return {
+      id: randomUUID(),
+      tokenHash,
+      email: input.email ? normalizeEmail(input.email) : null,
+      maxUses: input.maxUses ?? 1,
+      expiresAt: new Date(now.getTime() + (input.expiresInDays ?? config.invite_link_expiry) * DAY_MS),
+      createdAt: now,
+      createdBy: actor.id,
+      clientId: input.clientId ?? null,
+      roles: input.roles ?? [],
+      metadata: input.metadata ?? {},
+      note: input.note ?? null,
+    };
+  }
+
+  async function assertWithinQuota(actor: Actor, adding: number): Promise<void> {
+    if (actor.kind !== 'member') return;
+    const used = await store.invites.countCountedAgainstQuota(actor.id);
+    if (used + adding > (actor.quota ?? config.max_invites_per_user)) throw new AppError(403, 'quota_exceeded');
+  }
+
+  async function afterCreate(invite: InviteRecord, token: string, input: CreateInviteInput, actor: Actor, meta: RequestMeta): Promise<void> {
+    await audit.record({ type: 'invite.created', actor: actor.id, inviteId: invite.id, data: { max_uses: invite.maxUses, bound: invite.email !== null } }, meta);
+    if (invite.email && input.sendEmail !== false && mailer) await mailer.sendInvitation(invite, token, actor);
+  }
+
+  async function findOrThrow(id: string): Promise<InviteRecord> {
+    const invite = await store.invites.findById(id);
+    if (!invite) throw notFound();
+    return invite;
+  }
+
+  return {
+    async create(input: CreateInviteInput, actor: Actor, meta: RequestMeta): Promise<IssuedInvite> {
+      await assertWithinQuota(actor, 1);
+      const token = generateInviteToken();
+      const invite = await store.invites.create(buildInvite(input, actor, hashInviteToken(token)));
+      await afterCreate(invite, token, input, actor, meta);
+      return { invite, token };
+    },
+
+    /** Creates many at once; each row succeeds or fails on its own. */
+    async createMany(inputs: CreateInviteInput[], actor: Actor, meta: RequestMeta): Promise<Array<IssuedInvite | AppError>> {
+      const prepared = inputs.map((input) => {
+        try {
+          const token = generateInviteToken();
+          return { input, token, record: buildInvite(input, actor, hashInviteToken(token)) };
+        } catch (error) {
+          if (error instanceof AppError) return error;
+          throw error;
+        }
+      });
+      const good = prepared.filter((row): row is Exclude<typeof row, AppError> => !(row instanceof AppError));
+      await assertWithinQuota(actor, good.length);
+      const created = await store.invites.createMany(good.map((row) => row.record));
+      const byId = new Map(created.map((invite) => [invite.id, invite]));
+      const results: Array<IssuedInvite | AppError> = [];
+      for (const row of prepared) {
+        if (row instanceof AppError) {
+          results.push(row);
+          continue;
+        }
+        const invite = byId.get(row.record.id)!;
+        await afterCreate(invite, row.token, row.input, actor, meta);
+        results.push({ invite, token: row.token });
+      }
+      return results;
+    },
+
+    /** What a token stands for, without using it up. */
+    async inspect(token: string): Promise<InviteInspection> {
+      if (!looksLikeInviteToken(token)) return { state: 'unknown' };
+      const invite = await store.invites.findByTokenHash(hashInviteToken(token));
+      if (!invite) return { state: 'unknown' };
+      const status = inviteStatus(invite, clock());
+      if (status === 'pending') return { state: 'valid', invite };
+      return { state: status === 'redeemed' ? 'used' : status, invite };
+    },
+
+    /** Opening the link: inspect it and record the view; it never spends a use. */
+    async view(token: string, meta: RequestMeta): Promise<InviteInspection> {
+      const inspection = await this.inspect(token);
+      if (inspection.state !== 'unknown') {
+        await audit.record(
+          { type: 'invite.viewed', actor: 'anonymous', inviteId: inspection.invite.id, reason: inspection.state === 'valid' ? null : inspection.state },
+          meta,
+        );
+      }
+      return inspection;
+    },
+
+    async get(id: string): Promise<{ invite: InviteRecord; redemptions: Redemption[] }> {
+      const invite = await findOrThrow(id);
+      return { invite, redemptions: await store.invites.listRedemptions(id) };
+    },
+
+    list(filter: InviteFilter, page: PageRequest): Promise<Page<InviteRecord>> {
+      return store.invites.list(filter, page, clock());
+    },
+
+    async revoke(id: string, actor: Actor, meta: RequestMeta): Promise<InviteRecord> {
+      const existing = await findOrThrow(id);
+      if (actor.kind === 'member' && existing.createdBy !== actor.id) throw notFound();
+      const revoked = await store.invites.revoke(id, clock());
+      if (!revoked) throw conflict(`Only a pending invite can be revoked; this one is ${inviteStatus(existing, clock())}.`);
+      await audit.record({ type: 'invite.revoked', actor: actor.id, inviteId: id }, meta);
+      return revoked;
+    },
+
+    /** A new token (the old link dies at once) and a fresh invite_link_expiry; re-emails a bound invite. */
+    async resend(id: string, actor: Actor, meta: RequestMeta): Promise<IssuedInvite> {
+      const existing = await findOrThrow(id);
+      const token = generateInviteToken();
+      const invite = await store.invites.rotateToken(id, hashInviteToken(token), new Date(clock().getTime() + config.invite_link_expiry * DAY_MS));
+      if (!invite) throw conflict(`Only a pending or expired invite can be resent; this one is ${inviteStatus(existing, clock())}.`);
+      await audit.record({ type: 'invite.resent', actor: actor.id, inviteId: id }, meta);
+      if (invite.email && mailer) await mailer.sendInvitation(invite, token, actor);
+      return { invite, token };
+    },
+  };
+}
+
+export type InviteService = ReturnType<typeof createInviteService>;

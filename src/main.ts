@@ -1,0 +1,59 @@
+// Process entry: config → store → app → listen, and a graceful stop on SIGTERM/SIGINT.
+import { createServer } from 'node:http';
+import { ConfigError, loadConfig, type Config } from './config.ts';
+import { resolveSecrets } from './secrets.ts';
+import { openStore } from './store/open-store.ts';
+import { createApp } from './app.ts';
+import { createLogger } from './logging/logger.ts';
+import { firstRunBanner } from './first-run-banner.ts';
+
+let config: Config;
+try {
+  config = loadConfig();
+} catch (error) {
+  if (error instanceof ConfigError) {
+    process.stderr.write(`${error.message}\n`);
+    process.exit(78); // EX_CONFIG
+  }
+  throw error;
+}
+
+const logger = createLogger({ level: config.log_level });
+const secrets = resolveSecrets(config);
+if (secrets.generated.length) {
+  logger.warn({ generated: secrets.generated }, 'development secrets in use (generated and kept in data_dir); production refuses them');
+}
+const store = await openStore(config);
+const guestlist = createApp({ config, store, secrets, logger });
+
+const server = createServer(guestlist.app.callback());
+// Slow clients are cut off instead of holding sockets open forever.
+server.headersTimeout = 15_000;
+server.requestTimeout = 30_000;
+server.keepAliveTimeout = 5_000;
+
+server.listen(config.port, () => {
+  logger.info({ issuer: config.issuer, port: config.port, store: store.kind }, 'guestlist listening');
+  if (secrets.generatedNow) process.stdout.write(firstRunBanner(config, secrets));
+});
+
+let stopping = false;
+async function stop(signal: string): Promise<void> {
+  if (stopping) return;
+  stopping = true;
+  logger.info({ signal }, 'shutting down: draining in-flight requests');
+  // /readyz answers 503 first, so a load balancer stops sending traffic here.
+  guestlist.startDraining();
+  server.closeIdleConnections();
+  const forced = setTimeout(() => {
+    logger.warn('drain timed out; closing remaining connections');
+    server.closeAllConnections();
+  }, 10_000);
+  forced.unref();
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  await store.close();
+  logger.info('stopped');
+  process.exit(0);
+}
+process.on('SIGTERM', () => void stop('SIGTERM'));
+process.on('SIGINT', () => void stop('SIGINT'));

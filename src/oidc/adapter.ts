@@ -1,0 +1,42 @@
+// The bridge from oidc-provider's Adapter interface to the store's OidcPayloadStore port.
+import type { Adapter, AdapterPayload } from 'oidc-provider';
+import type { OidcPayloadStore } from '../store/ports.ts';
+
+export function createAdapterClass(store: OidcPayloadStore, clock: () => Date): new (model: string) => Adapter {
+  return class StoreAdapter implements Adapter {
+    readonly model: string;
+
+    constructor(model: string) {
+      this.model = model;
+    }
+
+    async upsert(id: string, payload: AdapterPayload, expiresIn: number): Promise<void> {
+      const expiresAt = expiresIn ? new Date(clock().getTime() + expiresIn * 1000) : null;
+      await store.upsert(this.model, id, payload as Record<string, unknown>, expiresAt);
+    }
+
+    async find(id: string): Promise<AdapterPayload | undefined> {
+      return (await store.find(this.model, id)) as AdapterPayload | undefined;
+    }
+
+    async findByUserCode(userCode: string): Promise<AdapterPayload | undefined> {
+      return (await store.findByUserCode(this.model, userCode)) as AdapterPayload | undefined;
+    }
+
+    async findByUid(uid: string): Promise<AdapterPayload | undefined> {
+      return (await store.findByUid(this.model, uid)) as AdapterPayload | undefined;
+    }
+
+    async consume(id: string): Promise<void> {
+      await store.consume(this.model, id, clock());
+    }
+
+    async destroy(id: string): Promise<void> {
+      await store.destroy(this.model, id);
+    }
+
+    async revokeByGrantId(grantId: string): Promise<void> {
+      await store.revokeByGrantId(grantId);
+    }
+  };
+}

@@ -1,0 +1,63 @@
+// The clients oidc-provider knows: relying parties from clients_file (or one demo client), the
+// admin client for client_credentials, and Guestlist's own first-party client for invitation links.
+import { readFileSync } from 'node:fs';
+import type { ClientMetadata } from 'oidc-provider';
+import type { Config } from '../config.ts';
+import type { Secrets } from '../secrets.ts';
+
+/** The first-party client behind GET /invite/{token}: it only needs a session, not tokens. */
+export const ACCOUNT_CLIENT_ID = 'guestlist-account';
+
+/** Matches examples/react-app: a public SPA client using PKCE. */
+export const DEMO_CLIENT: ClientMetadata = {
+  client_id: 'demo-app',
+  client_name: 'Demo app',
+  token_endpoint_auth_method: 'none',
+  application_type: 'web',
+  grant_types: ['authorization_code', 'refresh_token'],
+  response_types: ['code'],
+  redirect_uris: ['http://localhost:5173/callback', 'http://127.0.0.1:5173/callback'],
+  post_logout_redirect_uris: ['http://localhost:5173/', 'http://127.0.0.1:5173/'],
+  initiate_login_uri: 'http://localhost:5173/login',
+  scope: 'openid email phone offline_access invites',
+};
+
+export function accountClient(config: Config): ClientMetadata {
+  return {
+    client_id: ACCOUNT_CLIENT_ID,
+    client_name: config.product_name,
+    token_endpoint_auth_method: 'none',
+    grant_types: ['authorization_code'],
+    response_types: ['none'],
+    redirect_uris: [`${config.issuer}/account/welcome`],
+    scope: 'openid email',
+    first_party: true,
+  };
+}
+
+export function adminClient(secrets: Secrets): ClientMetadata {
+  return {
+    client_id: secrets.adminClientId,
+    client_secret: secrets.adminClientSecret,
+    client_name: 'Guestlist admin',
+    grant_types: ['client_credentials'],
+    response_types: [],
+    redirect_uris: [],
+    token_endpoint_auth_method: 'client_secret_basic',
+    scope: 'admin',
+  };
+}
+
+/** The relying parties: clients_file when given, the demo client otherwise. */
+export function relyingParties(config: Config, readFile: (path: string) => string = (p) => readFileSync(p, 'utf8')): ClientMetadata[] {
+  if (!config.clients_file) return [DEMO_CLIENT];
+  const parsed: unknown = JSON.parse(readFile(config.clients_file));
+  if (!Array.isArray(parsed)) throw new Error(`clients_file (CLIENTS_FILE): ${config.clients_file} must hold a JSON array of client metadata`);
+  for (const client of parsed as ClientMetadata[]) {
+    // The admin scope is only ever granted to the admin client through client_credentials.
+    if (typeof client.scope === 'string' && client.scope.split(' ').includes('admin')) {
+      throw new Error(`clients_file (CLIENTS_FILE): client ${client.client_id} may not have the admin scope`);
+    }
+  }
+  return parsed as ClientMetadata[];
+}

@@ -1,0 +1,102 @@
+// Builds the oidc-provider instance: every oidc-provider option Guestlist sets lives here.
+import Provider, { interactionPolicy, type ClientMetadata, type Configuration, type ErrorOut, type KoaContextWithOIDC } from 'oidc-provider';
+import type { Config } from '../config.ts';
+import type { Secrets } from '../secrets.ts';
+import type { Store } from '../store/ports.ts';
+import { createAdapterClass } from './adapter.ts';
+import { CLAIMS, createFindAccount } from './find-account.ts';
+
+export interface ProviderPages {
+  error(ctx: KoaContextWithOIDC, out: ErrorOut, error: Error): Promise<void> | void;
+  logout(ctx: KoaContextWithOIDC, form: string): Promise<void> | void;
+  loggedOut(ctx: KoaContextWithOIDC): Promise<void> | void;
+}
+
+export interface ProviderDeps {
+  config: Config;
+  secrets: Secrets;
+  store: Store;
+  clock: () => Date;
+  pages: ProviderPages;
+  /** Every static client: relying parties, the admin client, Guestlist's own. */
+  clients: ClientMetadata[];
+}
+
+/** `prompt=create` (OpenID "Initiating User Registration"): requestable, advertised in discovery. */
+function interactionPolicyWithCreate() {
+  const policy = interactionPolicy.base();
+  policy.add(new interactionPolicy.Prompt({ name: 'create', requestable: true }), 0);
+  return policy;
+}
+
+export function createProvider({ config, secrets, store, clock, pages, clients }: ProviderDeps): Provider {
+  const secureCookies = config.issuer.startsWith('https://');
+  const configuration: Configuration = {
+    adapter: createAdapterClass(store.oidc, clock),
+    clients,
+    findAccount: createFindAccount(store.accounts),
+    claims: CLAIMS,
+    scopes: ['openid', 'offline_access', 'email', 'phone', 'invites', 'admin'],
+    // Keycloak and Google put the scope's claims in the ID token too; apps expect it.
+    conformIdTokenClaims: false,
+    extraParams: ['invite_token'],
+    extraClientMetadata: { properties: ['first_party'] },
+    responseTypes: ['code', 'none'],
+    jwks: secrets.jwks as Configuration['jwks'],
+    // The signing keys are ES256 (P-256): cheaper to sign than RS256, and smaller tokens.
+    clientDefaults: { id_token_signed_response_alg: 'ES256', grant_types: ['authorization_code'], response_types: ['code'] },
+    cookies: {
+      keys: secrets.cookieKeys,
+      long: { signed: true, httpOnly: true, sameSite: 'lax', secure: secureCookies },
+      short: { signed: true, httpOnly: true, sameSite: 'lax', secure: secureCookies },
+    },
+    // Every authorization-code client uses PKCE, confidential ones included.
+    pkce: { required: () => true },
+    features: {
+      devInteractions: { enabled: false },
+      clientCredentials: { enabled: true },
+      introspection: { enabled: true },
+      revocation: { enabled: true },
+      rpInitiatedLogout: {
+        enabled: true,
+        logoutSource: (ctx, form) => pages.logout(ctx, form),
+        postLogoutSuccessSource: (ctx) => pages.loggedOut(ctx),
+      },
+    },
+    interactions: {
+      policy: interactionPolicyWithCreate(),
+      url: (_ctx, interaction) => `/interaction/${interaction.uid}`,
+    },
+    // First-party clients (marked first_party) skip the consent screen: the grant is implied.
+    async loadExistingGrant(ctx) {
+      const grantId = ctx.oidc.result?.consent?.grantId ?? ctx.oidc.session?.grantIdFor(ctx.oidc.client!.clientId);
+      if (grantId) return ctx.oidc.provider.Grant.find(grantId);
+      if (ctx.oidc.client?.metadata().first_party && ctx.oidc.session?.accountId) {
+        const grant = new ctx.oidc.provider.Grant({ clientId: ctx.oidc.client.clientId, accountId: ctx.oidc.session.accountId });
+        grant.addOIDCScope(ctx.oidc.requestParamScopes ? [...ctx.oidc.requestParamScopes].join(' ') : 'openid');
+        grant.addOIDCClaims(['email', 'email_verified', 'roles']);
+        await grant.save();
+        return grant;
+      }
+      return undefined;
+    },
+    // Browser apps (the React example) call the token endpoint cross-origin.
+    clientBasedCORS(_ctx, origin, client) {
+      return client.redirectUris?.some((uri) => new URL(uri).origin === origin) ?? false;
+    },
+    ttl: {
+      AccessToken: 3600,
+      AuthorizationCode: 60,
+      ClientCredentials: 600,
+      IdToken: 3600,
+      Interaction: 3600,
+      Session: 14 * 24 * 3600,
+      Grant: 14 * 24 * 3600,
+      RefreshToken: 14 * 24 * 3600,
+    },
+    renderError: (ctx, out, error) => pages.error(ctx, out, error),
+  };
+  const provider = new Provider(config.issuer, configuration);
+  provider.proxy = config.trust_proxy;
+  return provider;
+}

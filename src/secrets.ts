@@ -1,0 +1,71 @@
+// Signing keys, cookie keys and the admin client's credentials: from the configuration, or in
+// development generated once and kept in data_dir so restarts keep sessions and tokens valid.
+import { generateKeyPairSync, randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Config } from './config.ts';
+
+export interface Secrets {
+  /** Private JWKs (ES256) for oidc-provider. */
+  jwks: { keys: Record<string, unknown>[] };
+  cookieKeys: string[];
+  adminClientId: string;
+  adminClientSecret: string;
+  /** True when this start created the development secrets (the first run). */
+  generatedNow: boolean;
+  /** Names of the options that fell back to generated values (warned about once). */
+  generated: string[];
+}
+
+interface DevSecretsFile {
+  jwk: Record<string, unknown>;
+  cookieKeys: string[];
+  adminClientId: string;
+  adminClientSecret: string;
+}
+
+/** ES256: a P-256 signature costs a fraction of an RS256 one, and tokens are smaller. */
+function generateSigningJwk(): Record<string, unknown> {
+  const { privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+  return { ...privateKey.export({ format: 'jwk' }), kid: randomBytes(8).toString('hex'), alg: 'ES256', use: 'sig' };
+}
+
+function loadOrCreateDevSecrets(dataDir: string): { file: DevSecretsFile; createdNow: boolean } {
+  const path = join(dataDir, 'dev-secrets.json');
+  if (existsSync(path)) return { file: JSON.parse(readFileSync(path, 'utf8')) as DevSecretsFile, createdNow: false };
+  const file: DevSecretsFile = {
+    jwk: generateSigningJwk(),
+    cookieKeys: [randomBytes(32).toString('base64url')],
+    adminClientId: 'guestlist-admin',
+    adminClientSecret: randomBytes(32).toString('base64url'),
+  };
+  mkdirSync(dataDir, { recursive: true });
+  // 0600: the file holds a private key and a client secret.
+  writeFileSync(path, JSON.stringify(file, null, 2), { mode: 0o600, flag: 'wx' });
+  return { file, createdNow: true };
+}
+
+export function resolveSecrets(config: Config, readFile: (path: string) => string = (p) => readFileSync(p, 'utf8')): Secrets {
+  const needsGenerated = !config.jwks_file || !config.cookie_keys?.length || !config.admin_client_id || !config.admin_client_secret;
+  // config.ts has already refused production without every secret, so this is development only.
+  const dev = needsGenerated ? loadOrCreateDevSecrets(config.data_dir) : undefined;
+  const generated: string[] = [];
+  const pick = <T>(given: T | undefined, fallback: () => T, name: string): T => {
+    if (given !== undefined) return given;
+    generated.push(name);
+    return fallback();
+  };
+  const jwks = pick(
+    config.jwks_file ? (JSON.parse(readFile(config.jwks_file)) as { keys: Record<string, unknown>[] }) : undefined,
+    () => ({ keys: [dev!.file.jwk] }),
+    'jwks_file',
+  );
+  return {
+    jwks,
+    cookieKeys: pick(config.cookie_keys?.length ? [...config.cookie_keys] : undefined, () => dev!.file.cookieKeys, 'cookie_keys'),
+    adminClientId: pick(config.admin_client_id, () => dev!.file.adminClientId, 'admin_client_id'),
+    adminClientSecret: pick(config.admin_client_secret, () => dev!.file.adminClientSecret, 'admin_client_secret'),
+    generatedNow: dev?.createdNow ?? false,
+    generated,
+  };
+}
