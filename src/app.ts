@@ -116,6 +116,10 @@ export function createApp(deps: AppDeps) {
     startDraining() {
       draining = true;
     },
+    /** Stops background workers; the store is closed by whoever opened it. */
+    async stop() {
+      draining = true;
+    },
   };
 }
 

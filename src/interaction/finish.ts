@@ -4,7 +4,9 @@ import type Provider from 'oidc-provider';
 import type { InteractionResults } from 'oidc-provider';
 
 export async function finishInteraction(provider: Provider, ctx: Context, result: InteractionResults): Promise<void> {
-  const returnTo = await provider.interactionResult(ctx.req, ctx.res, result, { mergeWithLastSubmission: false });
+  // Consent builds on the sign-in just made in the same request chain; a sign-in starts afresh.
+  const mergeWithLastSubmission = 'consent' in result;
+  const returnTo = await provider.interactionResult(ctx.req, ctx.res, result, { mergeWithLastSubmission });
   ctx.status = 303;
   ctx.redirect(returnTo);
 }

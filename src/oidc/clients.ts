@@ -18,7 +18,6 @@ export const DEMO_CLIENT: ClientMetadata = {
   response_types: ['code'],
   redirect_uris: ['http://localhost:5173/callback', 'http://127.0.0.1:5173/callback'],
   post_logout_redirect_uris: ['http://localhost:5173/', 'http://127.0.0.1:5173/'],
-  initiate_login_uri: 'http://localhost:5173/login',
   scope: 'openid email phone offline_access invites',
 };
 

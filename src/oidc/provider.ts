@@ -40,6 +40,8 @@ export function createProvider({ config, secrets, store, clock, pages, clients }
     // Keycloak and Google put the scope's claims in the ID token too; apps expect it.
     conformIdTokenClaims: false,
     extraParams: ['invite_token'],
+    // oidc-provider does not advertise prompts itself; `create` must be discoverable.
+    discovery: { prompt_values_supported: ['none', 'login', 'consent', 'create'] },
     extraClientMetadata: { properties: ['first_party'] },
     responseTypes: ['code', 'none'],
     jwks: secrets.jwks as Configuration['jwks'],

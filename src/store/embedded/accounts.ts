@@ -23,8 +23,11 @@ function rowToAccount(row: Row): AccountRecord {
   };
 }
 
+// Duck-typed, not `instanceof Error`: node:sqlite's errors come from Node's own realm, which is
+// not the realm of a vm-sandboxed caller (jest), so instanceof would miss them there.
 const isUniqueViolation = (error: unknown): boolean =>
-  error instanceof Error && /UNIQUE constraint failed: accounts\.email/.test(error.message);
+  typeof (error as { message?: unknown } | null)?.message === 'string' &&
+  /UNIQUE constraint failed: accounts\.email/.test((error as { message: string }).message);
 
 export function createEmbeddedAccountStore(db: DatabaseSync): AccountStore {
   const insert = db.prepare(`INSERT INTO accounts

@@ -1,0 +1,137 @@
+// Invites and their redemptions in MongoDB: each state change is one conditional findOneAndUpdate.
+import type { QueryFilter } from 'mongoose';
+import type { InviteFilter, InviteRecord, InviteStatus, InviteStore, NewInvite } from '../ports.ts';
+import { encodeCursor, seqBefore } from '../cursor.ts';
+import type { InviteDoc, Models } from './models.ts';
+import type { NextSeq } from './sequence.ts';
+import { op } from './trusted.ts';
+
+export function docToInvite(doc: InviteDoc): InviteRecord {
+  return {
+    id: doc._id,
+    tokenHash: doc.tokenHash,
+    email: doc.email ?? null,
+    uses: doc.uses,
+    maxUses: doc.maxUses,
+    expiresAt: doc.expiresAt,
+    createdAt: doc.createdAt,
+    createdBy: doc.createdBy,
+    clientId: doc.clientId ?? null,
+    roles: [...(doc.roles ?? [])],
+    metadata: JSON.parse(doc.metadata) as Record<string, unknown>,
+    note: doc.note ?? null,
+    revokedAt: doc.revokedAt ?? null,
+    seq: doc.seq,
+  };
+}
+
+function inviteToDoc(invite: NewInvite, seq: number): InviteDoc {
+  return {
+    _id: String(invite.id),
+    tokenHash: String(invite.tokenHash),
+    email: invite.email,
+    uses: 0,
+    maxUses: invite.maxUses,
+    expiresAt: invite.expiresAt,
+    createdAt: invite.createdAt,
+    createdBy: String(invite.createdBy),
+    clientId: invite.clientId,
+    roles: [...invite.roles],
+    metadata: JSON.stringify(invite.metadata ?? {}),
+    note: invite.note,
+    revokedAt: null,
+    seq,
+  };
+}
+
+const hasUsesLeft = () => op({ $lt: ['$uses', '$maxUses'] });
+
+/** The filter for "pending at `now`": not revoked, uses left, not expired. */
+export function claimableFilter(id: string, now: Date): QueryFilter<InviteDoc> {
+  return { _id: String(id), revokedAt: null, expiresAt: op({ $gt: now }), $expr: hasUsesLeft() };
+}
+
+function statusFilter(status: InviteStatus, now: Date): QueryFilter<InviteDoc> {
+  switch (status) {
+    case 'revoked':
+      return { revokedAt: op({ $ne: null }) };
+    case 'redeemed':
+      return { revokedAt: null, $expr: op({ $gte: ['$uses', '$maxUses'] }) };
+    case 'expired':
+      return { revokedAt: null, expiresAt: op({ $lte: now }), $expr: hasUsesLeft() };
+    case 'pending':
+      return { revokedAt: null, expiresAt: op({ $gt: now }), $expr: hasUsesLeft() };
+    default:
+      // A status from outside the type (an unchecked query string) matches nothing, never everything.
+      return { _id: op({ $in: [] }) };
+  }
+}
+
+export function createMongoInviteStore({ Invite, Redemption }: Models, nextSeq: NextSeq): InviteStore {
+  const after = { returnDocument: 'after' } as const;
+
+  return {
+    async create(invite) {
+      const doc = inviteToDoc(invite, await nextSeq('invites'));
+      await Invite.create(doc);
+      return docToInvite(doc);
+    },
+    async createMany(invites) {
+      if (!invites.length) return [];
+      const first = await nextSeq('invites', invites.length);
+      const docs = invites.map((invite, i) => inviteToDoc(invite, first + i));
+      await Invite.insertMany(docs, { ordered: true });
+      return docs.map(docToInvite);
+    },
+    async findById(id) {
+      const doc = await Invite.findById(String(id)).lean<InviteDoc>();
+      return doc ? docToInvite(doc) : null;
+    },
+    async findByTokenHash(tokenHash) {
+      const doc = await Invite.findOne({ tokenHash: String(tokenHash) }).lean<InviteDoc>();
+      return doc ? docToInvite(doc) : null;
+    },
+    async list(filter: InviteFilter, page, now) {
+      // Built field by field from scalars: a caller's object never becomes part of the query.
+      const clauses: QueryFilter<InviteDoc>[] = [];
+      const before = seqBefore(page.cursor);
+      if (before !== undefined) clauses.push({ seq: op({ $lt: before }) });
+      if (filter.status) clauses.push(statusFilter(filter.status, now));
+      if (filter.email !== undefined) clauses.push({ email: String(filter.email) });
+      if (filter.createdBy !== undefined) clauses.push({ createdBy: String(filter.createdBy) });
+      if (filter.createdAfter) clauses.push({ createdAt: op({ $gte: filter.createdAfter }) });
+      if (filter.createdBefore) clauses.push({ createdAt: op({ $lt: filter.createdBefore }) });
+      const query = clauses.length ? { $and: clauses } : {};
+      const docs = await Invite.find(query).sort({ seq: -1 }).limit(page.limit + 1).lean<InviteDoc[]>();
+      const items = docs.slice(0, page.limit).map(docToInvite);
+      return { items, nextCursor: docs.length > page.limit ? encodeCursor(items[items.length - 1]!.seq) : null };
+    },
+    async claimUse(id, now) {
+      // One conditional update: the check and the increment cannot be separated by a racer.
+      const doc = await Invite.findOneAndUpdate(claimableFilter(id, now), { $inc: { uses: 1 } }, after).lean<InviteDoc>();
+      return doc ? docToInvite(doc) : null;
+    },
+    async releaseUse(id) {
+      await Invite.updateOne({ _id: String(id), uses: op({ $gt: 0 }) }, { $inc: { uses: -1 } });
+    },
+    async revoke(id, now) {
+      const doc = await Invite.findOneAndUpdate(claimableFilter(id, now), { $set: { revokedAt: now } }, after).lean<InviteDoc>();
+      return doc ? docToInvite(doc) : null;
+    },
+    async rotateToken(id, tokenHash, expiresAt) {
+      const doc = await Invite.findOneAndUpdate(
+        { _id: String(id), revokedAt: null, $expr: hasUsesLeft() },
+        { $set: { tokenHash: String(tokenHash), expiresAt } },
+        after,
+      ).lean<InviteDoc>();
+      return doc ? docToInvite(doc) : null;
+    },
+    async countCountedAgainstQuota(createdBy) {
+      return Invite.countDocuments({ createdBy: String(createdBy), revokedAt: null });
+    },
+    async listRedemptions(inviteId) {
+      const docs = await Redemption.find({ inviteId: String(inviteId) }).sort({ at: 1, _id: 1 }).lean();
+      return docs.map((doc) => ({ inviteId: doc.inviteId, accountId: doc.accountId, email: doc.email, at: doc.at, ip: doc.ip ?? null }));
+    },
+  };
+}

@@ -1,0 +1,314 @@
+// MongoDB schemas, models and their indexes (unique, TTL, and one per list/audit filter).
+import { Schema, type Connection, type Model, type SchemaOptions } from 'mongoose';
+
+/*
+ * Every collection uses our own string ids as `_id`, so "id is unique" is MongoDB's own
+ * guarantee. Caller-shaped records (invite metadata, audit data, oidc payloads, job payloads,
+ * pending registrations) are stored as JSON text: their keys are not ours, and a key starting
+ * with `$` or holding a `.` must never be read as an operator or a path.
+ */
+
+export interface InviteDoc {
+  _id: string;
+  tokenHash: string;
+  email: string | null;
+  uses: number;
+  maxUses: number;
+  expiresAt: Date;
+  createdAt: Date;
+  createdBy: string;
+  clientId: string | null;
+  roles: string[];
+  metadata: string;
+  note: string | null;
+  revokedAt: Date | null;
+  seq: number;
+}
+
+export interface RedemptionDoc {
+  inviteId: string;
+  accountId: string;
+  email: string;
+  at: Date;
+  ip: string | null;
+}
+
+export interface AccountDoc {
+  _id: string;
+  email: string;
+  emailVerified: boolean;
+  passwordHash: string;
+  phoneNumber: string | null;
+  phoneNumberVerified: boolean;
+  roles: string[];
+  inviteId: string | null;
+  invitedBy: string | null;
+  createdAt: Date;
+  disabled: boolean;
+  inviteQuota: number | null;
+  seq: number;
+}
+
+export interface AuditDoc {
+  _id: string;
+  type: string;
+  at: Date;
+  actor: string;
+  inviteId: string | null;
+  accountId: string | null;
+  ip: string | null;
+  userAgent: string | null;
+  requestId: string | null;
+  reason: string | null;
+  data: string | null;
+  seq: number;
+}
+
+export interface RateLimitDoc {
+  _id: string;
+  count: number;
+  resetAt: Date;
+}
+
+export interface JobDoc {
+  _id: string;
+  queue: string;
+  payload: string;
+  attempts: number;
+  runAt: Date;
+  state: 'waiting' | 'leased' | 'failed';
+  lastError: string | null;
+  seq: number;
+}
+
+export interface VerificationDoc {
+  _id: string;
+  registration: string;
+  emailCodeHash: string | null;
+  phoneCodeHash: string | null;
+  attempts: number;
+  sends: number;
+  lastSentAt: Date;
+  expiresAt: Date;
+  consumedAt: Date | null;
+}
+
+export interface OidcPayloadDoc {
+  /** `${model}:${id}`: model names hold no colon, so the pair maps to one key. */
+  _id: string;
+  model: string;
+  payload: string;
+  expiresAt: Date | null;
+  uid: string | null;
+  userCode: string | null;
+  grantId: string | null;
+  accountId: string | null;
+  consumedAt: Date | null;
+}
+
+export interface SettingDoc {
+  _id: string;
+  value: string;
+}
+
+export interface CounterDoc {
+  _id: string;
+  seq: number;
+}
+
+export interface Models {
+  Invite: Model<InviteDoc>;
+  Redemption: Model<RedemptionDoc>;
+  Account: Model<AccountDoc>;
+  Audit: Model<AuditDoc>;
+  RateLimit: Model<RateLimitDoc>;
+  Job: Model<JobDoc>;
+  Verification: Model<VerificationDoc>;
+  OidcPayload: Model<OidcPayloadDoc>;
+  Setting: Model<SettingDoc>;
+  Counter: Model<CounterDoc>;
+}
+
+export interface ModelOptions {
+  /** Audit events older than this many days are deleted by MongoDB's TTL monitor. */
+  auditRetentionDays?: number;
+}
+
+// strict/strictQuery 'throw': a field we did not declare is a bug or an injection attempt, never data.
+const options = (collection: string): SchemaOptions => ({ collection, versionKey: false, strict: 'throw', strictQuery: 'throw' });
+const str = { type: String, default: null };
+const date = { type: Date, default: null };
+const id = { type: String, required: true };
+// Sparse lookups (uid, userCode...) index only documents that have the field.
+const whenString = (field: string) => ({ partialFilterExpression: { [field]: { $type: 'string' } } });
+
+export function createModels(connection: Connection, modelOptions: ModelOptions = {}): Models {
+  const invite = new Schema<InviteDoc>(
+    {
+      _id: id,
+      tokenHash: { type: String, required: true },
+      email: str,
+      uses: { type: Number, required: true, default: 0 },
+      maxUses: { type: Number, required: true },
+      expiresAt: { type: Date, required: true },
+      createdAt: { type: Date, required: true },
+      createdBy: { type: String, required: true },
+      clientId: str,
+      roles: { type: [String], default: [] },
+      metadata: { type: String, required: true },
+      note: str,
+      revokedAt: date,
+      seq: { type: Number, required: true },
+    },
+    options('invites'),
+  );
+  invite.index({ tokenHash: 1 }, { unique: true });
+  invite.index({ seq: -1 }, { unique: true });
+  invite.index({ email: 1, seq: -1 });
+  invite.index({ createdBy: 1, seq: -1 });
+  invite.index({ createdAt: -1 });
+  // Status filters: equality on revokedAt, the seq sort, then the expiry range.
+  invite.index({ revokedAt: 1, seq: -1, expiresAt: 1 });
+
+  const redemption = new Schema<RedemptionDoc>(
+    {
+      inviteId: { type: String, required: true },
+      accountId: { type: String, required: true },
+      email: { type: String, required: true },
+      at: { type: Date, required: true },
+      ip: str,
+    },
+    options('redemptions'),
+  );
+  redemption.index({ inviteId: 1, at: 1 });
+
+  const account = new Schema<AccountDoc>(
+    {
+      _id: id,
+      email: { type: String, required: true },
+      emailVerified: { type: Boolean, required: true },
+      passwordHash: { type: String, required: true },
+      phoneNumber: str,
+      phoneNumberVerified: { type: Boolean, required: true },
+      roles: { type: [String], default: [] },
+      inviteId: str,
+      invitedBy: str,
+      createdAt: { type: Date, required: true },
+      disabled: { type: Boolean, required: true },
+      inviteQuota: { type: Number, default: null },
+      seq: { type: Number, required: true },
+    },
+    options('accounts'),
+  );
+  account.index({ email: 1 }, { unique: true });
+  account.index({ seq: -1 }, { unique: true });
+  account.index({ inviteId: 1, seq: -1 });
+
+  const audit = new Schema<AuditDoc>(
+    {
+      _id: id,
+      type: { type: String, required: true },
+      at: { type: Date, required: true },
+      actor: { type: String, required: true },
+      inviteId: str,
+      accountId: str,
+      ip: str,
+      userAgent: str,
+      requestId: str,
+      reason: str,
+      data: str,
+      seq: { type: Number, required: true },
+    },
+    options('audit_events'),
+  );
+  audit.index({ seq: -1 }, { unique: true });
+  for (const field of ['type', 'inviteId', 'accountId', 'actor', 'ip']) audit.index({ [field]: 1, seq: -1 });
+  // One index on `at` serves since/until and, when retention is configured, the TTL monitor
+  // (a TTL index must be single-field, so it cannot be folded into the others).
+  const retentionDays = modelOptions.auditRetentionDays;
+  audit.index({ at: 1 }, retentionDays ? { expireAfterSeconds: Math.round(retentionDays * 86_400) } : {});
+
+  const rateLimit = new Schema<RateLimitDoc>(
+    { _id: id, count: { type: Number, required: true }, resetAt: { type: Date, required: true } },
+    options('rate_limits'),
+  );
+  // An ended window is a dead document: the TTL monitor clears it (reads never trust it anyway).
+  rateLimit.index({ resetAt: 1 }, { expireAfterSeconds: 0 });
+
+  const job = new Schema<JobDoc>(
+    {
+      _id: id,
+      queue: { type: String, required: true },
+      payload: { type: String, required: true },
+      attempts: { type: Number, required: true, default: 0 },
+      runAt: { type: Date, required: true },
+      state: { type: String, required: true, enum: ['waiting', 'leased', 'failed'] },
+      lastError: str,
+      seq: { type: Number, required: true },
+    },
+    options('jobs'),
+  );
+  job.index({ queue: 1, state: 1, runAt: 1, seq: 1 });
+
+  const verification = new Schema<VerificationDoc>(
+    {
+      _id: id,
+      registration: { type: String, required: true },
+      emailCodeHash: str,
+      phoneCodeHash: str,
+      attempts: { type: Number, required: true },
+      sends: { type: Number, required: true },
+      lastSentAt: { type: Date, required: true },
+      expiresAt: { type: Date, required: true },
+      consumedAt: date,
+    },
+    options('verifications'),
+  );
+  verification.index({ expiresAt: 1 }, { expireAfterSeconds: 0 });
+
+  const oidcPayload = new Schema<OidcPayloadDoc>(
+    {
+      _id: id,
+      model: { type: String, required: true },
+      payload: { type: String, required: true },
+      expiresAt: date,
+      uid: str,
+      userCode: str,
+      grantId: str,
+      accountId: str,
+      consumedAt: date,
+    },
+    options('oidc_payloads'),
+  );
+  // Payloads without expiry (null) are left alone by the TTL monitor.
+  oidcPayload.index({ expiresAt: 1 }, { expireAfterSeconds: 0 });
+  oidcPayload.index({ model: 1, uid: 1 }, whenString('uid'));
+  oidcPayload.index({ model: 1, userCode: 1 }, whenString('userCode'));
+  oidcPayload.index({ grantId: 1 }, whenString('grantId'));
+  oidcPayload.index({ accountId: 1 }, whenString('accountId'));
+
+  const setting = new Schema<SettingDoc>({ _id: id, value: { type: String, required: true } }, options('settings'));
+  const counter = new Schema<CounterDoc>({ _id: id, seq: { type: Number, required: true } }, options('counters'));
+
+  return {
+    Invite: connection.model<InviteDoc>('Invite', invite),
+    Redemption: connection.model<RedemptionDoc>('Redemption', redemption),
+    Account: connection.model<AccountDoc>('Account', account),
+    Audit: connection.model<AuditDoc>('AuditEvent', audit),
+    RateLimit: connection.model<RateLimitDoc>('RateLimit', rateLimit),
+    Job: connection.model<JobDoc>('Job', job),
+    Verification: connection.model<VerificationDoc>('Verification', verification),
+    OidcPayload: connection.model<OidcPayloadDoc>('OidcPayload', oidcPayload),
+    Setting: connection.model<SettingDoc>('Setting', setting),
+    Counter: connection.model<CounterDoc>('Counter', counter),
+  };
+}
+
+/**
+ * Creates the collections and brings their indexes in line with the schemas, dropping stale
+ * ones (a changed audit retention rebuilds the TTL index). Collections must exist before any
+ * transaction touches them.
+ */
+export async function syncModels(models: Models): Promise<void> {
+  for (const model of Object.values(models) as Model<unknown>[]) await model.syncIndexes();
+}
