@@ -15,7 +15,13 @@ import { createViewEngine } from './views/view-engine.ts';
 import { createProviderPages } from './views/provider-pages.ts';
 import { assetRoutes } from './views/asset-routes.ts';
 import { createAuditRecorder } from './audit/audit-recorder.ts';
-import { createInviteService, type InvitationMailer } from './invites/invite-service.ts';
+import { createInviteService } from './invites/invite-service.ts';
+import { createMailQueue } from './mail/mail-queue.ts';
+import { createMailTransport } from './mail/create-mail-transport.ts';
+import { createMailRenderer } from './mail/mail-renderer.ts';
+import { createInvitationMailer } from './mail/invitation-mailer.ts';
+import type { MailTransport } from './mail/mail-transport.ts';
+import { createPayloadSealer } from './security/payload-sealer.ts';
 import { createRegistrationService } from './accounts/registration-service.ts';
 import { createSignInService } from './accounts/sign-in-service.ts';
 import { requestContext } from './security/request-context.ts';
@@ -39,7 +45,12 @@ export interface AppDeps {
   secrets: Secrets;
   logger: Logger;
   clock?: () => Date;
-  mailer?: InvitationMailer;
+  /** Replaces the mail transport (SMTP or outbox, from the config). */
+  mailTransport?: MailTransport;
+  /** Background workers (mail queue...) start with the app unless false (tests drive them by hand). */
+  startWorkers?: boolean;
+  /** Retry waits of the mail queue; tests shorten them. */
+  mailBackoffMs?: number[];
 }
 
 export function createApp(deps: AppDeps) {
@@ -62,7 +73,29 @@ export function createApp(deps: AppDeps) {
     logger.info({ audit: { id: event.id, type: event.type, actor: event.actor, invite_id: event.inviteId, account_id: event.accountId, reason: event.reason }, request_id: event.requestId }, 'audit');
   });
   const appIds = new Set(apps.map((client) => client.client_id));
-  const invites = createInviteService({ store, config, clock, audit, isKnownClient: (id) => appIds.has(id), mailer: deps.mailer });
+  const mail = createMailQueue({
+    store: store.jobs,
+    transport: deps.mailTransport ?? createMailTransport(config, { logger }),
+    renderer: createMailRenderer({ branding: config }),
+    sealer: createPayloadSealer(secrets.cookieKeys),
+    clock,
+    logger,
+    backoff: deps.mailBackoffMs,
+    onDelivered: async (job) => {
+      if (typeof job.meta.inviteId === 'string') await audit.record({ type: 'invite.sent', actor: String(job.meta.actor ?? 'system'), inviteId: job.meta.inviteId });
+    },
+    onGaveUp: async (job, reason) => {
+      if (typeof job.meta.inviteId === 'string') await audit.record({ type: 'invite.send_failed', actor: String(job.meta.actor ?? 'system'), inviteId: job.meta.inviteId, reason });
+    },
+  });
+  const mailer = createInvitationMailer({
+    queue: mail,
+    issuer: config.issuer,
+    productName: config.product_name,
+    accounts: store.accounts,
+    clientName: (id) => (apps.find((client) => client.client_id === id)?.client_name as string | undefined) ?? null,
+  });
+  const invites = createInviteService({ store, config, clock, audit, isKnownClient: (id) => appIds.has(id), mailer });
   const registration = createRegistrationService({ store, config, clock, audit, invites });
   const signIn = createSignInService({ store, audit });
 
@@ -109,16 +142,19 @@ export function createApp(deps: AppDeps) {
     await oidc(ctx.req, ctx.res);
   });
 
+  if (deps.startWorkers !== false) mail.start();
+
   return {
     app,
     provider,
-    services: { audit, invites, registration, signIn },
+    services: { audit, invites, registration, signIn, mail },
     startDraining() {
       draining = true;
     },
     /** Stops background workers; the store is closed by whoever opened it. */
     async stop() {
       draining = true;
+      await mail.stop();
     },
   };
 }

@@ -51,6 +51,7 @@ async function stop(signal: string): Promise<void> {
   }, 10_000);
   forced.unref();
   await new Promise<void>((resolve) => server.close(() => resolve()));
+  await guestlist.stop();
   await store.close();
   logger.info('stopped');
   process.exit(0);

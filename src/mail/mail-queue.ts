@@ -3,6 +3,7 @@ import type { Job, JobStore } from '../store/ports.ts';
 import { MailDeliveryError, type MailMessage, type MailTransport } from './mail-transport.ts';
 import type { MailRenderer, MailRequest } from './mail-renderer.ts';
 import { recipientDomain, silentLogger, type Logger } from './logger.ts';
+import type { PayloadSealer } from '../security/payload-sealer.ts';
 
 export const MAIL_QUEUE = 'mail';
 
@@ -26,6 +27,8 @@ export interface MailQueueOptions {
   store: JobStore;
   transport: MailTransport;
   renderer: MailRenderer;
+  /** Seals the rendered message in the store: an invitation's body holds its token. */
+  sealer: PayloadSealer;
   clock: () => Date;
   logger?: Logger;
   /** After the message is sent and the job completed (the app records invite.sent). */
@@ -59,9 +62,14 @@ interface MailPayload {
   meta: Record<string, unknown>;
 }
 
-function readPayload(job: Job): MailPayload {
-  const payload = job.payload as Partial<MailPayload>;
-  const message = payload.message;
+function readPayload(job: Job, sealer: PayloadSealer): MailPayload {
+  const payload = job.payload as { sealed?: unknown; meta?: Record<string, unknown> };
+  let message: MailMessage | undefined;
+  try {
+    message = typeof payload.sealed === 'string' ? sealer.open<MailMessage>(payload.sealed) : undefined;
+  } catch {
+    message = undefined;
+  }
   if (!message || typeof message.to !== 'string' || typeof message.subject !== 'string' || typeof message.html !== 'string' || typeof message.text !== 'string') {
     throw new MailDeliveryError('malformed mail job payload', { permanent: true });
   }
@@ -69,7 +77,7 @@ function readPayload(job: Job): MailPayload {
 }
 
 export function createMailQueue(options: MailQueueOptions): MailQueue {
-  const { store, transport, renderer, clock } = options;
+  const { store, transport, renderer, sealer, clock } = options;
   const logger = options.logger ?? silentLogger;
   const backoff = options.backoff ?? DEFAULT_BACKOFF_MS;
   const maxAttempts = backoff.length + 1;
@@ -79,7 +87,7 @@ export function createMailQueue(options: MailQueueOptions): MailQueue {
   // Rendering before storing means a template error surfaces to the caller, and a restart
   // finds the exact message it promised to send.
   const toPayload = (request: MailRequest, meta: Record<string, unknown> = {}): Record<string, unknown> => ({
-    message: renderer.render(request),
+    sealed: sealer.seal(renderer.render(request)),
     meta,
   });
 
@@ -98,7 +106,7 @@ export function createMailQueue(options: MailQueueOptions): MailQueue {
     let payload: MailPayload;
     let info: MailJob = { id: job.id, attempts: job.attempts, to: '', meta: {} };
     try {
-      payload = readPayload(job);
+      payload = readPayload(job, sealer);
       info = { ...info, to: payload.message.to, meta: payload.meta };
       await transport.send(payload.message);
     } catch (error) {

@@ -1,4 +1,5 @@
 // The durable mail queue on the real embedded store and a real SMTP server: retries, give-ups, restarts.
+import { createPayloadSealer } from '../../src/security/payload-sealer.ts';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -24,6 +25,8 @@ const invitation = (to = 'bob@example.org'): MailRequest => ({
   link: LINK,
 });
 
+const sealer = createPayloadSealer(['a-test-key-that-is-long-enough-for-hkdf-0123']);
+
 describe('mail queue', () => {
   let store: Store;
   let server: TestSmtpServer | null;
@@ -36,6 +39,7 @@ describe('mail queue', () => {
       store: store.jobs,
       transport: createSmtpTransport({ url, from: config.mail_from }),
       renderer,
+      sealer,
       clock: clock.now,
       backoff: BACKOFF,
       onDelivered: (job) => void delivered.push(job),
@@ -200,7 +204,7 @@ describe('mail queue', () => {
         return { messageId: '<held@test>' };
       },
     };
-    const queue = createMailQueue({ store: store.jobs, transport, renderer, clock: clock.now, backoff: BACKOFF, pollIntervalMs: 5, onDelivered: (job) => void delivered.push(job) });
+    const queue = createMailQueue({ store: store.jobs, transport, renderer, sealer, clock: clock.now, backoff: BACKOFF, pollIntervalMs: 5, onDelivered: (job) => void delivered.push(job) });
     await queue.enqueue(invitation(), { inviteId: 'inv_7' });
     queue.start();
     await sending;
@@ -226,4 +230,16 @@ describe('mail queue', () => {
     expect(logged).not.toContain('carol@');
     expect(logged).not.toContain(TOKEN);
   });
+});
+
+test('a queued invitation is sealed in the store: its link (and token) cannot be read there', async () => {
+  const store = createEmbeddedStore();
+  const token = 'tok_SEALED_abcdefghijklmnopqrstuvwxyz0123456789';
+  const queue = createMailQueue({ store: store.jobs, transport: { send: async () => ({ messageId: 'x' }) }, renderer, sealer, clock: () => new Date() });
+  await queue.enqueue({ template: 'invitation', to: 'ann@example.com', inviter: 'Team', expiresAt: new Date(), link: `https://id.example/invite/${token}` }, { inviteId: 'i1' });
+  const job = await store.jobs.claimNext('mail', new Date(Date.now() + 1000), 1000);
+  expect(JSON.stringify(job!.payload)).not.toContain(token);
+  expect(JSON.stringify(job!.payload)).not.toContain('ann@example.com');
+  expect(sealer.open<{ html: string }>(job!.payload.sealed as string).html).toContain(token);
+  await store.close();
 });
