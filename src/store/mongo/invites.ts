@@ -1,5 +1,5 @@
 // Invites and their redemptions in MongoDB: each state change is one conditional findOneAndUpdate.
-import type { QueryFilter } from 'mongoose';
+import type { Connection, QueryFilter } from 'mongoose';
 import type { InviteFilter, InviteRecord, InviteStatus, InviteStore, NewInvite } from '../ports.ts';
 import { encodeCursor, seqBefore } from '../cursor.ts';
 import type { InviteDoc, Models } from './models.ts';
@@ -67,7 +67,7 @@ function statusFilter(status: InviteStatus, now: Date): QueryFilter<InviteDoc> {
   }
 }
 
-export function createMongoInviteStore({ Invite, Redemption }: Models, nextSeq: NextSeq): InviteStore {
+export function createMongoInviteStore(connection: Connection, { Invite, Redemption }: Models, nextSeq: NextSeq): InviteStore {
   const after = { returnDocument: 'after' } as const;
 
   return {
@@ -80,7 +80,8 @@ export function createMongoInviteStore({ Invite, Redemption }: Models, nextSeq: 
       if (!invites.length) return [];
       const first = await nextSeq('invites', invites.length);
       const docs = invites.map((invite, i) => inviteToDoc(invite, first + i));
-      await Invite.insertMany(docs, { ordered: true });
+      // In a transaction, as the embedded store does: one bad row leaves none of the batch behind.
+      await connection.transaction((session) => Invite.insertMany(docs, { ordered: true, session }));
       return docs.map(docToInvite);
     },
     async findById(id) {

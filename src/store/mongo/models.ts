@@ -1,5 +1,5 @@
 // MongoDB schemas, models and their indexes (unique, TTL, and one per list/audit filter).
-import { Schema, type Connection, type Model, type SchemaOptions } from 'mongoose';
+import { Schema, type Connection, type Model } from 'mongoose';
 
 /*
  * Every collection uses our own string ids as `_id`, so "id is unique" is MongoDB's own
@@ -135,7 +135,7 @@ export interface ModelOptions {
 }
 
 // strict/strictQuery 'throw': a field we did not declare is a bug or an injection attempt, never data.
-const options = (collection: string): SchemaOptions => ({ collection, versionKey: false, strict: 'throw', strictQuery: 'throw' });
+const options = (collection: string) => ({ collection, versionKey: false, strict: 'throw', strictQuery: 'throw' }) as const;
 const str = { type: String, default: null };
 const date = { type: Date, default: null };
 const id = { type: String, required: true };

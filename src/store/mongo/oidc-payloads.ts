@@ -1,0 +1,58 @@
+// oidc-provider's sessions, grants, codes and tokens in MongoDB, with the lookups its Adapter needs.
+import type { OidcPayloadStore } from '../ports.ts';
+import type { Models, OidcPayloadDoc } from './models.ts';
+
+const keyOf = (model: string, id: string) => `${String(model)}:${String(id)}`;
+
+export function createMongoOidcPayloadStore({ OidcPayload }: Models, clock: () => Date): OidcPayloadStore {
+  const load = (doc: OidcPayloadDoc | null): Record<string, unknown> | undefined => {
+    if (!doc) return undefined;
+    // The TTL monitor sweeps about once a minute; until then an expired payload is never handed out.
+    if (doc.expiresAt && doc.expiresAt.getTime() <= clock().getTime()) return undefined;
+    const payload = JSON.parse(doc.payload) as Record<string, unknown>;
+    if (doc.consumedAt) payload.consumed = Math.floor(doc.consumedAt.getTime() / 1000);
+    return payload;
+  };
+
+  return {
+    async upsert(model, id, payload, expiresAt) {
+      const str = (key: string) => (typeof payload[key] === 'string' ? (payload[key] as string) : null);
+      await OidcPayload.updateOne(
+        { _id: keyOf(model, id) },
+        {
+          $set: {
+            model: String(model),
+            payload: JSON.stringify(payload),
+            expiresAt,
+            uid: str('uid'),
+            userCode: str('userCode'),
+            grantId: str('grantId'),
+            accountId: str('accountId'),
+          },
+        },
+        { upsert: true },
+      );
+    },
+    async find(model, id) {
+      return load(await OidcPayload.findById(keyOf(model, id)).lean<OidcPayloadDoc>());
+    },
+    async findByUid(model, uid) {
+      return load(await OidcPayload.findOne({ model: String(model), uid: String(uid) }).lean<OidcPayloadDoc>());
+    },
+    async findByUserCode(model, userCode) {
+      return load(await OidcPayload.findOne({ model: String(model), userCode: String(userCode) }).lean<OidcPayloadDoc>());
+    },
+    async consume(model, id, at) {
+      await OidcPayload.updateOne({ _id: keyOf(model, id) }, { $set: { consumedAt: at } });
+    },
+    async destroy(model, id) {
+      await OidcPayload.deleteOne({ _id: keyOf(model, id) });
+    },
+    async revokeByGrantId(grantId) {
+      await OidcPayload.deleteMany({ grantId: String(grantId) });
+    },
+    async destroyByAccountId(accountId) {
+      await OidcPayload.deleteMany({ accountId: String(accountId) });
+    },
+  };
+}

@@ -1,0 +1,63 @@
+// Without a server: the MongoDB store's filters keep caller values literal under sanitizeFilter.
+import mongoose from 'mongoose';
+import { createModels, type Models } from '../../src/store/mongo/models.ts';
+import { createMongoInviteStore } from '../../src/store/mongo/invites.ts';
+import { createMongoAccountStore } from '../../src/store/mongo/accounts.ts';
+
+interface Sent {
+  method: string;
+  filter: Record<string, unknown>;
+}
+
+/** Models on an unconnected connection whose collections record what would have been sent. */
+function recordingModels(): { models: Models; connection: mongoose.Connection; sent: Sent[] } {
+  const connection = mongoose.createConnection();
+  connection.set('sanitizeFilter', true);
+  const models = createModels(connection);
+  const sent: Sent[] = [];
+  for (const model of Object.values(models) as mongoose.Model<unknown>[]) {
+    const collection = model.collection as unknown as Record<string, unknown>;
+    for (const method of ['find', 'findOne', 'findOneAndUpdate', 'updateOne']) {
+      collection[method] = (filter: Record<string, unknown>) => {
+        sent.push({ method, filter });
+        return method === 'find' ? { toArray: async () => [] } : Promise.resolve(null);
+      };
+    }
+  }
+  return { models, connection, sent };
+}
+
+const injected = { $ne: null } as unknown as string;
+const seq = async () => 1;
+
+test('the mongo store module imports and compiles its models without a server', async () => {
+  const { createMongoStore } = await import('../../src/store/mongo/index.ts');
+  expect(typeof createMongoStore).toBe('function');
+  const { models } = recordingModels();
+  expect(models.Invite.schema.indexes()).toContainEqual([{ tokenHash: 1 }, { unique: true }]);
+  expect(models.OidcPayload.schema.indexes()).toContainEqual([{ expiresAt: 1 }, { expireAfterSeconds: 0 }]);
+  const withRetention = createModels(mongoose.createConnection(), { auditRetentionDays: 30 });
+  expect(withRetention.Audit.schema.indexes()).toContainEqual([{ at: 1 }, { expireAfterSeconds: 30 * 86_400 }]);
+});
+
+test('operator objects smuggled in as values are matched literally, never as operators', async () => {
+  const { models, connection, sent } = recordingModels();
+  const invites = createMongoInviteStore(connection, models, seq);
+  const accounts = createMongoAccountStore(connection, models, seq);
+  await invites.findByTokenHash(injected);
+  await invites.list({ email: injected, createdBy: injected }, { limit: 5 }, new Date());
+  await accounts.findByEmail(injected);
+  const json = JSON.stringify(sent.map((s) => s.filter));
+  expect(sent).toHaveLength(3);
+  expect(json).not.toContain('$ne');
+});
+
+test('a claim is one conditional update: pending, unexpired and uses < maxUses', async () => {
+  const { models, connection, sent } = recordingModels();
+  const now = new Date();
+  await createMongoInviteStore(connection, models, seq).claimUse('inv-1', now);
+  // Through JSON: the trusted marker is a symbol key that toEqual would also compare.
+  expect(JSON.parse(JSON.stringify(sent))).toEqual([
+    { method: 'findOneAndUpdate', filter: { _id: 'inv-1', revokedAt: null, expiresAt: { $gt: now.toISOString() }, $expr: { $lt: ['$uses', '$maxUses'] } } },
+  ]);
+});
