@@ -36,6 +36,12 @@ import { inviteCheckRoutes } from './api/invite-check-routes.ts';
 import { adminInviteRoutes } from './admin/invite-routes.ts';
 import { requireScope } from './admin/bearer-guard.ts';
 import { accountClient, adminClient, relyingParties } from './oidc/clients.ts';
+import { createRateLimiter } from './security/rate-limiter.ts';
+import { createAuditLog } from './audit/audit-log.ts';
+import { createRetentionSweeper } from './audit/retention-sweeper.ts';
+import { adminAuditRoutes } from './admin/audit-routes.ts';
+import { createWebhookQueue } from './webhooks/webhook-queue.ts';
+import { discoveryCache } from './oidc/discovery-cache.ts';
 
 export const VIEWS_DIR = join(fileURLToPath(new URL('.', import.meta.url)), '..', 'interactions');
 
@@ -51,6 +57,8 @@ export interface AppDeps {
   startWorkers?: boolean;
   /** Retry waits of the mail queue; tests shorten them. */
   mailBackoffMs?: number[];
+  /** Retry waits of the webhook queue; tests shorten them. */
+  webhookBackoffMs?: number[];
 }
 
 export function createApp(deps: AppDeps) {
@@ -72,6 +80,32 @@ export function createApp(deps: AppDeps) {
   audit.subscribe((event) => {
     logger.info({ audit: { id: event.id, type: event.type, actor: event.actor, invite_id: event.inviteId, account_id: event.accountId, reason: event.reason }, request_id: event.requestId }, 'audit');
   });
+  // Webhooks: the listener only stores a job (a request never waits on a receiver); the worker delivers.
+  const webhooks = createWebhookQueue({
+    jobs: store.jobs,
+    clock,
+    urls: { webhook: config.webhook_url, alert: config.alert_webhook_url },
+    secret: config.webhook_secret,
+    logger,
+    backoff: deps.webhookBackoffMs,
+  });
+  if ((config.webhook_url || config.alert_webhook_url) && !config.webhook_secret) logger.warn({}, 'webhook_secret is unset: webhooks go out unsigned');
+  audit.subscribe(async (event) => {
+    await webhooks.enqueue(event);
+  });
+  const auditLog = createAuditLog({ audit: store.audit });
+  // MongoDB drops old events through its TTL index; the embedded store needs a sweep.
+  const sweeper =
+    store.kind === 'embedded'
+      ? createRetentionSweeper({
+          audit: store.audit,
+          retentionDays: config.audit_retention_days,
+          clock,
+          onError: (error) => logger.error({ err: error }, 'audit retention sweep failed'),
+          onSwept: (count) => logger.info({ purged: count }, 'audit retention sweep'),
+        })
+      : null;
+  const limiter = createRateLimiter({ store: store.rateLimits, config, clock, audit });
   const appIds = new Set(apps.map((client) => client.client_id));
   const mail = createMailQueue({
     store: store.jobs,
@@ -95,9 +129,9 @@ export function createApp(deps: AppDeps) {
     accounts: store.accounts,
     clientName: (id) => (apps.find((client) => client.client_id === id)?.client_name as string | undefined) ?? null,
   });
-  const invites = createInviteService({ store, config, clock, audit, isKnownClient: (id) => appIds.has(id), mailer });
-  const registration = createRegistrationService({ store, config, clock, audit, invites });
-  const signIn = createSignInService({ store, audit });
+  const invites = createInviteService({ store, config, clock, audit, isKnownClient: (id) => appIds.has(id), mailer, limiter });
+  const registration = createRegistrationService({ store, config, clock, audit, invites, limiter });
+  const signIn = createSignInService({ store, audit, limiter });
 
   const app = new Koa({ keys: secrets.cookieKeys, proxy: config.trust_proxy });
   const json = koaBody({ json: true, urlencoded: false, multipart: false, text: false, jsonLimit: '64kb', jsonStrict: true });
@@ -115,6 +149,9 @@ export function createApp(deps: AppDeps) {
       log: (error, ctx) => logger.error({ err: error, request_id: ctx.state.requestId }, 'request failed'),
     }),
   );
+
+  // Discovery and JWKS are fixed per process: served from a copy, ahead of every router.
+  app.use(discoveryCache({ issuer: config.issuer }));
 
   const routers = [
     healthRoutes({ store, isDraining: () => draining }),
@@ -134,6 +171,9 @@ export function createApp(deps: AppDeps) {
   app.use(async (ctx, next) => (ctx.path.startsWith('/admin') ? adminGuard(ctx, () => json(ctx, next)) : next()));
   app.use(admin.routes());
   app.use(admin.allowedMethods());
+  const adminAudit = adminAuditRoutes({ auditLog });
+  app.use(adminAudit.routes());
+  app.use(adminAudit.allowedMethods());
 
   // Everything else is oidc-provider's (discovery, /auth, /token, /me, /jwks...).
   const oidc = provider.callback();
@@ -142,12 +182,16 @@ export function createApp(deps: AppDeps) {
     await oidc(ctx.req, ctx.res);
   });
 
-  if (deps.startWorkers !== false) mail.start();
+  if (deps.startWorkers !== false) {
+    mail.start();
+    webhooks.start();
+    sweeper?.start();
+  }
 
   return {
     app,
     provider,
-    services: { audit, invites, registration, signIn, mail },
+    services: { audit, invites, registration, signIn, mail, limiter, auditLog, webhooks, sweeper },
     startDraining() {
       draining = true;
     },
@@ -155,6 +199,8 @@ export function createApp(deps: AppDeps) {
     async stop() {
       draining = true;
       await mail.stop();
+      await webhooks.stop();
+      await sweeper?.stop();
     },
   };
 }

@@ -1,0 +1,72 @@
+// The cached discovery document and JWKS are byte for byte the provider's own answer, and a
+// request with a forged Host can neither fill the cache nor be told other URLs once it is full.
+import { request } from 'node:http';
+import { startGuestlist, type RunningGuestlist } from '../support/start-guestlist.ts';
+
+let gl: RunningGuestlist;
+
+beforeEach(async () => {
+  gl = await startGuestlist();
+});
+afterEach(() => gl.stop());
+
+interface RawAnswer {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  body: string;
+}
+
+function get(url: string, headers: Record<string, string> = {}): Promise<RawAnswer> {
+  return new Promise((resolve, reject) => {
+    const req = request(url, { headers }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (chunk: Buffer) => chunks.push(chunk));
+      res.on('end', () => resolve({ status: res.statusCode!, headers: res.headers, body: Buffer.concat(chunks).toString('utf8') }));
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+const sameHeaders = (answer: RawAnswer) => ({
+  'content-type': answer.headers['content-type'],
+  'content-length': answer.headers['content-length'],
+  vary: answer.headers.vary,
+  'access-control-allow-origin': answer.headers['access-control-allow-origin'],
+});
+
+test.each(['/.well-known/openid-configuration', '/jwks'])('%s: the cached copy is identical to the provider answer', async (path) => {
+  const fromProvider = await get(`${gl.url}${path}`);
+  const fromCache = await get(`${gl.url}${path}`);
+  expect(fromProvider.status).toBe(200);
+  expect(fromCache.status).toBe(200);
+  expect(fromCache.body).toBe(fromProvider.body);
+  expect(sameHeaders(fromCache)).toEqual(sameHeaders(fromProvider));
+  expect(fromCache.headers['access-control-allow-origin']).toBe('*');
+  // Security headers still apply to the copy.
+  expect(fromCache.headers['x-content-type-options']).toBe('nosniff');
+
+  const withOrigin = await get(`${gl.url}${path}`, { Origin: 'https://app.example' });
+  expect(withOrigin.headers['access-control-allow-origin']).toBe('https://app.example');
+  expect(withOrigin.body).toBe(fromProvider.body);
+});
+
+test('a forged Host never fills the cache, and once filled every caller sees the issuer URLs', async () => {
+  const forged = await get(`${gl.url}/.well-known/openid-configuration`, { Host: 'evil.example' });
+  // Before the cache is filled the provider answers, from the Host it was given.
+  expect(JSON.parse(forged.body).authorization_endpoint).toBe('http://evil.example/auth');
+
+  const genuine = await get(`${gl.url}/.well-known/openid-configuration`);
+  expect(JSON.parse(genuine.body).authorization_endpoint).toBe(`${gl.url}/auth`);
+
+  const forgedAgain = await get(`${gl.url}/.well-known/openid-configuration`, { Host: 'evil.example' });
+  expect(forgedAgain.body).toBe(genuine.body);
+});
+
+test('a POST and other paths still reach the provider', async () => {
+  await get(`${gl.url}/jwks`);
+  const post = await fetch(`${gl.url}/jwks`, { method: 'POST' });
+  expect(post.status).not.toBe(200);
+  const head = await fetch(`${gl.url}/jwks`, { method: 'HEAD' });
+  expect(head.status).toBe(200);
+});
