@@ -9,6 +9,7 @@ import { EmailTakenError, type AccountRecord, type InviteRecord, type Store } fr
 import type { InviteService } from '../invites/invite-service.ts';
 import { emailMatchesInvite, isWhitelisted, normalizeEmail } from '../invites/invite-policy.ts';
 import { hashPassword } from './passwords.ts';
+import { addressSubject, type RateLimiter } from '../security/rate-limiter.ts';
 
 export interface RegistrationInput {
   email: string;
@@ -32,9 +33,11 @@ export interface RegistrationServiceDeps {
   clock: () => Date;
   audit: AuditRecorder;
   invites: InviteService;
+  /** Limits sign-up attempts (and, through the invite service, bad tokens) per address. */
+  limiter: RateLimiter;
 }
 
-export function createRegistrationService({ store, config, clock, audit, invites }: RegistrationServiceDeps) {
+export function createRegistrationService({ store, config, clock, audit, invites, limiter }: RegistrationServiceDeps) {
   async function fail(code: string, input: { email: string }, invite: InviteRecord | null, meta: RequestMeta, status: number): Promise<never> {
     if (invite) await audit.record({ type: 'invite.redeem_failed', actor: 'anonymous', inviteId: invite.id, reason: code }, meta);
     await audit.record({ type: 'registration.failed', actor: 'anonymous', inviteId: invite?.id ?? null, reason: code, data: { email_domain: input.email.split('@').pop() ?? null } }, meta);
@@ -44,10 +47,11 @@ export function createRegistrationService({ store, config, clock, audit, invites
   return {
     /** Checks every rule without changing anything; throws the contract's error when refused. */
     async admit(input: RegistrationInput, meta: RequestMeta): Promise<Admission> {
+      await limiter.hit('registration', addressSubject(meta), meta);
       const email = normalizeEmail(input.email);
       let invite: InviteRecord | null = null;
       if (input.inviteToken) {
-        const inspection = await invites.inspect(input.inviteToken);
+        const inspection = await invites.check(input.inviteToken, meta);
         if (inspection.state !== 'valid') {
           return fail('invalid_invite', { email }, inspection.state === 'unknown' ? null : inspection.invite, meta, 403);
         }

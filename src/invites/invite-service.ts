@@ -8,6 +8,7 @@ import type { InviteFilter, InviteRecord, NewInvite, Page, PageRequest, Redempti
 import { generateInviteToken, hashInviteToken, looksLikeInviteToken } from './invite-token.ts';
 import { normalizeEmail } from './invite-policy.ts';
 import { inviteStatus } from './invite-status.ts';
+import { addressSubject, type RateLimiter } from '../security/rate-limiter.ts';
 
 const DAY_MS = 24 * 3600 * 1000;
 
@@ -54,9 +55,11 @@ export interface InviteServiceDeps {
   /** Client ids an invite may name. */
   isKnownClient: (clientId: string) => boolean;
   mailer?: InvitationMailer;
+  /** Limits token guessing and lookups per address. */
+  limiter: RateLimiter;
 }
 
-export function createInviteService({ store, config, clock, audit, isKnownClient, mailer }: InviteServiceDeps) {
+export function createInviteService({ store, config, clock, audit, isKnownClient, mailer, limiter }: InviteServiceDeps) {
   function buildInvite(input: CreateInviteInput, actor: Actor, tokenHash: string): NewInvite {
     if (input.clientId && !isKnownClient(input.clientId)) {
       throw new AppError(400, 'invalid_request', 'client_id does not name a registered client.', { details: [{ path: 'client_id', message: 'unknown client' }] });
@@ -141,15 +144,37 @@ export function createInviteService({ store, config, clock, audit, isKnownClient
       return { state: status === 'redeemed' ? 'used' : status, invite };
     },
 
+    /**
+     * A token presented by someone outside (link, lookup, sign-up): an address that has sent too
+     * many unknown tokens is refused before the lookup, and each unknown one counts against it.
+     */
+    async check(token: string, meta: RequestMeta): Promise<InviteInspection> {
+      const subject = addressSubject(meta);
+      await limiter.check('invite_failure', subject);
+      const inspection = await this.inspect(token);
+      if (inspection.state === 'unknown') await limiter.fail('invite_failure', subject, meta);
+      return inspection;
+    },
+
+    /** GET /api/invites/{token}: every lookup counts, and unknown tokens count as failures too. */
+    async lookup(token: string, meta: RequestMeta): Promise<InviteInspection> {
+      await limiter.hit('invite_lookup', addressSubject(meta), meta);
+      return this.check(token, meta);
+    },
+
     /** Opening the link: inspect it and record the view; it never spends a use. */
     async view(token: string, meta: RequestMeta): Promise<InviteInspection> {
-      const inspection = await this.inspect(token);
-      if (inspection.state !== 'unknown') {
-        await audit.record(
-          { type: 'invite.viewed', actor: 'anonymous', inviteId: inspection.invite.id, reason: inspection.state === 'valid' ? null : inspection.state },
-          meta,
-        );
-      }
+      const inspection = await this.check(token, meta);
+      // An unknown token is recorded too (without an invite), so guessing shows in the audit log.
+      await audit.record(
+        {
+          type: 'invite.viewed',
+          actor: 'anonymous',
+          inviteId: inspection.state === 'unknown' ? null : inspection.invite.id,
+          reason: inspection.state === 'valid' ? null : inspection.state,
+        },
+        meta,
+      );
       return inspection;
     },
 

@@ -1,0 +1,28 @@
+// GET /admin/audit: filtered, paginated audit events; with Accept: application/x-ndjson, the whole
+// filtered log streamed as an export (admin scope, behind the admin guard).
+import Router from '@koa/router';
+import type { AuditLog } from '../audit/audit-log.ts';
+import { parseInput } from '../validation.ts';
+import { auditQuery, toAuditFilter } from './audit-schemas.ts';
+
+const NDJSON = 'application/x-ndjson';
+
+export function adminAuditRoutes({ auditLog }: { auditLog: AuditLog }): Router {
+  const router = new Router({ prefix: '/admin/audit' });
+
+  router.get('/', async (ctx) => {
+    const query = parseInput(auditQuery, ctx.query);
+    const filter = toAuditFilter(query);
+    ctx.set('Cache-Control', 'no-store');
+    // Only an explicit NDJSON preference streams; `*/*` and JSON get the paginated page.
+    if (ctx.accepts('application/json', NDJSON) === NDJSON) {
+      ctx.type = NDJSON;
+      ctx.body = auditLog.exportNdjson(filter);
+      return;
+    }
+    const page = await auditLog.list(filter, { limit: query.limit, cursor: query.cursor });
+    ctx.body = { data: page.items, next_cursor: page.nextCursor };
+  });
+
+  return router;
+}
