@@ -22,7 +22,8 @@ async function eventsFor(filter: { type?: string; inviteId?: string; accountId?:
 
 /** Calls with a chosen request id and user agent, and checks X-Request-Id echoes it. */
 async function traced(method: string, path: string, requestId: string, body?: unknown, token?: string) {
-  const result = await call(method, `${gl.url}${path}`, { body, token, headers: { 'User-Agent': UA, 'X-Request-Id': requestId } });
+  // trust_proxy is off (the default): a forged X-Forwarded-For must not change the recorded address.
+  const result = await call(method, `${gl.url}${path}`, { body, token, headers: { 'User-Agent': UA, 'X-Request-Id': requestId, 'X-Forwarded-For': '203.0.113.77' } });
   expect(result.headers.get('x-request-id')).toBe(requestId);
   return result;
 }
