@@ -155,6 +155,12 @@ export function createWebhookQueue(options: WebhookQueueOptions): WebhookQueue {
       const body = JSON.stringify(presentAuditEvent(event));
       const payloads = targets.map((target) => ({ target, event_id: event.id, event_type: event.type, body }) satisfies WebhookPayload);
       await jobs.enqueueMany(WEBHOOK_QUEUE, payloads, clock());
+      // A sleeping worker in this process wakes at once instead of at its next poll.
+      if (running && timer) {
+        clearTimeout(timer);
+        timer = setTimeout(loop, 0);
+        timer.unref();
+      }
       return payloads.length;
     },
     runOnce,
