@@ -1,0 +1,125 @@
+// Secrets never leave: the actual invitation tokens, passwords, authorization code, access tokens
+// and client secrets used here appear in none of the captured logs, audit events or webhook bodies.
+import { Writable } from 'node:stream';
+import { FormClient } from '../support/browser-form.ts';
+import { adminToken, createInvite, startGuestlist, type RunningGuestlist } from '../support/start-guestlist.ts';
+import { discover, finishAuthorization, isCallback, passConsent, RP, startAuthorization, writeClientsFile } from '../support/relying-party.ts';
+import { call } from '../audit/http.ts';
+import { startReceiver, type Receiver } from '../webhooks/receiver.ts';
+import { createLogger, redactUrl } from '../../src/logging/logger.ts';
+
+const WEBHOOK_SECRET = 'webhook-secret-never-in-a-body-0123';
+let gl: RunningGuestlist;
+let receiver: Receiver;
+
+beforeAll(async () => {
+  receiver = await startReceiver();
+  gl = await startGuestlist({
+    env: { CLIENTS_FILE: writeClientsFile(), WEBHOOK_URL: receiver.url, WEBHOOK_SECRET },
+    extraDeps: { startWorkers: false, webhookBackoffMs: [1000] },
+  });
+});
+afterAll(async () => {
+  await gl.stop();
+  await receiver.close();
+});
+
+test('tokens, passwords and codes from a whole journey reach no log line, audit event or webhook', async () => {
+  const secrets: string[] = [WEBHOOK_SECRET, gl.adminClientSecret, RP.client_secret];
+  const admin = await adminToken(gl);
+  secrets.push(admin);
+
+  // Invitation, link opened, hosted sign-up through a real relying party, code exchanged.
+  const invite = await createInvite(gl, { email: 'secretive@example.com' }, admin);
+  const password = 'correct horse battery staple 42';
+  secrets.push(invite.token, password);
+  const config = await discover(gl.url);
+  const browser = new FormClient();
+  await browser.get(invite.url);
+  const start = await startAuthorization(config, { prompt: 'create', invite_token: invite.token });
+  const signUp = await browser.get(start.url.toString());
+  const callback = await passConsent(browser, await browser.submit(signUp, '/register', { email: 'secretive@example.com', password, invite_token: invite.token }, isCallback));
+  const code = new URL(callback.url).searchParams.get('code')!;
+  expect(code).toBeTruthy();
+  secrets.push(code);
+  const tokens = await finishAuthorization(config, callback.url, start);
+  secrets.push(tokens.access_token, tokens.id_token!);
+
+  // A wrong password on the hosted sign-in form, and JSON sign-ups (good, bad token, weak password).
+  const wrongPassword = 'wrong password that must not leak';
+  secrets.push(wrongPassword);
+  const signIn = new FormClient();
+  const signInStart = await startAuthorization(config);
+  const signInPage = await signIn.get(signInStart.url.toString());
+  expect((await signIn.submit(signInPage, '/login', { email: 'secretive@example.com', password: wrongPassword })).status).toBe(401);
+
+  const second = await createInvite(gl, {}, admin);
+  const apiPassword = 'api password that stays private';
+  const guessedToken = 'guessed-token-that-must-not-leak-123';
+  const weakPassword = 'weak1';
+  secrets.push(second.token, apiPassword, guessedToken, weakPassword);
+  expect((await call('GET', `${gl.url}/api/invites/${second.token}`)).body.valid).toBe(true);
+  expect((await call('POST', `${gl.url}/api/register`, { body: { email: 'api@example.com', password: apiPassword, invite_token: guessedToken } })).status).toBe(403);
+  expect((await call('POST', `${gl.url}/api/register`, { body: { email: 'api@example.com', password: weakPassword, invite_token: second.token } })).status).toBe(400);
+  expect((await call('POST', `${gl.url}/api/register`, { body: { email: 'api@example.com', password: apiPassword, invite_token: second.token } })).status).toBe(201);
+  const resent = await call('POST', `${gl.url}/admin/invites/${invite.id}/resend`, { token: admin });
+  expect(resent.status).toBe(409);
+  const third = await createInvite(gl, { email: 'third@example.com' }, admin);
+  const rotated = await call('POST', `${gl.url}/admin/invites/${third.id}/resend`, { token: admin });
+  secrets.push(third.token, rotated.body.token);
+  await fetch(`${gl.url}/invite/${guessedToken}`);
+
+  expect((await gl.guestlist.services.webhooks.drain()).delivered).toBeGreaterThan(10);
+
+  const logs = gl.logs();
+  const auditLog: string[] = [];
+  for await (const event of gl.store.audit.stream({})) auditLog.push(JSON.stringify(event));
+  const exported = await (await fetch(`${gl.url}/admin/audit`, { headers: { Accept: 'application/x-ndjson', Authorization: `Bearer ${await adminToken(gl)}` } })).text();
+  const webhookBodies = receiver.received.map((r) => `${r.body}\n${JSON.stringify(r.headers)}`).join('\n');
+
+  // The captures are real: each holds what it should.
+  expect(logs).toContain('"msg":"request"');
+  expect(logs).toContain('/invite/[redacted]');
+  expect(auditLog.length).toBeGreaterThan(10);
+  expect(exported.split('\n').length).toBeGreaterThan(10);
+  expect(webhookBodies).toContain('registration.succeeded');
+
+  for (const secret of secrets) {
+    expect(secret.length).toBeGreaterThan(4);
+    expect({ where: 'logs', found: logs.includes(secret) }).toEqual({ where: 'logs', found: false });
+    expect({ where: 'audit', found: auditLog.some((line) => line.includes(secret)) }).toEqual({ where: 'audit', found: false });
+    expect({ where: 'export', found: exported.includes(secret) }).toEqual({ where: 'export', found: false });
+    expect({ where: 'webhooks', found: webhookBodies.includes(secret) }).toEqual({ where: 'webhooks', found: false });
+  }
+});
+
+test('the logger itself redacts secret fields, at the top level and one level down, and tokens in URLs', () => {
+  const lines: string[] = [];
+  const logger = createLogger({
+    level: 'info',
+    destination: new Writable({
+      write(chunk, _encoding, callback) {
+        lines.push(String(chunk));
+        callback();
+      },
+    }),
+  });
+  logger.info(
+    {
+      password: 'pw-top-level-secret',
+      invite_token: 'tok-top-level-secret',
+      body: { password: 'pw-nested-secret', code: 'code-nested-secret', email_code: 'ec-nested-secret', client_secret: 'cs-nested-secret' },
+      headers: { authorization: 'Bearer bearer-nested-secret', cookie: 'sid=cookie-nested-secret' },
+    },
+    'something happened',
+  );
+  const out = lines.join('');
+  expect(out).toContain('something happened');
+  expect(out).toContain('[redacted]');
+  for (const secret of ['pw-top-level-secret', 'tok-top-level-secret', 'pw-nested-secret', 'code-nested-secret', 'ec-nested-secret', 'cs-nested-secret', 'bearer-nested-secret', 'cookie-nested-secret']) {
+    expect(out).not.toContain(secret);
+  }
+  expect(redactUrl('/invite/abc.def?x=1')).toBe('/invite/[redacted]?x=1');
+  expect(redactUrl('/api/invites/abc.def')).toBe('/api/invites/[redacted]');
+  expect(redactUrl('/auth?client_id=a&invite_token=secret-tok&code=secret-code')).toBe('/auth?client_id=a&invite_token=[redacted]&code=[redacted]');
+});
