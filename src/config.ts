@@ -142,7 +142,7 @@ function assertProductionReady(config: Config): void {
     !config.cookie_keys?.length && 'cookie_keys (COOKIE_KEYS)',
     !config.admin_client_id && 'admin_client_id (ADMIN_CLIENT_ID)',
     !config.admin_client_secret && 'admin_client_secret (ADMIN_CLIENT_SECRET)',
-    config.webhook_url && !config.webhook_secret && 'webhook_secret (WEBHOOK_SECRET), since webhook_url is set',
+    (config.webhook_url || config.alert_webhook_url) && !config.webhook_secret && 'webhook_secret (WEBHOOK_SECRET), since a webhook URL is set',
   ].filter(Boolean);
   if (missing.length) {
     throw new ConfigError(`Invalid configuration: NODE_ENV=production refuses generated secrets; set ${missing.join(', ')}`);

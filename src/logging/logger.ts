@@ -6,6 +6,8 @@ const REDACT = [
   'password', '*.password', 'token', '*.token', 'invite_token', '*.invite_token', 'code', '*.code',
   'email_code', '*.email_code', 'phone_code', '*.phone_code', 'client_secret', '*.client_secret',
   'authorization', '*.authorization', 'cookie', '*.cookie', 'req.headers.authorization', 'req.headers.cookie',
+  'access_token', '*.access_token', 'refresh_token', '*.refresh_token', 'id_token', '*.id_token',
+  'passwordHash', '*.passwordHash', 'secret', '*.secret', 'webhook_secret', '*.webhook_secret',
 ];
 
 /** Invitation tokens travel in paths and queries: never let one reach a log line. */

@@ -110,13 +110,15 @@ test('the logger itself redacts secret fields, at the top level and one level do
       invite_token: 'tok-top-level-secret',
       body: { password: 'pw-nested-secret', code: 'code-nested-secret', email_code: 'ec-nested-secret', client_secret: 'cs-nested-secret' },
       headers: { authorization: 'Bearer bearer-nested-secret', cookie: 'sid=cookie-nested-secret' },
+      grant: { access_token: 'at-nested-secret', refresh_token: 'rt-nested-secret' },
+      config: { webhook_secret: 'whs-nested-secret' },
     },
     'something happened',
   );
   const out = lines.join('');
   expect(out).toContain('something happened');
   expect(out).toContain('[redacted]');
-  for (const secret of ['pw-top-level-secret', 'tok-top-level-secret', 'pw-nested-secret', 'code-nested-secret', 'ec-nested-secret', 'cs-nested-secret', 'bearer-nested-secret', 'cookie-nested-secret']) {
+  for (const secret of ['pw-top-level-secret', 'tok-top-level-secret', 'pw-nested-secret', 'code-nested-secret', 'ec-nested-secret', 'cs-nested-secret', 'bearer-nested-secret', 'cookie-nested-secret', 'at-nested-secret', 'rt-nested-secret', 'whs-nested-secret']) {
     expect(out).not.toContain(secret);
   }
   expect(redactUrl('/invite/abc.def?x=1')).toBe('/invite/[redacted]?x=1');
