@@ -9,7 +9,8 @@ import type { Config } from './config.ts';
 import type { Secrets } from './secrets.ts';
 import type { Store } from './store/ports.ts';
 import type { Logger } from './logging/logger.ts';
-import { errorMiddleware } from './errors.ts';
+import { badRequest, errorMiddleware, notFound } from './errors.ts';
+import { messageFor } from './i18n/messages.ts';
 import { createProvider } from './oidc/provider.ts';
 import { createViewEngine } from './views/view-engine.ts';
 import { createProviderPages } from './views/provider-pages.ts';
@@ -134,7 +135,18 @@ export function createApp(deps: AppDeps) {
   const signIn = createSignInService({ store, audit, limiter });
 
   const app = new Koa({ keys: secrets.cookieKeys, proxy: config.trust_proxy });
-  const json = koaBody({ json: true, urlencoded: false, multipart: false, text: false, jsonLimit: '64kb', jsonStrict: true });
+  const json = koaBody({
+    json: true,
+    urlencoded: false,
+    multipart: false,
+    text: false,
+    jsonLimit: '64kb',
+    jsonStrict: true,
+    // A body that is not a JSON object or array is the caller's 400; the size limit keeps its 413.
+    onError: (error) => {
+      throw (error as { status?: number }).status === 413 ? error : badRequest(undefined, messageFor('invalid_json'));
+    },
+  });
   const adminGuard = requireScope(provider, store.accounts, 'admin');
 
   app.use(requestContext());
@@ -174,6 +186,9 @@ export function createApp(deps: AppDeps) {
   const adminAudit = adminAuditRoutes({ auditLog });
   app.use(adminAudit.routes());
   app.use(adminAudit.allowedMethods());
+
+  // An /api or /admin path nobody owns is a JSON 404, not the provider's plain-text one.
+  app.use(async (ctx, next) => (/^\/(api|admin)(\/|$)/.test(ctx.path) ? Promise.reject(notFound()) : next()));
 
   // Everything else is oidc-provider's (discovery, /auth, /token, /me, /jwks...).
   const oidc = provider.callback();

@@ -2,6 +2,8 @@
 // middleware answers it as JSON or as a page depending on what the caller accepts.
 import type { Context, Next } from 'koa';
 import { messageFor } from './i18n/messages.ts';
+import { InvalidCursorError } from './store/cursor.ts';
+import { isStoreUnavailable } from './store/store-unavailable.ts';
 
 export class AppError extends Error {
   readonly status: number;
@@ -42,6 +44,14 @@ export function errorBody(error: unknown): { status: number; body: ErrorBody; he
     const body: ErrorBody = { error: error.code, message: error.message };
     if (error.details?.length) body.details = error.details;
     return { status: error.status, body, headers: error.headers };
+  }
+  // A forged or stale pagination cursor is the caller's mistake.
+  if (error instanceof InvalidCursorError) {
+    return { status: 400, body: { error: 'invalid_request', message: messageFor('invalid_request'), details: [{ path: 'cursor', message: 'is not valid' }] }, headers: {} };
+  }
+  // The request was fine but the store is out of reach: 503, so callers retry instead of giving up.
+  if (isStoreUnavailable(error)) {
+    return { status: 503, body: { error: 'service_unavailable', message: messageFor('service_unavailable') }, headers: { 'Retry-After': '5' } };
   }
   const status = (error as { status?: number }).status;
   const expose = (error as { expose?: boolean }).expose;

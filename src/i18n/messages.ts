@@ -3,6 +3,7 @@
 export const MESSAGES = {
   // errors (the contract's `error` codes)
   invalid_request: 'The request is not valid.',
+  invalid_json: 'The body must be a JSON object.',
   invalid_invite: 'Invalid or expired invitation link',
   invite_required: 'An invitation is required to create an account.',
   email_mismatch: 'This invitation was sent to a different email address. Use the address it was sent to.',
