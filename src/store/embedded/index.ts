@@ -20,7 +20,9 @@ export interface EmbeddedStoreOptions {
 export function createEmbeddedStore(options: EmbeddedStoreOptions = {}): Store {
   const db = openDatabase(options.dataDir ? join(options.dataDir, 'guestlist.db') : ':memory:');
   const clock = options.clock ?? (() => new Date());
-  const ping = db.prepare('SELECT 1');
+  // Readiness means writable: a read-only file or a full disk must turn /readyz to 503, and a
+  // SELECT would still succeed. One tiny row is rewritten instead.
+  const ping = db.prepare("INSERT INTO settings (key, value) VALUES ('readyz.heartbeat', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value");
   let closed = false;
   return {
     kind: 'embedded',
@@ -33,7 +35,7 @@ export function createEmbeddedStore(options: EmbeddedStoreOptions = {}): Store {
     oidc: createEmbeddedOidcPayloadStore(db, clock),
     settings: createEmbeddedSettingsStore(db),
     async ping() {
-      ping.get();
+      ping.run(String(clock().getTime()));
     },
     async close() {
       if (closed) return;
