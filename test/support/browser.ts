@@ -44,6 +44,8 @@ export async function openContext(browser: Browser, options: { width?: number; j
     viewport: { width: options.width ?? 1280, height: 800 },
     javaScriptEnabled: options.javaScriptEnabled ?? true,
   });
+  // Well inside jest's 30 s, so a stuck step fails with Playwright's own message (what it waited for).
+  context.setDefaultTimeout(10_000);
   const page = await context.newPage();
   const cspViolations: string[] = [];
   page.on('console', (message) => {
