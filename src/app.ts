@@ -43,6 +43,11 @@ import { createRetentionSweeper } from './audit/retention-sweeper.ts';
 import { adminAuditRoutes } from './admin/audit-routes.ts';
 import { createWebhookQueue } from './webhooks/webhook-queue.ts';
 import { discoveryCache } from './oidc/discovery-cache.ts';
+import { createSmsTransport } from './sms/create-sms-transport.ts';
+import type { SmsTransport } from './sms/sms-transport.ts';
+import { createCodeSender } from './verification/code-sender.ts';
+import { createVerificationService } from './verification/verification-service.ts';
+import { deriveCodeKey } from './verification/verification-codes.ts';
 
 export const VIEWS_DIR = join(fileURLToPath(new URL('.', import.meta.url)), '..', 'interactions');
 
@@ -54,6 +59,8 @@ export interface AppDeps {
   clock?: () => Date;
   /** Replaces the mail transport (SMTP or outbox, from the config). */
   mailTransport?: MailTransport;
+  /** Replaces the SMS transport (webhook or outbox, from the config). */
+  smsTransport?: SmsTransport;
   /** Background workers (mail queue...) start with the app unless false (tests drive them by hand). */
   startWorkers?: boolean;
   /** Retry waits of the mail queue; tests shorten them. */
@@ -133,6 +140,16 @@ export function createApp(deps: AppDeps) {
   const invites = createInviteService({ store, config, clock, audit, isKnownClient: (id) => appIds.has(id), mailer, limiter });
   const registration = createRegistrationService({ store, config, clock, audit, invites, limiter });
   const signIn = createSignInService({ store, audit, limiter });
+  const verification = createVerificationService({
+    store,
+    config,
+    clock,
+    audit,
+    registration,
+    limiter,
+    sender: createCodeSender({ mail, sms: deps.smsTransport ?? createSmsTransport(config, { logger, clock }), productName: config.product_name }),
+    codeKey: deriveCodeKey(secrets.cookieKeys[0]!),
+  });
 
   const app = new Koa({ keys: secrets.cookieKeys, proxy: config.trust_proxy });
   const json = koaBody({
@@ -168,14 +185,14 @@ export function createApp(deps: AppDeps) {
   const routers = [
     healthRoutes({ store, isDraining: () => draining }),
     assetRoutes({ viewsDir: VIEWS_DIR, accentColor: config.accent_color }),
-    interactionRoutes({ provider, views, invites, registration, signIn, store }),
+    interactionRoutes({ provider, views, invites, registration, signIn, store, verification, config }),
     inviteLinkRoutes({ config, invites, views }),
     welcomeRoutes({ config, provider, store, views }),
     inviteCheckRoutes({ invites }),
   ];
   for (const router of routers) app.use(router.routes());
 
-  const api = registerRoutes({ registration });
+  const api = registerRoutes({ verification });
   app.use(async (ctx, next) => (ctx.path.startsWith('/api/') ? json(ctx, next) : next()));
   app.use(api.routes());
 
@@ -206,7 +223,7 @@ export function createApp(deps: AppDeps) {
   return {
     app,
     provider,
-    services: { audit, invites, registration, signIn, mail, limiter, auditLog, webhooks, sweeper },
+    services: { audit, invites, registration, signIn, mail, limiter, auditLog, webhooks, sweeper, verification },
     startDraining() {
       draining = true;
     },

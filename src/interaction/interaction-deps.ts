@@ -5,6 +5,8 @@ import type { InviteService } from '../invites/invite-service.ts';
 import type { RegistrationService } from '../accounts/registration-service.ts';
 import type { SignInService } from '../accounts/sign-in-service.ts';
 import type { Store } from '../store/ports.ts';
+import type { Config } from '../config.ts';
+import type { VerificationService } from '../verification/verification-service.ts';
 
 export interface InteractionDeps {
   provider: Provider;
@@ -13,4 +15,7 @@ export interface InteractionDeps {
   registration: RegistrationService;
   signIn: SignInService;
   store: Store;
+  /** Sign-up with its optional code step (creates the account at once when no code is needed). */
+  verification: VerificationService;
+  config: Pick<Config, 'require_phone_verification'>;
 }

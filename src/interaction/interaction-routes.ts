@@ -6,6 +6,7 @@ import { loadInteraction, wantsSignUp } from './page-context.ts';
 import { showSignIn, submitSignIn } from './sign-in-step.ts';
 import { showSignUp, submitSignUp } from './sign-up-step.ts';
 import { showConsent, submitConsent } from './consent-step.ts';
+import { resendCode, showVerify, submitVerify } from './verify-step.ts';
 import { finishInteraction } from './finish.ts';
 
 export function interactionRoutes(deps: InteractionDeps): Router {
@@ -29,6 +30,9 @@ export function interactionRoutes(deps: InteractionDeps): Router {
   router.get('/login', (ctx) => showSignIn(deps, ctx));
   router.post('/login', form, (ctx) => submitSignIn(deps, ctx));
   router.post('/register', form, (ctx) => submitSignUp(deps, ctx));
+  router.get('/verify', (ctx) => showVerify(deps, ctx));
+  router.post('/verify', form, (ctx) => submitVerify(deps, ctx));
+  router.post('/verify/resend', form, (ctx) => resendCode(deps, ctx));
   router.post('/consent', form, (ctx) => submitConsent(deps, ctx));
   router.get('/abort', async (ctx) => {
     await loadInteraction(deps.provider, ctx);

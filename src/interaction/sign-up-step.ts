@@ -9,19 +9,21 @@ import { emailSchema, inviteTokenSchema, passwordSchema } from '../accounts/cred
 import type { InteractionDeps } from './interaction-deps.ts';
 import { loadInteraction, paramString, type LoadedInteraction } from './page-context.ts';
 import { finishInteraction, signedIn } from './finish.ts';
+import { rememberVerification } from './verify-step.ts';
 
 const INVITE_PAGE_STATUS = { unknown: 404, expired: 410, revoked: 410, used: 410 } as const;
 
 interface SignUpForm {
   email: string;
   invite_token: string;
+  phone_number?: string;
 }
 
 interface SignUpProblems {
   status?: number;
   error?: string;
   error_link?: { href: string; text: string };
-  errors?: Partial<Record<'email' | 'password' | 'invite_token', string>>;
+  errors?: Partial<Record<'email' | 'password' | 'invite_token' | 'phone_number', string>>;
 }
 
 async function renderSignUp(deps: InteractionDeps, ctx: Context, loaded: LoadedInteraction, form: SignUpForm, problems: SignUpProblems = {}): Promise<void> {
@@ -57,6 +59,8 @@ async function renderSignUp(deps: InteractionDeps, ctx: Context, loaded: LoadedI
     email_locked: lockedEmail !== null,
     invite_token: form.invite_token,
     invite_valid: inviteValid,
+    phone_required: deps.config.require_phone_verification,
+    phone_number: form.phone_number ?? '',
     error,
     error_link: errorLink,
     errors,
@@ -78,6 +82,7 @@ const signUpFields = z.object({
   email: emailSchema,
   password: passwordSchema,
   invite_token: inviteTokenSchema.optional(),
+  phone_number: z.string().max(32, 'is too long').optional(),
 });
 
 /** Where each refusal is shown: next to the field it concerns, or above the form. */
@@ -89,6 +94,14 @@ function problemsFor(error: AppError, uid: string, email: string): SignUpProblem
       return { status: 403, errors: { invite_token: message } };
     case 'email_mismatch':
       return { status: 403, errors: { email: message } };
+    case 'invalid_request':
+      // A malformed phone number (the only field the service itself checks) is shown beside it.
+      if ((error.details as { path?: string }[] | undefined)?.some((detail) => detail.path === 'phone_number')) {
+        return { status: 400, errors: { phone_number: `Phone number ${messageFor('phone_number_invalid')}.` } };
+      }
+      return { status: 400, error: message };
+    case 'sms_unavailable':
+      return { status: 503, error: message };
     case 'email_taken':
       return { status: 409, error: message, error_link: { href: `/interaction/${uid}/login?email=${encodeURIComponent(email)}`, text: 'Sign in' } };
     default:
@@ -104,24 +117,31 @@ export async function submitSignUp(deps: InteractionDeps, ctx: Context): Promise
   const form: SignUpForm = {
     email: typeof body.email === 'string' ? body.email.slice(0, 254) : '',
     invite_token: typeof body.invite_token === 'string' ? body.invite_token.trim().slice(0, 200) : '',
+    phone_number: typeof body.phone_number === 'string' ? body.phone_number.slice(0, 32) : '',
   };
   const parsed = signUpFields.safeParse(body);
   if (!parsed.success) {
     const errors: SignUpProblems['errors'] = {};
     for (const issue of parsed.error.issues) {
-      const field = issue.path[0] as 'email' | 'password' | 'invite_token';
-      errors[field] ??= `${field === 'email' ? 'Email' : field === 'password' ? 'Password' : 'Invitation'} ${issue.message}.`;
+      const field = issue.path[0] as 'email' | 'password' | 'invite_token' | 'phone_number';
+      errors[field] ??= `${{ email: 'Email', password: 'Password', invite_token: 'Invitation', phone_number: 'Phone number' }[field]} ${issue.message}.`;
     }
     return renderSignUp(deps, ctx, loaded, form, { status: 400, errors });
   }
   try {
-    const account = await deps.registration.register(
-      { email: parsed.data.email, password: parsed.data.password, inviteToken: parsed.data.invite_token || null },
+    const uid = loaded.details.uid;
+    const outcome = await deps.verification.signUp(
+      { email: parsed.data.email, password: parsed.data.password, inviteToken: parsed.data.invite_token || null, phoneNumber: parsed.data.phone_number?.trim() || null, interactionUid: uid },
       requestMeta(ctx),
     );
-    await finishInteraction(deps.provider, ctx, signedIn(account.id));
+    if (outcome.status === 'created') return await finishInteraction(deps.provider, ctx, signedIn(outcome.account.id));
+    // Codes are on their way: the account waits for them on the code step.
+    rememberVerification(ctx, uid, outcome.verificationId);
+    ctx.status = 303;
+    ctx.redirect(`/interaction/${uid}/verify`);
   } catch (error) {
-    if (!(error instanceof AppError) || !error.expose) throw error;
+    // The SMS gateway's 503 is shown on the form too, so the person can simply try again.
+    if (!(error instanceof AppError) || (!error.expose && error.code !== 'sms_unavailable')) throw error;
     ctx.set(error.headers);
     return renderSignUp(deps, ctx, loaded, form, problemsFor(error, loaded.details.uid, parsed.data.email));
   }

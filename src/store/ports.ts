@@ -228,6 +228,7 @@ export interface VerificationRecord {
   attempts: number;
   sends: number;
   lastSentAt: Date;
+  /** When the store may drop the pending sign-up (TTL / sweep); its codes expire earlier, counted from lastSentAt. */
   expiresAt: Date;
   consumedAt: Date | null;
 }

@@ -31,7 +31,7 @@ export function createEmbeddedStore(options: EmbeddedStoreOptions = {}): Store {
     audit: createEmbeddedAuditStore(db),
     rateLimits: createEmbeddedRateLimitStore(db),
     jobs: createEmbeddedJobStore(db),
-    verifications: createEmbeddedVerificationStore(db),
+    verifications: createEmbeddedVerificationStore(db, clock),
     oidc: createEmbeddedOidcPayloadStore(db, clock),
     settings: createEmbeddedSettingsStore(db),
     async ping() {

@@ -1,4 +1,4 @@
-// Pending sign-ups awaiting their verification codes, in SQLite.
+// Pending sign-ups awaiting their verification codes, in SQLite (expired ones swept as new ones come).
 import type { DatabaseSync } from 'node:sqlite';
 import type { VerificationRecord, VerificationStore } from '../ports.ts';
 import { fromMs, json, parseJson, type Row } from './database.ts';
@@ -17,7 +17,7 @@ function rowToVerification(row: Row): VerificationRecord {
   };
 }
 
-export function createEmbeddedVerificationStore(db: DatabaseSync): VerificationStore {
+export function createEmbeddedVerificationStore(db: DatabaseSync, clock: () => Date = () => new Date()): VerificationStore {
   const insert = db.prepare(`INSERT INTO verifications
     (id, registration, email_code_hash, phone_code_hash, attempts, sends, last_sent_at, expires_at, consumed_at)
     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`);
@@ -26,9 +26,13 @@ export function createEmbeddedVerificationStore(db: DatabaseSync): VerificationS
   const consume = db.prepare('UPDATE verifications SET consumed_at = ? WHERE id = ? AND consumed_at IS NULL');
   const replace = db.prepare(`UPDATE verifications SET email_code_hash = ?, phone_code_hash = ?, sends = sends + 1,
     last_sent_at = ?, expires_at = ?, attempts = 0 WHERE id = ?`);
+  // MongoDB drops these with a TTL index; here each new pending sign-up clears out the expired ones
+  // (they hold a password hash and code hashes, so they should not outlive their use).
+  const sweep = db.prepare('DELETE FROM verifications WHERE expires_at <= ?');
 
   return {
     async create(record) {
+      sweep.run(clock().getTime());
       insert.run(
         record.id,
         json(record.registration),
