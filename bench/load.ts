@@ -12,8 +12,10 @@ export interface Rate {
 
 export async function hammer(options: { url: string; seconds: number; connections?: number; method?: string; headers?: Record<string, string>; body?: string }): Promise<Rate> {
   // A short warm-up first, so JIT and caches are equally warm on both sides of a ratio.
-  await autocannon({ url: options.url, connections: options.connections ?? 32, duration: 1, method: options.method, headers: options.headers, body: options.body });
-  const result = await autocannon({ url: options.url, connections: options.connections ?? 32, duration: options.seconds, method: options.method, headers: options.headers, body: options.body });
+  // autocannon refuses an explicit undefined method, so only set what was given.
+  const request = { url: options.url, connections: options.connections ?? 32, method: options.method ?? 'GET', ...(options.headers ? { headers: options.headers } : {}), ...(options.body ? { body: options.body } : {}) };
+  await autocannon({ ...request, duration: 1 });
+  const result = await autocannon({ ...request, duration: options.seconds });
   const failed = result.non2xx + result.errors + result.timeouts;
   return { perSecond: result.requests.total / result.duration, ok: result.requests.total - result.non2xx, failed, p99Ms: result.latency.p99 };
 }

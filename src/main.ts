@@ -26,7 +26,8 @@ if (secrets.generated.length) {
 const store = await openStore(config);
 const guestlist = createApp({ config, store, secrets, logger });
 
-const server = createServer(guestlist.app.callback());
+// Timeouts are enforced by a sweep; every second instead of Node's default 30 s keeps them honest.
+const server = createServer({ connectionsCheckingInterval: 1_000 }, guestlist.app.callback());
 // Slow clients are cut off instead of holding sockets open forever.
 server.headersTimeout = 15_000;
 server.requestTimeout = 30_000;
@@ -37,6 +38,8 @@ server.listen(config.port, () => {
   if (secrets.generatedNow) process.stdout.write(firstRunBanner(config, secrets));
 });
 
+/** How long /readyz answers 503 before the listener closes on SIGTERM. */
+const READINESS_GRACE_MS = 1_000;
 let stopping = false;
 async function stop(signal: string): Promise<void> {
   if (stopping) return;
@@ -44,6 +47,9 @@ async function stop(signal: string): Promise<void> {
   logger.info({ signal }, 'shutting down: draining in-flight requests');
   // /readyz answers 503 first, so a load balancer stops sending traffic here.
   guestlist.startDraining();
+  // Keep serving for a moment with /readyz at 503, so the load balancer sees it and stops
+  // routing here before the listener closes; then refuse new connections and drain.
+  await new Promise((resolve) => setTimeout(resolve, READINESS_GRACE_MS));
   server.closeIdleConnections();
   const forced = setTimeout(() => {
     logger.warn('drain timed out; closing remaining connections');
