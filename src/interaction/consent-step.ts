@@ -5,13 +5,13 @@ import type { InteractionDeps } from './interaction-deps.ts';
 import { loadInteraction, type LoadedInteraction } from './page-context.ts';
 import { finishInteraction } from './finish.ts';
 
-const SCOPE_TEXT: Record<string, string> = {
-  openid: 'Know who you are',
-  email: 'See your email address',
-  phone: 'See your phone number',
-  offline_access: 'Stay signed in while you are away',
-  invites: 'Create invitations on your behalf',
-};
+import { MESSAGES } from '../i18n/messages.ts';
+import { formatMessage } from '../i18n/format-message.ts';
+
+/** What a scope lets the app do, in words (`scope_<name>` in messages.ts); unknown scopes show their name. */
+function describeScope(scope: string): string {
+  return `scope_${scope}` in MESSAGES ? formatMessage(`scope_${scope}`) : scope;
+}
 
 async function grantConsent(deps: InteractionDeps, ctx: Context, loaded: LoadedInteraction): Promise<void> {
   const { details } = loaded;
@@ -32,11 +32,11 @@ export async function showConsent(deps: InteractionDeps, ctx: Context, loaded: L
   const missing = (loaded.details.prompt.details.missingOIDCScope as string[] | undefined) ?? [];
   ctx.type = 'html';
   ctx.body = deps.views.render('consent', {
-    title: 'Allow access',
+    title: formatMessage('consent_title'),
     uid: loaded.details.uid,
     csrf: loaded.csrf,
     client_name: loaded.clientName ?? String(loaded.details.params.client_id),
-    scopes: missing.map((scope) => SCOPE_TEXT[scope] ?? scope),
+    scopes: missing.map(describeScope),
   });
 }
 

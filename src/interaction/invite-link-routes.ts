@@ -5,15 +5,10 @@ import type { Config } from '../config.ts';
 import type { InviteService } from '../invites/invite-service.ts';
 import type { ViewEngine } from '../views/view-engine.ts';
 import { messageFor } from '../i18n/messages.ts';
+import { formatMessage } from '../i18n/format-message.ts';
 import { requestMeta } from '../security/request-context.ts';
 import { ACCOUNT_CLIENT_ID } from '../oidc/clients.ts';
 
-const HEADINGS = {
-  unknown: 'Invitation not found',
-  expired: 'Invitation expired',
-  revoked: 'Invitation withdrawn',
-  used: 'Invitation already used',
-} as const;
 
 export function inviteLinkRoutes({ config, invites, views }: { config: Config; invites: InviteService; views: ViewEngine }): Router {
   const router = new Router();
@@ -24,8 +19,8 @@ export function inviteLinkRoutes({ config, invites, views }: { config: Config; i
       ctx.status = inspection.state === 'unknown' ? 404 : 410;
       ctx.type = 'html';
       ctx.body = views.render('error', {
-        title: HEADINGS[inspection.state],
-        heading: HEADINGS[inspection.state],
+        title: formatMessage(`invite_${inspection.state}_heading`),
+        heading: formatMessage(`invite_${inspection.state}_heading`),
         message: messageFor(`invite_${inspection.state}`),
       });
       return;

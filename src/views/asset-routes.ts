@@ -1,19 +1,27 @@
-// The hosted pages' stylesheet and the theme built from the configured accent colour.
+// The hosted pages' one stylesheet (the accent colour's variables first, then guestlist.css) and
+// a favicon in the accent colour. theme.css alone stays served for pages cached before the merge.
 import Router from '@koa/router';
+import type { Context } from 'koa';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { themeCss } from './theme-css.ts';
 
+function favicon(accentColor: string): string {
+  return `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 32 32"><circle cx="16" cy="16" r="15" fill="${accentColor}"/></svg>\n`;
+}
+
 export function assetRoutes({ viewsDir, accentColor }: { viewsDir: string; accentColor: string }): Router {
-  const stylesheet = readFileSync(join(viewsDir, 'assets', 'guestlist.css'), 'utf8');
   const theme = themeCss(accentColor);
+  // One request for the whole look: no flash of unthemed buttons, nothing to shift.
+  const stylesheet = theme + readFileSync(join(viewsDir, 'assets', 'guestlist.css'), 'utf8');
   const router = new Router();
-  const serve = (body: string) => (ctx: import('koa').Context) => {
-    ctx.type = 'text/css';
+  const serve = (type: string, body: string) => (ctx: Context) => {
+    ctx.type = type;
     ctx.set('Cache-Control', 'public, max-age=3600');
     ctx.body = body;
   };
-  router.get('/assets/guestlist.css', serve(stylesheet));
-  router.get('/assets/theme.css', serve(theme));
+  router.get('/assets/guestlist.css', serve('text/css', stylesheet));
+  router.get('/assets/theme.css', serve('text/css', theme));
+  router.get('/assets/favicon.svg', serve('image/svg+xml', favicon(accentColor)));
   return router;
 }

@@ -3,7 +3,7 @@ import Handlebars from 'handlebars';
 import { readdirSync, readFileSync, existsSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import type { Config } from '../config.ts';
-import { MESSAGES } from '../i18n/messages.ts';
+import { formatMessage } from '../i18n/format-message.ts';
 
 export interface ViewEngine {
   /** Renders `view` inside the layout. `data` is escaped unless a template says otherwise. */
@@ -19,7 +19,9 @@ export function createViewEngine(config: Config, dir: string): ViewEngine {
     }
   }
   hbs.registerHelper('eq', (a: unknown, b: unknown) => a === b);
-  hbs.registerHelper('t', (code: string) => (MESSAGES as Record<string, string>)[code] ?? code);
+  // {{t "key" name=value}}: the text from messages.ts with {name} filled in. The result is a plain
+  // string, so Handlebars escapes it like any other value (the filled-in values included).
+  hbs.registerHelper('t', (code: string, options: Handlebars.HelperOptions) => formatMessage(code, options.hash as Record<string, unknown>));
 
   const compiled = new Map<string, HandlebarsTemplateDelegate>();
   for (const file of readdirSync(dir).filter((f) => f.endsWith('.hbs'))) {
