@@ -3,6 +3,7 @@
 import type { Context } from 'koa';
 import { AppError } from '../errors.ts';
 import { messageFor } from '../i18n/messages.ts';
+import { formatMessage } from '../i18n/format-message.ts';
 import { assertCsrf } from '../security/csrf.ts';
 import { requestMeta } from '../security/request-context.ts';
 import type { InteractionDeps } from './interaction-deps.ts';
@@ -37,7 +38,7 @@ function verificationIdOf(ctx: Context): string | null {
 /** A refusal that ends this pending sign-up: shown above the page, with where to go next. */
 function gone(error: AppError, uid: string): VerifyProblems {
   if (error.code === 'conflict' || error.code === 'email_taken') {
-    return { status: error.status, error: error.message, error_link: { href: `/interaction/${uid}/login`, text: 'Sign in' } };
+    return { status: error.status, error: error.message, error_link: { href: `/interaction/${uid}/login`, text: formatMessage('signin_button') } };
   }
   return { status: error.status, error: error.message };
 }
@@ -58,9 +59,10 @@ async function renderVerify(deps: InteractionDeps, ctx: Context, loaded: LoadedI
       ended = gone(error, uid);
     }
   }
-  // A refusal from the submission wins over the state found afterwards (a lock reads the same either way).
-  const shown = problems.error || problems.errors ? problems : (ended ?? problems);
-  ctx.status = shown.status ?? ended?.status ?? 200;
+  // With the form still there, the submission's refusal is shown beside its fields; once the pending
+  // sign-up has ended (the wrong code that locked it, say), why it ended is what the person must read.
+  const shown: VerifyProblems = described || problems.error ? problems : { ...ended, status: problems.status ?? ended?.status };
+  ctx.status = shown.status ?? 200;
   ctx.type = 'html';
   ctx.body = deps.views.render('verify', {
     title: messageFor('verify_heading'),
