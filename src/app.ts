@@ -10,6 +10,7 @@ import type { Secrets } from './secrets.ts';
 import type { Store } from './store/ports.ts';
 import type { Logger } from './logging/logger.ts';
 import { badRequest, errorMiddleware, notFound } from './errors.ts';
+import { formatMessage } from './i18n/format-message.ts';
 import { messageFor } from './i18n/messages.ts';
 import { createProvider } from './oidc/provider.ts';
 import { createViewEngine } from './views/view-engine.ts';
@@ -173,7 +174,7 @@ export function createApp(deps: AppDeps) {
     errorMiddleware({
       renderPage: (ctx: Context, _status, code, message) => {
         ctx.type = 'html';
-        ctx.body = views.render('error', { title: 'Something went wrong', heading: code === 'not_found' ? 'Page not found' : 'Something went wrong', message });
+        ctx.body = views.render('error', { title: formatMessage('error_title'), heading: formatMessage(code === 'not_found' ? 'error_page_not_found' : 'error_title'), message });
       },
       log: (error, ctx) => logger.error({ err: error, request_id: ctx.state.requestId }, 'request failed'),
     }),

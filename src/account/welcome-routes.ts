@@ -5,6 +5,7 @@ import type Provider from 'oidc-provider';
 import type { Config } from '../config.ts';
 import type { Store } from '../store/ports.ts';
 import type { ViewEngine } from '../views/view-engine.ts';
+import { formatMessage } from '../i18n/format-message.ts';
 
 export function welcomeRoutes({ config, provider, store, views }: { config: Config; provider: Provider; store: Store; views: ViewEngine }): Router {
   const router = new Router();
@@ -12,7 +13,7 @@ export function welcomeRoutes({ config, provider, store, views }: { config: Conf
     ctx.set('Cache-Control', 'no-store');
     ctx.type = 'html';
     if (typeof ctx.query.error === 'string') {
-      ctx.body = views.render('error', { title: 'Sign-up cancelled', heading: 'Sign-up cancelled', message: 'No account was created.' });
+      ctx.body = views.render('error', { title: formatMessage('signup_cancelled_heading'), heading: formatMessage('signup_cancelled_heading'), message: formatMessage('signup_cancelled_message') });
       return;
     }
     const session = await provider.Session.get(ctx as never);
@@ -30,7 +31,7 @@ export function welcomeRoutes({ config, provider, store, views }: { config: Conf
       return;
     }
     ctx.body = views.render('welcome', {
-      title: 'Your account is ready',
+      title: formatMessage('welcome_title'),
       email: account?.email ?? null,
       continue_url: null,
     });

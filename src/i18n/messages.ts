@@ -73,6 +73,8 @@ export const MESSAGES = {
   signup_invite_from_link_help: 'From your invitation link.',
   signup_have_account: 'Already have an account?',
   welcome_title: 'Your account is ready',
+  signup_cancelled_heading: 'Sign-up cancelled',
+  signup_cancelled_message: 'No account was created.',
   welcome_signed_in_as: 'You are signed in as',
   welcome_continue_to: 'Continue to {name}',
   welcome_close: 'You can close this page.',

@@ -3,6 +3,7 @@ import type { Context } from 'koa';
 import { z } from 'zod';
 import { AppError } from '../errors.ts';
 import { messageFor } from '../i18n/messages.ts';
+import { formatMessage } from '../i18n/format-message.ts';
 import { assertCsrf } from '../security/csrf.ts';
 import { requestMeta } from '../security/request-context.ts';
 import { emailSchema, inviteTokenSchema, passwordSchema } from '../accounts/credential-schemas.ts';
@@ -41,7 +42,7 @@ async function renderSignUp(deps: InteractionDeps, ctx: Context, loaded: LoadedI
       lockedEmail = inspection.invite.email;
       if (lockedEmail && !error && (await deps.store.accounts.findByEmail(lockedEmail))) {
         error = messageFor('account_exists_offer');
-        errorLink = { href: `/interaction/${uid}/login?email=${encodeURIComponent(lockedEmail)}`, text: 'Sign in' };
+        errorLink = { href: `/interaction/${uid}/login?email=${encodeURIComponent(lockedEmail)}`, text: formatMessage('signin_button') };
       }
     } else {
       errors.invite_token = messageFor(`invite_${inspection.state}`);
@@ -51,7 +52,7 @@ async function renderSignUp(deps: InteractionDeps, ctx: Context, loaded: LoadedI
   ctx.status = status;
   ctx.type = 'html';
   ctx.body = deps.views.render('signup', {
-    title: 'Create your account',
+    title: formatMessage('signup_title'),
     uid,
     csrf: loaded.csrf,
     client_name: loaded.clientName,
@@ -103,7 +104,7 @@ function problemsFor(error: AppError, uid: string, email: string): SignUpProblem
     case 'sms_unavailable':
       return { status: 503, error: message };
     case 'email_taken':
-      return { status: 409, error: message, error_link: { href: `/interaction/${uid}/login?email=${encodeURIComponent(email)}`, text: 'Sign in' } };
+      return { status: 409, error: message, error_link: { href: `/interaction/${uid}/login?email=${encodeURIComponent(email)}`, text: formatMessage('signin_button') } };
     default:
       return { status: error.status, error: message };
   }
@@ -124,7 +125,7 @@ export async function submitSignUp(deps: InteractionDeps, ctx: Context): Promise
     const errors: SignUpProblems['errors'] = {};
     for (const issue of parsed.error.issues) {
       const field = issue.path[0] as 'email' | 'password' | 'invite_token' | 'phone_number';
-      errors[field] ??= `${{ email: 'Email', password: 'Password', invite_token: 'Invitation', phone_number: 'Phone number' }[field]} ${issue.message}.`;
+      errors[field] ??= `${formatMessage({ email: 'label_email', password: 'label_password', invite_token: 'label_invitation', phone_number: 'label_phone_number' }[field])} ${issue.message}.`;
     }
     return renderSignUp(deps, ctx, loaded, form, { status: 400, errors });
   }
