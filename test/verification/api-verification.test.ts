@@ -1,6 +1,6 @@
 // Sign-up with email and phone codes through the JSON API: codes delivered over real SMTP and a
 // local SMS gateway, no account before the code, wrong / expired / locked / reused codes refused.
-import { startSmtpServer, type TestSmtpServer } from '../mail/smtp-test-server.ts';
+import { freePort, startSmtpServer, type TestSmtpServer } from '../mail/smtp-test-server.ts';
 import { createInvite, postJson, startGuestlist, type RunningGuestlist } from '../support/start-guestlist.ts';
 import { mailedCodes, startSmsReceiver, textedCodes, waitForMailedCode, wrongCode, type SmsReceiver } from './support.ts';
 
@@ -278,5 +278,23 @@ describe('phone verification', () => {
 
   test('no code delivered above ever reached a log line or an audit event', async () => {
     await assertNoCodesLeaked(gl);
+  });
+});
+
+describe('SMS gateway down', () => {
+  let gl: RunningGuestlist;
+  beforeAll(async () => {
+    gl = await startGuestlist({ env: { SMS_WEBHOOK_URL: `http://127.0.0.1:${await freePort()}/sms`, REQUIRE_PHONE_VERIFICATION: 'true' } });
+  });
+  afterAll(() => gl.stop());
+
+  test('sign-up answers 503 sms_unavailable with Retry-After, and nothing is claimed or created', async () => {
+    const invite = await createInvite(gl, {});
+    const refused = await postJson(`${gl.url}/api/register`, { email: 'offline@example.com', password: PASSWORD, invite_token: invite.token, phone_number: PHONE });
+    expect(refused.status).toBe(503);
+    expect(refused.body).toEqual({ error: 'sms_unavailable', message: 'The text message could not be sent right now. Try again in a minute.' });
+    expect(refused.headers.get('retry-after')).toBe('60');
+    expect(await gl.store.accounts.findByEmail('offline@example.com')).toBeNull();
+    expect((await gl.store.invites.findById(invite.id))!.uses).toBe(0);
   });
 });
