@@ -131,6 +131,37 @@ test('the app starts sign-up with prompt=create and an invitation, and gets the 
   await tracked.context.close();
 });
 
+test('sign-up without an invitation says, next to the Invitation field, that one is required', async () => {
+  const tracked = await openContext(browser);
+  const { page } = tracked;
+  await page.route('https://brand.test/**', serveLogo);
+  const { challenge } = pkcePair();
+  const authorize = new URL(`${gl.url}/auth`);
+  authorize.search = new URLSearchParams({
+    client_id: 'demo-app',
+    response_type: 'code',
+    redirect_uri: 'http://localhost:5173/callback',
+    scope: 'openid email',
+    code_challenge: challenge,
+    code_challenge_method: 'S256',
+    prompt: 'create',
+  }).toString();
+  await page.goto(authorize.toString());
+  await page.getByLabel('Email').fill('stranger@example.com');
+  await page.getByLabel('Password').fill('a long enough password');
+  const answer = page.waitForResponse((response) => response.url().endsWith('/register'));
+  await page.getByRole('button', { name: 'Create account' }).click();
+  expect((await answer).status()).toBe(403);
+  await page.waitForLoadState('load');
+  await expect(page.locator('.field:has(#invite_token) #invite-error').textContent()).resolves.toBe('An invitation is required to create an account.');
+  await expect(page.getByLabel('Invitation').getAttribute('aria-invalid')).resolves.toBe('true');
+  // What was typed comes back, except the password.
+  await expect(page.getByLabel('Email').inputValue()).resolves.toBe('stranger@example.com');
+  await expect(page.getByLabel('Password').inputValue()).resolves.toBe('');
+  await expectGoodPage(tracked, 'signup-invite-required');
+  await tracked.context.close();
+});
+
 test('a used link and an unknown link each answer their own status and message; the pages pass axe', async () => {
   const invite = await createInvite(gl, { email: 'used@example.com' });
   const tracked = await openContext(browser);
