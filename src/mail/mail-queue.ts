@@ -4,6 +4,7 @@ import { MailDeliveryError, type MailMessage, type MailTransport } from './mail-
 import type { MailRenderer, MailRequest } from './mail-renderer.ts';
 import { recipientDomain, silentLogger, type Logger } from './logger.ts';
 import type { PayloadSealer } from '../security/payload-sealer.ts';
+import { createPollingWorker, type RunOutcome } from '../jobs/polling-worker.ts';
 
 export const MAIL_QUEUE = 'mail';
 
@@ -21,7 +22,7 @@ export interface MailJob {
   meta: Record<string, unknown>;
 }
 
-export type RunOutcome = 'idle' | 'delivered' | 'retrying' | 'gave_up';
+export type { RunOutcome };
 
 export interface MailQueueOptions {
   store: JobStore;
@@ -131,54 +132,28 @@ export function createMailQueue(options: MailQueueOptions): MailQueue {
     return 'delivered';
   }
 
-  let running = false;
-  let timer: NodeJS.Timeout | null = null;
-  let inFlight: Promise<unknown> | null = null;
-
-  const loop = async () => {
-    timer = null;
-    if (!running) return;
-    try {
-      let outcome: RunOutcome;
-      do {
-        inFlight = runOnce();
-        outcome = (await inFlight) as RunOutcome;
-      } while (running && outcome !== 'idle');
-    } catch (error) {
-      // The store is unreachable: keep polling, the next tick may find it back.
-      logger.error({ error: (error as Error).message }, 'mail queue worker error');
-    } finally {
-      inFlight = null;
-    }
-    if (running) timer = setTimeout(loop, pollIntervalMs);
-  };
+  const worker = createPollingWorker({
+    runOnce,
+    pollIntervalMs,
+    // The store is unreachable: keep polling, the next tick may find it back.
+    onError: (error) => logger.error({ error: (error as Error).message }, 'mail queue worker error'),
+  });
 
   return {
     async enqueue(request, meta) {
       const job = await store.enqueue(MAIL_QUEUE, toPayload(request, meta), clock());
+      worker.wake();
       return job.id;
     },
     async enqueueMany(items) {
       if (!items.length) return;
       await store.enqueueMany(MAIL_QUEUE, items.map((item) => toPayload(item.request, item.meta)), clock());
+      worker.wake();
     },
     runOnce,
-    async drain() {
-      const counts = { delivered: 0, retrying: 0, gave_up: 0 };
-      for (let outcome = await runOnce(); outcome !== 'idle'; outcome = await runOnce()) counts[outcome] += 1;
-      return counts;
-    },
-    start() {
-      if (running) return;
-      running = true;
-      timer = setTimeout(loop, 0);
-    },
-    async stop() {
-      running = false;
-      if (timer) clearTimeout(timer);
-      timer = null;
-      await inFlight?.catch(() => {});
-    },
+    drain: worker.drain,
+    start: worker.start,
+    stop: worker.stop,
     pending() {
       return store.countPending(MAIL_QUEUE);
     },

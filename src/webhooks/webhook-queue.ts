@@ -3,6 +3,7 @@
 // retries and backoff. Delivery is at least once; receivers de-duplicate by the event id.
 import type { AuditEvent, Job, JobStore } from '../store/ports.ts';
 import { presentAuditEvent } from '../audit/audit-presenter.ts';
+import { createPollingWorker, type RunOutcome } from '../jobs/polling-worker.ts';
 import { EVENT_ID_HEADER, EVENT_TYPE_HEADER, SIGNATURE_HEADER, signBody } from './webhook-signature.ts';
 
 export const WEBHOOK_QUEUE = 'webhook';
@@ -39,7 +40,7 @@ export interface WebhookQueueOptions {
   pollIntervalMs?: number;
 }
 
-export type WebhookOutcome = 'idle' | 'delivered' | 'retrying' | 'gave_up';
+export type WebhookOutcome = RunOutcome;
 
 export interface WebhookQueue {
   /** Stores one job per interested target; returns how many. Never waits on a receiver. */
@@ -123,30 +124,11 @@ export function createWebhookQueue(options: WebhookQueueOptions): WebhookQueue {
     return 'delivered';
   }
 
-  let running = false;
-  let timer: NodeJS.Timeout | null = null;
-  let inFlight: Promise<unknown> | null = null;
-
-  const loop = async () => {
-    timer = null;
-    if (!running) return;
-    try {
-      let outcome: WebhookOutcome;
-      do {
-        inFlight = runOnce();
-        outcome = (await inFlight) as WebhookOutcome;
-      } while (running && outcome !== 'idle');
-    } catch (error) {
-      // The store is unreachable: keep polling, the next tick may find it back.
-      logger.error({ error: (error as Error).message }, 'webhook worker error');
-    } finally {
-      inFlight = null;
-    }
-    if (running) {
-      timer = setTimeout(loop, pollIntervalMs);
-      timer.unref();
-    }
-  };
+  const worker = createPollingWorker({
+    runOnce,
+    pollIntervalMs,
+    onError: (error) => logger.error({ error: (error as Error).message }, 'webhook worker error'),
+  });
 
   return {
     async enqueue(event) {
@@ -155,32 +137,13 @@ export function createWebhookQueue(options: WebhookQueueOptions): WebhookQueue {
       const body = JSON.stringify(presentAuditEvent(event));
       const payloads = targets.map((target) => ({ target, event_id: event.id, event_type: event.type, body }) satisfies WebhookPayload);
       await jobs.enqueueMany(WEBHOOK_QUEUE, payloads, clock());
-      // A sleeping worker in this process wakes at once instead of at its next poll.
-      if (running && timer) {
-        clearTimeout(timer);
-        timer = setTimeout(loop, 0);
-        timer.unref();
-      }
+      worker.wake();
       return payloads.length;
     },
     runOnce,
-    async drain() {
-      const counts = { delivered: 0, retrying: 0, gave_up: 0 };
-      for (let outcome = await runOnce(); outcome !== 'idle'; outcome = await runOnce()) counts[outcome] += 1;
-      return counts;
-    },
-    start() {
-      if (running) return;
-      running = true;
-      timer = setTimeout(loop, 0);
-      timer.unref();
-    },
-    async stop() {
-      running = false;
-      if (timer) clearTimeout(timer);
-      timer = null;
-      await inFlight?.catch(() => {});
-    },
+    drain: worker.drain,
+    start: worker.start,
+    stop: worker.stop,
     pending() {
       return jobs.countPending(WEBHOOK_QUEUE);
     },
