@@ -17,6 +17,14 @@ import { sessionFootprint } from './store-footprint.ts';
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 8);
 const AUDIT_EVENTS = Number(process.env.BENCH_AUDIT_EVENTS ?? 1_000_000);
 const CORES = availableParallelism();
+/**
+ * BENCH_ONLY selects figures, comma-separated: discovery, jwks, invite, client_credentials,
+ * registrations, sign-in (with its event-loop delay and store footprint), audit. The old group
+ * names still work: cheap (the first four), argon (registrations and sign-in).
+ */
+const GROUPS: Record<string, string[]> = { cheap: ['discovery', 'jwks', 'invite', 'client_credentials'], argon: ['registrations', 'sign-in'] };
+const selected = process.env.BENCH_ONLY ? new Set(process.env.BENCH_ONLY.split(',').flatMap((name) => GROUPS[name.trim()] ?? [name.trim()])) : null;
+const wants = (name: string) => !selected || selected.has(name);
 const PASSWORD = 'correct horse battery staple';
 // Enough in flight to keep argon2id's thread pool (4 threads) and every core busy.
 const FLOW_CONCURRENCY = Math.max(8, CORES * 4);
@@ -83,11 +91,12 @@ async function cheapEndpoints(work: string, clientsFile: string): Promise<void> 
   const koa = await startScript('bench/baseline-koa.ts', { PORT: String(koaPort), DOCUMENTS_FILE: documentsFile });
   const koaUrl = `http://127.0.0.1:${koaPort}`;
   try {
-    for (const [name, path, goal] of [
-      ['discovery req/s', '/.well-known/openid-configuration', 0.8],
-      ['JWKS req/s', '/jwks', 0.8],
-      ['invite check req/s', invitePath, 0.5],
+    for (const [key, name, path, goal] of [
+      ['discovery', 'discovery req/s', '/.well-known/openid-configuration', 0.8],
+      ['jwks', 'JWKS req/s', '/jwks', 0.8],
+      ['invite', 'invite check req/s', invitePath, 0.5],
     ] as const) {
+      if (!wants(key)) continue;
       progress(`${name}: Guestlist, ${SECONDS}s`);
       const ours = await hammer({ url: gl.url + path, seconds: SECONDS });
       progress(`${name}: bare koa, ${SECONDS}s`);
@@ -98,6 +107,10 @@ async function cheapEndpoints(work: string, clientsFile: string): Promise<void> 
     await stopScript(koa);
   }
 
+  if (!wants('client_credentials')) {
+    await gl.stop();
+    return;
+  }
   const providerPort = await freePort();
   const vanilla = await startScript('bench/baseline-provider.ts', { PORT: String(providerPort), CLIENT_SECRET: CHILD_ADMIN.secret });
   const grant = {
@@ -164,11 +177,14 @@ async function argonFigures(work: string, clientsFile: string): Promise<void> {
       registered.push(email);
     });
     if (registrations.errors.length) progress(`registration errors: ${registrations.errors.join(' | ')}`);
-    progress(`raw argon2id hashes (same parameters, ${FLOW_CONCURRENCY} in flight), ${SECONDS}s`);
-    const hashes = await pool(FLOW_CONCURRENCY, SECONDS, Number.MAX_SAFE_INTEGER, async () => {
-      await hash(PASSWORD, ARGON2_OPTIONS);
-    });
-    ratioFigure('registrations/s', '/s', registrations, hashes, 'raw argon2id hashes', 0.8, { argon2: ARGON2_OPTIONS });
+    if (wants('registrations')) {
+      progress(`raw argon2id hashes (same parameters, ${FLOW_CONCURRENCY} in flight), ${SECONDS}s`);
+      const hashes = await pool(FLOW_CONCURRENCY, SECONDS, Number.MAX_SAFE_INTEGER, async () => {
+        await hash(PASSWORD, ARGON2_OPTIONS);
+      });
+      ratioFigure('registrations/s', '/s', registrations, hashes, 'raw argon2id hashes', 0.8, { argon2: ARGON2_OPTIONS });
+    }
+    if (!wants('sign-in')) return;
 
     progress(`sign-in flows (authorize → form → code → token) from ${FLOW_CONCURRENCY} workers, ${SECONDS}s`);
     await loopSnapshot();
@@ -188,6 +204,7 @@ async function argonFigures(work: string, clientsFile: string): Promise<void> {
   } finally {
     await gl.stop();
   }
+  if (!wants('sign-in')) return;
   const footprint = sessionFootprint(dataDir);
   figures.push({ figure: 'store bytes per active session + tokens', guestlist: `${fmt(footprint.perSession)} B`, baseline: '—', ratio: null, goal: '≤ 2,048 B', met: footprint.perSession <= 2048, raw: footprint });
   progress(`store footprint: ${footprint.bytes} B for ${footprint.sessions} sessions ${JSON.stringify(footprint.rows)}`);
@@ -212,10 +229,9 @@ const work = mkdtempSync(join(tmpdir(), 'guestlist-bench-'));
 try {
   const clientsFile = join(work, 'clients.json');
   writeFileSync(clientsFile, JSON.stringify([BENCH_CLIENT_METADATA]));
-  const only = process.env.BENCH_ONLY;
-  if (!only || only === 'cheap') await cheapEndpoints(work, clientsFile);
-  if (!only || only === 'argon') await argonFigures(work, clientsFile);
-  if (!only || only === 'audit') await auditFigure(work);
+  if (['discovery', 'jwks', 'invite', 'client_credentials'].some(wants)) await cheapEndpoints(work, clientsFile);
+  if (['registrations', 'sign-in'].some(wants)) await argonFigures(work, clientsFile);
+  if (wants('audit')) await auditFigure(work);
   const machine = { cores: CORES, cpu: cpus()[0]?.model ?? 'unknown', node: process.version, platform: `${process.platform} ${process.arch}` };
   const output = table();
   process.stdout.write(`\nMachine: ${machine.cores} cores, ${machine.cpu}, Node ${machine.node} (${machine.platform}); ${SECONDS}s per measurement\n\n${output}\n`);
