@@ -167,6 +167,9 @@ export function createApp(deps: AppDeps) {
   });
   const adminGuard = requireScope(provider, store.accounts, 'admin');
 
+  // Discovery and JWKS are fixed per process: served from a copy ahead of everything, with the
+  // request id, security headers and log line the stack below would give them.
+  app.use(discoveryCache({ issuer: config.issuer, hsts: config.issuer.startsWith('https://'), logger }));
   app.use(requestContext());
   app.use(requestLogger(logger));
   app.use(securityHeaders({ hsts: config.issuer.startsWith('https://') }));
@@ -179,9 +182,6 @@ export function createApp(deps: AppDeps) {
       log: (error, ctx) => logger.error({ err: error, request_id: ctx.state.requestId }, 'request failed'),
     }),
   );
-
-  // Discovery and JWKS are fixed per process: served from a copy, ahead of every router.
-  app.use(discoveryCache({ issuer: config.issuer }));
 
   const routers = [
     healthRoutes({ store, isDraining: () => draining }),

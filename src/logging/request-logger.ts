@@ -9,11 +9,15 @@ export function requestLogger(logger: Logger) {
     try {
       await next();
     } finally {
-      const ms = Number(process.hrtime.bigint() - started) / 1e6;
-      logger.info(
-        { request_id: ctx.state.requestId, method: ctx.method, url: redactUrl(ctx.originalUrl), status: ctx.status, ms: Math.round(ms * 10) / 10, ip: ctx.ip },
-        'request',
-      );
+      logRequestLine(logger, ctx, started);
     }
   };
+}
+
+/** The request's line; shared with paths that answer before this middleware runs (cached documents). */
+export function logRequestLine(logger: Logger, ctx: Context, started: bigint): void {
+  // Skipped before any work when the level is off (the line's fields are not free to build).
+  if (!logger.isLevelEnabled('info')) return;
+  const ms = Number(process.hrtime.bigint() - started) / 1e6;
+  logger.info({ request_id: ctx.state.requestId, method: ctx.method, url: redactUrl(ctx.originalUrl), status: ctx.status, ms: Math.round(ms * 10) / 10, ip: ctx.ip }, 'request');
 }

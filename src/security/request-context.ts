@@ -5,11 +5,14 @@ import type { RequestMeta } from '../audit/request-meta.ts';
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
 
+/** A well-formed incoming id (from a load balancer) is kept so traces line up across hops. */
+export function requestIdFrom(incoming: string | string[] | undefined): string {
+  return typeof incoming === 'string' && REQUEST_ID.test(incoming) ? incoming : randomUUID();
+}
+
 export function requestContext() {
   return async function assignRequestId(ctx: Context, next: Next): Promise<void> {
-    // A well-formed incoming id (from a load balancer) is kept so traces line up across hops.
-    const incoming = ctx.get('X-Request-Id');
-    const requestId = REQUEST_ID.test(incoming) ? incoming : randomUUID();
+    const requestId = requestIdFrom(ctx.get('X-Request-Id'));
     ctx.state.requestId = requestId;
     ctx.set('X-Request-Id', requestId);
     await next();

@@ -12,13 +12,22 @@ const CSP = [
   "frame-ancestors 'none'",
 ].join('; ');
 
+/** The headers as name/value pairs, fixed at boot (the cached documents send them precomputed). */
+export function securityHeaderPairs({ hsts }: { hsts: boolean }): [string, string][] {
+  const pairs: [string, string][] = [
+    ['X-Content-Type-Options', 'nosniff'],
+    ['X-Frame-Options', 'DENY'],
+    ['Referrer-Policy', 'no-referrer'],
+    ['Content-Security-Policy', CSP],
+  ];
+  if (hsts) pairs.push(['Strict-Transport-Security', 'max-age=31536000; includeSubDomains']);
+  return pairs;
+}
+
 export function securityHeaders({ hsts }: { hsts: boolean }) {
+  const pairs = securityHeaderPairs({ hsts });
   return async function setSecurityHeaders(ctx: Context, next: Next): Promise<void> {
-    ctx.set('X-Content-Type-Options', 'nosniff');
-    ctx.set('X-Frame-Options', 'DENY');
-    ctx.set('Referrer-Policy', 'no-referrer');
-    ctx.set('Content-Security-Policy', CSP);
-    if (hsts) ctx.set('Strict-Transport-Security', 'max-age=31536000; includeSubDomains');
+    for (const [name, value] of pairs) ctx.set(name, value);
     await next();
   };
 }

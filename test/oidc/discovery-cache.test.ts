@@ -70,3 +70,21 @@ test('a POST and other paths still reach the provider', async () => {
   const head = await fetch(`${gl.url}/jwks`, { method: 'HEAD' });
   expect(head.status).toBe(200);
 });
+
+test.each(['/.well-known/openid-configuration', '/jwks'])('%s: the cached copy still carries the request id, every security header and its log line', async (path) => {
+  const fromProvider = await get(`${gl.url}${path}`);
+  const fromCache = await get(`${gl.url}${path}`, { 'X-Request-Id': 'lb-trace-42' });
+  for (const name of ['x-content-type-options', 'x-frame-options', 'referrer-policy', 'content-security-policy']) {
+    expect([name, fromCache.headers[name]]).toEqual([name, fromProvider.headers[name]]);
+  }
+  // A well-formed incoming id is kept; otherwise a fresh one is made per answer.
+  expect(fromCache.headers['x-request-id']).toBe('lb-trace-42');
+  const fresh = await get(`${gl.url}${path}`, { 'X-Request-Id': 'not a valid id!' });
+  expect(fresh.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
+  const lines = gl
+    .logs()
+    .split('\n')
+    .filter(Boolean)
+    .map((line) => JSON.parse(line) as { msg: string; request_id?: string; url?: string; status?: number });
+  expect(lines.find((line) => line.msg === 'request' && line.request_id === 'lb-trace-42')).toMatchObject({ url: path, status: 200 });
+});
