@@ -1,6 +1,6 @@
 // The whole journey with a real relying party: admin token → invite → hosted sign-up → code →
 // tokens → userinfo, then sign-in, refresh, introspection and revocation.
-import { FormClient, textOf } from '../support/browser-form.ts';
+import { decodeEntities, FormClient, textOf } from '../support/browser-form.ts';
 import { adminToken, createInvite, getJson, startGuestlist, type RunningGuestlist } from '../support/start-guestlist.ts';
 import { discover, finishAuthorization, isCallback, oidc, passConsent, RP, startAuthorization, writeClientsFile } from '../support/relying-party.ts';
 
@@ -127,4 +127,22 @@ test('an admin token by client_credentials is accepted; an ID token or no token 
   expect(member.body.error).toBe('insufficient_scope');
   const idToken = await getJson(`${gl.url}/admin/invites`, tokens.id_token);
   expect(idToken.status).toBe(401);
+});
+
+test('someone who already has an account and opens an invitation is offered to sign in instead', async () => {
+  const first = await createInvite(gl, { email: 'twice@example.com' });
+  const browser = new FormClient();
+  const page = await browser.get(first.url);
+  await browser.submit(page, '/register', { email: 'twice@example.com', password: 'password for twice' });
+  const second = await createInvite(gl, { email: 'twice@example.com' });
+  const other = new FormClient();
+  const offer = await other.get(second.url);
+  expect(offer.status).toBe(200);
+  expect(textOf(offer.html, 'form-error')).toContain('You already have an account with this email. Sign in instead.');
+  expect(decodeEntities(offer.html)).toMatch(/href="\/interaction\/[^"]+\/login\?email=twice%40example.com"/);
+  // Trying anyway is refused with email_taken, and the second invitation stays unused.
+  const refused = await other.submit(offer, '/register', { email: 'twice@example.com', password: 'password for twice' });
+  expect(refused.status).toBe(409);
+  const admin = await adminToken(gl);
+  expect((await getJson(`${gl.url}/admin/invites/${second.id}`, admin)).body.uses).toBe(0);
 });
