@@ -6,6 +6,7 @@ import { openStore } from './store/open-store.ts';
 import { createApp } from './app.ts';
 import { createLogger } from './logging/logger.ts';
 import { firstRunBanner } from './first-run-banner.ts';
+import { lowerThreadPoolPriority } from './accounts/hashing-priority.ts';
 
 let config: Config;
 try {
@@ -24,6 +25,8 @@ if (secrets.generated.length) {
   logger.warn({ generated: secrets.generated }, 'development secrets in use (generated and kept in data_dir); production refuses them');
 }
 const store = await openStore(config);
+// Password hashing runs on the thread pool; below the event loop, it cannot starve it.
+logger.info({ threads: await lowerThreadPoolPriority() }, 'thread pool at lower CPU priority');
 const guestlist = createApp({ config, store, secrets, logger });
 
 // Timeouts are enforced by a sweep; every second instead of Node's default 30 s keeps them honest.
