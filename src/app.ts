@@ -165,6 +165,20 @@ export function createApp(deps: AppDeps) {
       throw (error as { status?: number }).status === 413 ? error : badRequest(undefined, messageFor('invalid_json'));
     },
   });
+  // Bulk invitations only: larger bodies (1,000 rows with metadata) and text/csv besides JSON.
+  const bulkBody = koaBody({
+    json: true,
+    urlencoded: false,
+    multipart: false,
+    text: true,
+    textTypes: ['text/csv'],
+    jsonLimit: '6mb',
+    textLimit: '2mb',
+    jsonStrict: true,
+    onError: (error) => {
+      throw (error as { status?: number }).status === 413 ? error : badRequest(undefined, messageFor('invalid_json'));
+    },
+  });
   const adminGuard = requireScope(provider, store.accounts, 'admin');
 
   // Discovery and JWKS are fixed per process: served from a copy ahead of everything, with the
@@ -198,7 +212,7 @@ export function createApp(deps: AppDeps) {
   app.use(api.routes());
 
   const admin = adminInviteRoutes({ config, invites, clock });
-  app.use(async (ctx, next) => (ctx.path.startsWith('/admin') ? adminGuard(ctx, () => json(ctx, next)) : next()));
+  app.use(async (ctx, next) => (ctx.path.startsWith('/admin') ? adminGuard(ctx, () => (ctx.path === '/admin/invites/bulk' ? bulkBody : json)(ctx, next)) : next()));
   app.use(admin.routes());
   app.use(admin.allowedMethods());
   const adminAudit = adminAuditRoutes({ auditLog });

