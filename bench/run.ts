@@ -207,7 +207,7 @@ async function argonFigures(work: string, clientsFile: string): Promise<void> {
   if (!wants('sign-in')) return;
   const footprint = sessionFootprint(dataDir);
   figures.push({ figure: 'store bytes per active session + tokens', guestlist: `${fmt(footprint.perSession)} B`, baseline: '—', ratio: null, goal: '≤ 2,048 B', met: footprint.perSession <= 2048, raw: footprint });
-  progress(`store footprint: ${footprint.bytes} B for ${footprint.sessions} sessions ${JSON.stringify(footprint.rows)}`);
+  progress(`store footprint: ${footprint.bytes} B for ${footprint.sessions} sessions ${JSON.stringify(footprint.rows)} ${JSON.stringify(footprint.byName)}`);
 }
 
 async function auditFigure(work: string): Promise<void> {
