@@ -42,6 +42,11 @@ import { createRateLimiter } from './security/rate-limiter.ts';
 import { createAuditLog } from './audit/audit-log.ts';
 import { createRetentionSweeper } from './audit/retention-sweeper.ts';
 import { adminAuditRoutes } from './admin/audit-routes.ts';
+import { adminUserRoutes } from './admin/user-routes.ts';
+import { createAccountAdminService } from './accounts/account-admin-service.ts';
+import { createMemberInviteService } from './invites/member-invite-service.ts';
+import { memberInviteRoutes } from './account/member-invite-routes.ts';
+import { accountPageRoutes } from './account/account-page-routes.ts';
 import { createWebhookQueue } from './webhooks/webhook-queue.ts';
 import { discoveryCache } from './oidc/discovery-cache.ts';
 import { createSmsTransport } from './sms/create-sms-transport.ts';
@@ -141,6 +146,8 @@ export function createApp(deps: AppDeps) {
   const invites = createInviteService({ store, config, clock, audit, isKnownClient: (id) => appIds.has(id), mailer, limiter });
   const registration = createRegistrationService({ store, config, clock, audit, invites, limiter });
   const signIn = createSignInService({ store, audit, limiter });
+  const accountAdmin = createAccountAdminService({ store, audit });
+  const members = createMemberInviteService({ store, config, invites });
   const verification = createVerificationService({
     store,
     config,
@@ -203,6 +210,7 @@ export function createApp(deps: AppDeps) {
     interactionRoutes({ provider, views, invites, registration, signIn, store, verification, config }),
     inviteLinkRoutes({ config, invites, views }),
     welcomeRoutes({ config, provider, store, views }),
+    accountPageRoutes({ config, provider, store, members, views, clock, viewsDir: VIEWS_DIR }),
     inviteCheckRoutes({ invites }),
   ];
   for (const router of routers) app.use(router.routes());
@@ -218,9 +226,19 @@ export function createApp(deps: AppDeps) {
   const adminAudit = adminAuditRoutes({ auditLog });
   app.use(adminAudit.routes());
   app.use(adminAudit.allowedMethods());
+  const adminUsers = adminUserRoutes({ accounts: accountAdmin });
+  app.use(adminUsers.routes());
+  app.use(adminUsers.allowedMethods());
 
-  // An /api or /admin path nobody owns is a JSON 404, not the provider's plain-text one.
-  app.use(async (ctx, next) => (/^\/(api|admin)(\/|$)/.test(ctx.path) ? Promise.reject(notFound()) : next()));
+  // A member's own invitations: a user access token with scope `invites`.
+  const memberGuard = requireScope(provider, store.accounts, 'invites');
+  const memberApi = memberInviteRoutes({ config, members, clock });
+  app.use(async (ctx, next) => (ctx.path === '/account/invites' || ctx.path.startsWith('/account/invites/') ? memberGuard(ctx, () => json(ctx, next)) : next()));
+  app.use(memberApi.routes());
+  app.use(memberApi.allowedMethods());
+
+  // An /api, /admin or /account/invites path nobody owns is a JSON 404, not the provider's plain-text one.
+  app.use(async (ctx, next) => (/^\/(api|admin|account\/invites)(\/|$)/.test(ctx.path) ? Promise.reject(notFound()) : next()));
 
   // Everything else is oidc-provider's (discovery, /auth, /token, /me, /jwks...).
   const oidc = provider.callback();
@@ -238,7 +256,7 @@ export function createApp(deps: AppDeps) {
   return {
     app,
     provider,
-    services: { audit, invites, registration, signIn, mail, limiter, auditLog, webhooks, sweeper, verification },
+    services: { audit, invites, registration, signIn, mail, limiter, auditLog, webhooks, sweeper, verification, accountAdmin, members },
     startDraining() {
       draining = true;
     },

@@ -28,7 +28,8 @@ export function accountClient(config: Config): ClientMetadata {
     token_endpoint_auth_method: 'none',
     grant_types: ['authorization_code'],
     response_types: ['none'],
-    redirect_uris: [`${config.issuer}/account/welcome`],
+    // /account/welcome ends an invitation sign-up; /account is the member page's own sign-in.
+    redirect_uris: [`${config.issuer}/account/welcome`, `${config.issuer}/account`],
     scope: 'openid email',
     first_party: true,
   };

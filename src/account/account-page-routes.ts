@@ -1,0 +1,147 @@
+// GET /account: the member's hosted invitations page on the provider session cookie. It lists
+// their invites, the quota left, creates one (link shown once) and revokes their pending ones.
+import Router from '@koa/router';
+import { koaBody } from 'koa-body';
+import type { Context } from 'koa';
+import type Provider from 'oidc-provider';
+import type { Config } from '../config.ts';
+import type { MemberInviteService } from '../invites/member-invite-service.ts';
+import type { Store } from '../store/ports.ts';
+import type { ViewEngine } from '../views/view-engine.ts';
+import { AppError } from '../errors.ts';
+import { messageFor } from '../i18n/messages.ts';
+import { inviteStatus } from '../invites/invite-status.ts';
+import { inviteUrl } from '../invites/invite-presenter.ts';
+import { humanUtc } from '../mail/human-date.ts';
+import { ACCOUNT_CLIENT_ID } from '../oidc/clients.ts';
+import { assertCsrf, CSRF_FIELD, csrfToken } from '../security/csrf.ts';
+import { requestMeta } from '../security/request-context.ts';
+import { emailSchema } from '../accounts/credential-schemas.ts';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+export interface AccountPageDeps {
+  config: Config;
+  provider: Provider;
+  store: Store;
+  members: MemberInviteService;
+  views: ViewEngine;
+  clock: () => Date;
+  viewsDir: string;
+}
+
+/** A member with more invites than this sees the newest ones; the JSON API pages through all. */
+const PAGE_SIZE = 100;
+
+/** The redirect target of the account page's own sign-in (registered on the first-party client). */
+export const accountPageRedirect = (issuer: string) => `${issuer}/account`;
+
+export function accountPageRoutes({ config, provider, store, members, views, clock, viewsDir }: AccountPageDeps): Router {
+  const router = new Router({ prefix: '/account' });
+  // A separate file, never inline: the CSP allows scripts from 'self' only.
+  const copyScript = readFileSync(join(viewsDir, 'assets', 'account-copy-link.js'), 'utf8');
+  router.get('/assets/copy-link.js', (ctx) => {
+    ctx.type = 'application/javascript';
+    ctx.set('Cache-Control', 'public, max-age=3600');
+    ctx.body = copyScript;
+  });
+  const form = koaBody({ json: false, multipart: false, urlencoded: true, text: false, formLimit: '8kb' });
+
+  async function signedInMember(ctx: Context): Promise<string | null> {
+    const session = await provider.Session.get(ctx as never);
+    const account = session.accountId ? await store.accounts.findById(session.accountId) : null;
+    return account && !account.disabled ? account.id : null;
+  }
+
+  // A normal authorization request of Guestlist's own client: sign-in (or an existing session)
+  // brings the person straight back here; response_type=none because the page needs no tokens.
+  function signInUrl(): string {
+    const url = new URL(`${config.issuer}/auth`);
+    url.search = new URLSearchParams({ client_id: ACCOUNT_CLIENT_ID, response_type: 'none', scope: 'openid email', redirect_uri: accountPageRedirect(config.issuer) }).toString();
+    return url.toString();
+  }
+
+  async function render(ctx: Context, accountId: string, extra: { created_url?: string; error?: string; notice?: string } = {}) {
+    const [account, quota, page] = await Promise.all([store.accounts.findById(accountId), members.quota(accountId), members.list(accountId, { limit: PAGE_SIZE })]);
+    const now = clock();
+    const invites = page.items.map((invite) => {
+      const status = inviteStatus(invite, now);
+      return {
+        id: invite.id,
+        email: invite.email,
+        status,
+        status_label: messageFor(`account_status_${status}`),
+        expires_at: humanUtc(invite.expiresAt),
+        note: invite.note,
+        revocable: status === 'pending',
+      };
+    });
+    ctx.type = 'html';
+    ctx.body = views.render('account', {
+      title: messageFor('account_title'),
+      signed_in: true,
+      email: account?.email,
+      quota,
+      can_invite: quota.left > 0,
+      invites,
+      csrf: csrfToken(ctx),
+      ...extra,
+    });
+  }
+
+  router.use(async (ctx, next) => {
+    // The page may show a one-time invitation link: never cached, anywhere.
+    ctx.set('Cache-Control', 'no-store');
+    await next();
+  });
+
+  router.get('/', async (ctx) => {
+    const accountId = await signedInMember(ctx);
+    if (!accountId) {
+      ctx.type = 'html';
+      ctx.body = views.render('account', { title: messageFor('account_title'), signed_in: false, sign_in_url: signInUrl() });
+      return;
+    }
+    await render(ctx, accountId);
+  });
+
+  router.post('/invite', form, async (ctx) => {
+    const body = (ctx.request.body ?? {}) as Record<string, unknown>;
+    assertCsrf(ctx, body[CSRF_FIELD]);
+    const accountId = await signedInMember(ctx);
+    if (!accountId) throw new AppError(401, 'account_signed_out');
+    const emailInput = typeof body.email === 'string' ? body.email.trim() : '';
+    const note = typeof body.note === 'string' && body.note.trim() ? body.note.trim().slice(0, 1000) : null;
+    if (emailInput && !emailSchema.safeParse(emailInput).success) {
+      ctx.status = 400;
+      return render(ctx, accountId, { error: messageFor('account_email_invalid') });
+    }
+    try {
+      const { token } = await members.create(accountId, { email: emailInput || null, note }, requestMeta(ctx));
+      ctx.status = 201;
+      await render(ctx, accountId, { created_url: inviteUrl(config.issuer, token) });
+    } catch (error) {
+      if (!(error instanceof AppError) || error.status >= 500) throw error;
+      ctx.status = error.status;
+      await render(ctx, accountId, { error: error.message });
+    }
+  });
+
+  router.post('/revoke', form, async (ctx) => {
+    const body = (ctx.request.body ?? {}) as Record<string, unknown>;
+    assertCsrf(ctx, body[CSRF_FIELD]);
+    const accountId = await signedInMember(ctx);
+    if (!accountId) throw new AppError(401, 'account_signed_out');
+    const inviteId = typeof body.invite_id === 'string' ? body.invite_id.slice(0, 100) : '';
+    try {
+      await members.revoke(accountId, inviteId, requestMeta(ctx));
+      await render(ctx, accountId, { notice: messageFor('account_revoked') });
+    } catch (error) {
+      if (!(error instanceof AppError) || error.status >= 500) throw error;
+      ctx.status = error.status;
+      await render(ctx, accountId, { error: error.message });
+    }
+  });
+
+  return router;
+}

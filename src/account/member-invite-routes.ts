@@ -1,0 +1,38 @@
+// /account/invites: a member's own invitations over JSON, with a bearer token carrying scope `invites`.
+import Router from '@koa/router';
+import type { Context } from 'koa';
+import type { Config } from '../config.ts';
+import type { MemberInviteService } from '../invites/member-invite-service.ts';
+import { presentInvite } from '../invites/invite-presenter.ts';
+import { parseInput } from '../validation.ts';
+import { requestMeta } from '../security/request-context.ts';
+import type { Principal } from '../admin/bearer-guard.ts';
+import { memberInviteBody, memberInviteListQuery, toMemberInviteInput } from './member-invite-schemas.ts';
+
+const memberId = (ctx: Context) => (ctx.state.principal as Principal).id;
+
+export function memberInviteRoutes({ config, members, clock }: { config: Config; members: MemberInviteService; clock: () => Date }): Router {
+  const router = new Router({ prefix: '/account/invites' });
+
+  router.get('/', async (ctx) => {
+    const query = parseInput(memberInviteListQuery, ctx.query);
+    const page = await members.list(memberId(ctx), { limit: query.limit, cursor: query.cursor });
+    const now = clock();
+    ctx.set('Cache-Control', 'no-store');
+    ctx.body = { data: page.items.map((invite) => presentInvite(invite, now)), next_cursor: page.nextCursor, quota: await members.quota(memberId(ctx)) };
+  });
+
+  router.post('/', async (ctx) => {
+    const body = parseInput(memberInviteBody, ctx.request.body ?? {});
+    const { invite, token } = await members.create(memberId(ctx), toMemberInviteInput(body), requestMeta(ctx));
+    ctx.status = 201;
+    ctx.set('Cache-Control', 'no-store');
+    ctx.body = presentInvite(invite, clock(), { token, issuer: config.issuer });
+  });
+
+  router.post('/:id/revoke', async (ctx) => {
+    ctx.body = presentInvite(await members.revoke(memberId(ctx), ctx.params.id!, requestMeta(ctx)), clock());
+  });
+
+  return router;
+}
