@@ -43,6 +43,7 @@ import { createAuditLog } from './audit/audit-log.ts';
 import { createRetentionSweeper } from './audit/retention-sweeper.ts';
 import { adminAuditRoutes } from './admin/audit-routes.ts';
 import { adminUserRoutes } from './admin/user-routes.ts';
+import { openApiRoutes } from './admin/openapi.ts';
 import { createAccountAdminService } from './accounts/account-admin-service.ts';
 import { createMemberInviteService } from './invites/member-invite-service.ts';
 import { memberInviteRoutes } from './account/member-invite-routes.ts';
@@ -212,6 +213,7 @@ export function createApp(deps: AppDeps) {
     welcomeRoutes({ config, provider, store, views }),
     accountPageRoutes({ config, provider, store, members, views, clock, viewsDir: VIEWS_DIR }),
     inviteCheckRoutes({ invites }),
+    openApiRoutes({ issuer: config.issuer }),
   ];
   for (const router of routers) app.use(router.routes());
 

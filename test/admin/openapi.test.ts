@@ -1,0 +1,45 @@
+// /admin/openapi.json: generated from the route schemas, served without a token.
+import { getJson, startGuestlist, type RunningGuestlist } from '../support/start-guestlist.ts';
+
+let gl: RunningGuestlist;
+beforeAll(async () => {
+  gl = await startGuestlist({ extraDeps: { startWorkers: false } });
+});
+afterAll(() => gl.stop());
+
+test('describes every admin, member and registration path from the same zod schemas', async () => {
+  const { status, body } = await getJson(`${gl.url}/admin/openapi.json`);
+  expect(status).toBe(200);
+  expect(body.openapi).toBe('3.1.0');
+  expect(body.servers).toEqual([{ url: gl.url }]);
+  expect(Object.keys(body.paths).sort()).toEqual(
+    [
+      '/account/invites',
+      '/account/invites/{id}/revoke',
+      '/admin/audit',
+      '/admin/invites',
+      '/admin/invites/bulk',
+      '/admin/invites/{id}',
+      '/admin/invites/{id}/resend',
+      '/admin/invites/{id}/revoke',
+      '/admin/users',
+      '/admin/users/{id}',
+      '/admin/users/{id}/disable',
+      '/admin/users/{id}/enable',
+      '/admin/users/{id}/quota',
+      '/api/invites/{token}',
+      '/api/register',
+      '/api/register/verify',
+    ].sort(),
+  );
+  const create = body.components.schemas.CreateInvite;
+  expect(create.properties.expires_in_days).toMatchObject({ type: 'integer', minimum: 1, maximum: 365 });
+  expect(Object.keys(create.properties)).toEqual(expect.arrayContaining(['email', 'max_uses', 'client_id', 'roles', 'metadata', 'note', 'send_email']));
+  expect(body.components.schemas.MemberCreateInvite.properties.roles).toBeUndefined();
+  const auditParams = body.paths['/admin/audit'].get.parameters.map((p: any) => p.name);
+  expect(auditParams).toEqual(expect.arrayContaining(['type', 'invite_id', 'actor', 'ip', 'since', 'until', 'limit', 'cursor']));
+  expect(body.paths['/admin/users'].get.parameters.map((p: any) => p.name)).toEqual(['email', 'invite_id', 'limit', 'cursor']);
+  expect(body.paths['/api/register'].post.requestBody.content['application/json'].schema.required).toEqual(expect.arrayContaining(['email', 'password']));
+  expect(Object.keys(body.paths['/admin/invites/bulk'].post.requestBody.content)).toEqual(['application/json', 'text/csv']);
+  expect(body.paths['/admin/users/{id}'].delete.responses['204']).toBeTruthy();
+});
