@@ -9,5 +9,5 @@ export async function openStore(config: Config, clock: () => Date = () => new Da
     const { createMongoStore } = await import('./mongo/index.ts');
     return createMongoStore({ uri: config.mongodb_uri, clock, auditRetentionDays: config.audit_retention_days });
   }
-  return createEmbeddedStore({ dataDir: config.data_dir, clock });
+  return createEmbeddedStore({ dataDir: config.data_dir, clock, backgroundCheckpoints: true });
 }

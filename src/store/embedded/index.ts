@@ -10,15 +10,20 @@ import { createEmbeddedJobStore } from './jobs.ts';
 import { createEmbeddedVerificationStore } from './verifications.ts';
 import { createEmbeddedOidcPayloadStore } from './oidc-payloads.ts';
 import { createEmbeddedSettingsStore } from './settings.ts';
+import { startWalCheckpointer } from './wal-checkpointer.ts';
 
 export interface EmbeddedStoreOptions {
   /** Folder holding guestlist.db; omit for an in-memory database (tests). */
   dataDir?: string;
   clock?: () => Date;
+  /** Checkpoint the WAL from a worker thread instead of the writing one (the server sets it). */
+  backgroundCheckpoints?: boolean;
 }
 
 export function createEmbeddedStore(options: EmbeddedStoreOptions = {}): Store {
-  const db = openDatabase(options.dataDir ? join(options.dataDir, 'guestlist.db') : ':memory:');
+  const path = options.dataDir ? join(options.dataDir, 'guestlist.db') : ':memory:';
+  const db = openDatabase(path);
+  const checkpointer = options.backgroundCheckpoints && options.dataDir ? startWalCheckpointer(db, path) : null;
   const clock = options.clock ?? (() => new Date());
   // Readiness means writable: a read-only file or a full disk must turn /readyz to 503, and a
   // SELECT would still succeed. One tiny row is rewritten instead.
@@ -40,6 +45,7 @@ export function createEmbeddedStore(options: EmbeddedStoreOptions = {}): Store {
     async close() {
       if (closed) return;
       closed = true;
+      await checkpointer?.stop();
       db.close();
     },
   };
