@@ -107,9 +107,11 @@ export function createInviteService({ store, config, clock, audit, isKnownClient
 
   return {
     async create(input: CreateInviteInput, actor: Actor, meta: RequestMeta): Promise<IssuedInvite> {
-      await assertWithinQuota(actor, 1);
       const token = generateInviteToken();
-      const invite = await store.invites.create(buildInvite(input, actor, hashInviteToken(token)));
+      const record = buildInvite(input, actor, hashInviteToken(token));
+      // A member's create checks the quota and inserts in one atomic store step (no race past it).
+      const invite = actor.kind === 'member' ? await store.invites.createWithinQuota(record, actor.quota ?? config.max_invites_per_user) : await store.invites.create(record);
+      if (!invite) throw new AppError(403, 'quota_exceeded');
       await afterCreate(invite, token, input, actor, meta);
       return { invite, token };
     },

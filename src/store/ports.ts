@@ -76,6 +76,11 @@ export interface InviteStore {
   rotateToken(id: string, tokenHash: string, expiresAt: Date): Promise<InviteRecord | null>;
   /** Invites created by `createdBy` that count against a quota (all but revoked ones). */
   countCountedAgainstQuota(createdBy: string): Promise<number>;
+  /**
+   * Inserts the invite only while its creator has fewer than `quota` invites counted against the
+   * quota; null when the quota is used up. Atomic: two racing creates never both take the last place.
+   */
+  createWithinQuota(invite: NewInvite, quota: number): Promise<InviteRecord | null>;
   listRedemptions(inviteId: string): Promise<Redemption[]>;
 }
 

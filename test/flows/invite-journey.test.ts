@@ -7,7 +7,13 @@ import { discover, finishAuthorization, isCallback, oidc, passConsent, RP, start
 let gl: RunningGuestlist;
 
 beforeAll(async () => {
-  gl = await startGuestlist({ env: { CLIENTS_FILE: writeClientsFile() } });
+  gl = await startGuestlist({
+    env: {
+      CLIENTS_FILE: writeClientsFile([
+        { client_id: 'other-rp', client_secret: 'other-rp-secret-long-enough-0123456789', redirect_uris: ['http://other.test/cb'], grant_types: ['authorization_code'], response_types: ['code'] },
+      ]),
+    },
+  });
 });
 afterAll(() => gl.stop());
 
@@ -69,6 +75,12 @@ test('a returning member signs in, refreshes, and a revoked refresh token stops 
   const introspected = await oidc.tokenIntrospection(config, refreshed.access_token);
   expect(introspected.active).toBe(true);
   expect(introspected.sub).toBe(tokens.claims()!.sub);
+
+  // Another app can neither inspect nor revoke this app's tokens.
+  const other = await oidc.discovery(new URL(gl.url), 'other-rp', 'other-rp-secret-long-enough-0123456789', undefined, { execute: [oidc.allowInsecureRequests] });
+  expect((await oidc.tokenIntrospection(other, refreshed.access_token)).active).toBe(false);
+  await oidc.tokenRevocation(other, refreshed.access_token);
+  expect((await oidc.tokenIntrospection(config, refreshed.access_token)).active).toBe(true);
 
   await oidc.tokenRevocation(config, refreshed.refresh_token ?? tokens.refresh_token!);
   await expect(oidc.refreshTokenGrant(config, refreshed.refresh_token ?? tokens.refresh_token!)).rejects.toMatchObject({ error: 'invalid_grant' });

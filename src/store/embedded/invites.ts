@@ -130,6 +130,10 @@ export function createEmbeddedInviteStore(db: DatabaseSync): InviteStore {
     async countCountedAgainstQuota(createdBy) {
       return Number((quotaCount.get(createdBy) as Row).n);
     },
+    async createWithinQuota(invite, quota) {
+      // Count and insert in one transaction: no other writer can slip in between.
+      return transaction(db, () => (Number((quotaCount.get(invite.createdBy) as Row).n) >= quota ? null : insertOne(invite)));
+    },
     async listRedemptions(inviteId): Promise<Redemption[]> {
       return (redemptions.all(inviteId) as Row[]).map((row) => ({
         inviteId: String(row.invite_id),

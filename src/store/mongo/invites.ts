@@ -67,7 +67,7 @@ function statusFilter(status: InviteStatus, now: Date): QueryFilter<InviteDoc> {
   }
 }
 
-export function createMongoInviteStore(connection: Connection, { Invite, Redemption }: Models, nextSeq: NextSeq): InviteStore {
+export function createMongoInviteStore(connection: Connection, { Invite, Redemption, Counter }: Models, nextSeq: NextSeq): InviteStore {
   const after = { returnDocument: 'after' } as const;
 
   return {
@@ -129,6 +129,18 @@ export function createMongoInviteStore(connection: Connection, { Invite, Redempt
     },
     async countCountedAgainstQuota(createdBy) {
       return Invite.countDocuments({ createdBy: String(createdBy), revokedAt: null });
+    },
+    async createWithinQuota(invite, quota) {
+      const doc = inviteToDoc(invite, await nextSeq('invites'));
+      return connection.transaction(async (session) => {
+        // Two transactions that only read the count and insert different invites would not
+        // conflict (write skew); both bump the creator's quota counter first, so one must retry.
+        await Counter.updateOne({ _id: `quota:${doc.createdBy}` }, { $inc: { seq: 1 } }, { upsert: true, session });
+        const counted = await Invite.countDocuments({ createdBy: doc.createdBy, revokedAt: null }, { session });
+        if (counted >= quota) return null;
+        await Invite.create([doc], { session });
+        return docToInvite(doc);
+      });
     },
     async listRedemptions(inviteId) {
       const docs = await Redemption.find({ inviteId: String(inviteId) }).sort({ at: 1, _id: 1 }).lean();

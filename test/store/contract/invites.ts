@@ -294,6 +294,26 @@ export function inviteContract({ store, clock }: ContractContext): void {
       expect(await s.countCountedAgainstQuota('bob')).toBe(1);
     });
 
+    test('createWithinQuota inserts below the quota, refuses at it, and revoked invites free a place', async () => {
+      const c = clock();
+      const s = store().invites;
+      expect(await s.createWithinQuota(newInvite(c, { createdBy: 'carol' }), 2)).toMatchObject({ createdBy: 'carol', uses: 0 });
+      const second = await s.createWithinQuota(newInvite(c, { createdBy: 'carol' }), 2);
+      expect(second).not.toBeNull();
+      expect(await s.createWithinQuota(newInvite(c, { createdBy: 'carol' }), 2)).toBeNull();
+      expect(await s.countCountedAgainstQuota('carol')).toBe(2);
+      await s.revoke(second!.id, c.now);
+      expect(await s.createWithinQuota(newInvite(c, { createdBy: 'carol' }), 2)).not.toBeNull();
+      expect(await s.createWithinQuota(newInvite(c, { createdBy: 'dave' }), 1)).not.toBeNull();
+    });
+
+    test('20 racing createWithinQuota calls with a quota of 3 create exactly 3', async () => {
+      const c = clock();
+      const results = await Promise.all(Array.from({ length: 20 }, () => store().invites.createWithinQuota(newInvite(c, { createdBy: 'racer' }), 3).catch(() => null)));
+      expect(results.filter(Boolean)).toHaveLength(3);
+      expect(await store().invites.countCountedAgainstQuota('racer')).toBe(3);
+    });
+
     test('listRedemptions lists the accounts an invite admitted, oldest first', async () => {
       const c = clock();
       const invite = await store().invites.create(newInvite(c, { maxUses: 3 }));
