@@ -1,0 +1,147 @@
+// createServices: every service Guestlist runs, wired together and knowing nothing of HTTP, plus
+// the background workers (mail, webhooks, audit retention) that go with them.
+import type { ClientMetadata } from 'oidc-provider';
+import type { Config } from './config.ts';
+import type { Secrets } from './secrets.ts';
+import type { Store } from './store/ports.ts';
+import type { Logger } from './logging/logger.ts';
+import { createAuditRecorder } from './audit/audit-recorder.ts';
+import { createAuditLog } from './audit/audit-log.ts';
+import { createRetentionSweeper } from './audit/retention-sweeper.ts';
+import { createWebhookQueue } from './webhooks/webhook-queue.ts';
+import { createRateLimiter } from './security/rate-limiter.ts';
+import { createPayloadSealer } from './security/payload-sealer.ts';
+import { createMailQueue } from './mail/mail-queue.ts';
+import { createMailTransport } from './mail/create-mail-transport.ts';
+import { createMailRenderer } from './mail/mail-renderer.ts';
+import { createInvitationMailer } from './mail/invitation-mailer.ts';
+import type { MailTransport } from './mail/mail-transport.ts';
+import { createSmsTransport } from './sms/create-sms-transport.ts';
+import type { SmsTransport } from './sms/sms-transport.ts';
+import { createInviteService } from './invites/invite-service.ts';
+import { createMemberInviteService } from './invites/member-invite-service.ts';
+import { createRegistrationService } from './accounts/registration-service.ts';
+import { createSignInService } from './accounts/sign-in-service.ts';
+import { createAccountAdminService } from './accounts/account-admin-service.ts';
+import { createCodeSender } from './verification/code-sender.ts';
+import { createVerificationService } from './verification/verification-service.ts';
+import { deriveCodeKey } from './verification/verification-codes.ts';
+
+export interface ServiceDeps {
+  config: Config;
+  store: Store;
+  secrets: Secrets;
+  logger: Logger;
+  clock: () => Date;
+  /** The relying parties: the apps an invitation may name. */
+  apps: ClientMetadata[];
+  /** Replaces the mail transport (SMTP or outbox, from the config). */
+  mailTransport?: MailTransport;
+  /** Replaces the SMS transport (webhook or outbox, from the config). */
+  smsTransport?: SmsTransport;
+  /** Retry waits of the mail queue; tests shorten them. */
+  mailBackoffMs?: number[];
+  /** Retry waits of the webhook queue; tests shorten them. */
+  webhookBackoffMs?: number[];
+}
+
+export function createServices(deps: ServiceDeps) {
+  const { config, store, secrets, logger, clock, apps } = deps;
+  const audit = createAuditRecorder({ audit: store.audit, clock, onListenerError: (error) => logger.error({ err: error }, 'audit listener failed') });
+  audit.subscribe((event) => {
+    logger.info({ audit: { id: event.id, type: event.type, actor: event.actor, invite_id: event.inviteId, account_id: event.accountId, reason: event.reason }, request_id: event.requestId }, 'audit');
+  });
+  // Webhooks: the listener only stores a job (a request never waits on a receiver); the worker delivers.
+  const webhooks = createWebhookQueue({
+    jobs: store.jobs,
+    clock,
+    urls: { webhook: config.webhook_url, alert: config.alert_webhook_url },
+    secret: config.webhook_secret,
+    logger,
+    backoff: deps.webhookBackoffMs,
+  });
+  if ((config.webhook_url || config.alert_webhook_url) && !config.webhook_secret) logger.warn({}, 'webhook_secret is unset: webhooks go out unsigned');
+  audit.subscribe(async (event) => {
+    await webhooks.enqueue(event);
+  });
+  const auditLog = createAuditLog({ audit: store.audit });
+  // MongoDB drops old events through its TTL index; the embedded store needs a sweep.
+  const sweeper =
+    store.kind === 'embedded'
+      ? createRetentionSweeper({
+          audit: store.audit,
+          retentionDays: config.audit_retention_days,
+          clock,
+          onError: (error) => logger.error({ err: error }, 'audit retention sweep failed'),
+          onSwept: (count) => logger.info({ purged: count }, 'audit retention sweep'),
+        })
+      : null;
+  const limiter = createRateLimiter({ store: store.rateLimits, config, clock, audit });
+  const appIds = new Set(apps.map((client) => client.client_id));
+  const mail = createMailQueue({
+    store: store.jobs,
+    transport: deps.mailTransport ?? createMailTransport(config, { logger }),
+    renderer: createMailRenderer({ branding: config }),
+    sealer: createPayloadSealer(secrets.cookieKeys),
+    clock,
+    logger,
+    backoff: deps.mailBackoffMs,
+    onDelivered: async (job) => {
+      if (typeof job.meta.inviteId === 'string') await audit.record({ type: 'invite.sent', actor: String(job.meta.actor ?? 'system'), inviteId: job.meta.inviteId });
+    },
+    onGaveUp: async (job, reason) => {
+      if (typeof job.meta.inviteId === 'string') await audit.record({ type: 'invite.send_failed', actor: String(job.meta.actor ?? 'system'), inviteId: job.meta.inviteId, reason });
+    },
+  });
+  const mailer = createInvitationMailer({
+    queue: mail,
+    issuer: config.issuer,
+    productName: config.product_name,
+    accounts: store.accounts,
+    clientName: (id) => (apps.find((client) => client.client_id === id)?.client_name as string | undefined) ?? null,
+  });
+  const invites = createInviteService({ store, config, clock, audit, isKnownClient: (id) => appIds.has(id), mailer, limiter });
+  const registration = createRegistrationService({ store, config, clock, audit, invites, limiter });
+  const signIn = createSignInService({ store, audit, limiter });
+  const accountAdmin = createAccountAdminService({ store, audit });
+  const members = createMemberInviteService({ store, config, invites });
+  const verification = createVerificationService({
+    store,
+    config,
+    clock,
+    audit,
+    registration,
+    limiter,
+    sender: createCodeSender({ mail, sms: deps.smsTransport ?? createSmsTransport(config, { logger, clock }), productName: config.product_name }),
+    codeKey: deriveCodeKey(secrets.cookieKeys[0]!),
+  });
+
+
+  return {
+    audit,
+    auditLog,
+    limiter,
+    mail,
+    webhooks,
+    sweeper,
+    invites,
+    members,
+    registration,
+    signIn,
+    accountAdmin,
+    verification,
+    startWorkers() {
+      mail.start();
+      webhooks.start();
+      sweeper?.start();
+    },
+    /** Waits for the deliveries in hand, so a stop never cuts one in half. */
+    async stopWorkers() {
+      await mail.stop();
+      await webhooks.stop();
+      await sweeper?.stop();
+    },
+  };
+}
+
+export type Services = ReturnType<typeof createServices>;
