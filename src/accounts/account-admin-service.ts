@@ -3,7 +3,7 @@
 import type { AuditRecorder } from '../audit/audit-recorder.ts';
 import type { RequestMeta } from '../audit/request-meta.ts';
 import { notFound } from '../errors.ts';
-import { normalizeEmail } from '../invites/invite-policy.ts';
+import { normalizeEmail } from '../email-address.ts';
 import type { AccountRecord, Page, PageRequest, Store } from '../store/ports.ts';
 
 export interface AccountAdminDeps {

@@ -1,9 +1,8 @@
-// The shapes of an email and a password, shared by the JSON API and the hosted forms.
+// The shapes of sign-up credentials, shared by the JSON API and the hosted forms.
 import { z } from 'zod';
 import { PASSWORD_MAX, PASSWORD_MIN } from './passwords.ts';
 
-// 254 is the longest address SMTP can carry; a longer "email" is refused before any work.
-export const emailSchema = z.string({ error: 'must be a string' }).trim().max(254, 'must be at most 254 characters').pipe(z.email('must be a valid email address'));
+export { emailSchema } from '../email-address.ts';
 
 // Length only, no composition rules (NIST SP 800-63B).
 export const passwordSchema = z

@@ -7,7 +7,8 @@ import type { AuditRecorder } from '../audit/audit-recorder.ts';
 import type { RequestMeta } from '../audit/request-meta.ts';
 import { EmailTakenError, type AccountRecord, type InviteRecord, type Store } from '../store/ports.ts';
 import type { InviteService } from '../invites/invite-service.ts';
-import { emailMatchesInvite, isWhitelisted, normalizeEmail } from '../invites/invite-policy.ts';
+import { emailMatchesInvite, isWhitelisted } from '../invites/invite-policy.ts';
+import { normalizeEmail } from '../email-address.ts';
 import { hashPassword } from './passwords.ts';
 import { addressSubject, type RateLimiter } from '../security/rate-limiter.ts';
 

@@ -2,7 +2,7 @@
 import type { AuditRecorder } from '../audit/audit-recorder.ts';
 import type { RequestMeta } from '../audit/request-meta.ts';
 import { AppError } from '../errors.ts';
-import { normalizeEmail } from '../invites/invite-policy.ts';
+import { normalizeEmail } from '../email-address.ts';
 import type { AccountRecord, Store } from '../store/ports.ts';
 import { burnVerification, verifyPassword } from './passwords.ts';
 import { accountAddressSubject, type RateLimiter } from '../security/rate-limiter.ts';

@@ -6,7 +6,7 @@ import { presentAccount } from '../accounts/account-presenter.ts';
 import { parseInput } from '../validation.ts';
 import { requestMeta } from '../security/request-context.ts';
 import { listUsersQuery, setQuotaBody } from './user-schemas.ts';
-import type { Principal } from './bearer-guard.ts';
+import type { Principal } from '../security/bearer-guard.ts';
 
 const adminId = (ctx: Context) => (ctx.state.principal as Principal).id;
 

@@ -1,10 +1,6 @@
-// The rules of admission: whitelist matching, email binding and the member quota.
+// The rules of admission: whitelist matching and email binding.
 import type { InviteRecord } from '../store/ports.ts';
-
-/** Emails are compared trimmed and case-insensitively everywhere. */
-export function normalizeEmail(email: string): string {
-  return email.trim().toLowerCase();
-}
+import { normalizeEmail } from '../email-address.ts';
 
 /** `example.com` and `@example.com` match the domain; `alice@example.org` matches the address. */
 export function isWhitelisted(email: string, whitelist: readonly string[]): boolean {

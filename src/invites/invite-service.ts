@@ -6,7 +6,7 @@ import type { AuditRecorder } from '../audit/audit-recorder.ts';
 import type { RequestMeta } from '../audit/request-meta.ts';
 import type { InviteFilter, InviteRecord, NewInvite, Page, PageRequest, Redemption, Store } from '../store/ports.ts';
 import { generateInviteToken, hashInviteToken, looksLikeInviteToken } from './invite-token.ts';
-import { normalizeEmail } from './invite-policy.ts';
+import { normalizeEmail } from '../email-address.ts';
 import { inviteStatus } from './invite-status.ts';
 import { addressSubject, type RateLimiter } from '../security/rate-limiter.ts';
 

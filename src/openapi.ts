@@ -2,12 +2,12 @@
 // the routes (zod 4's JSON Schema output), so the document cannot drift from what is enforced.
 import Router from '@koa/router';
 import { z } from 'zod';
-import { createInviteBody, listInvitesQuery } from './invite-schemas.ts';
-import { bulkInviteBody, CSV_COLUMNS } from './bulk-invite-input.ts';
-import { listUsersQuery, setQuotaBody } from './user-schemas.ts';
-import { auditQuery } from './audit-schemas.ts';
-import { memberInviteBody, memberInviteListQuery } from '../account/member-invite-schemas.ts';
-import { registerBody, verifyBody } from '../api/register-routes.ts';
+import { createInviteBody, listInvitesQuery } from './invites/invite-schemas.ts';
+import { bulkInviteBody, CSV_COLUMNS } from './admin/bulk-invite-input.ts';
+import { listUsersQuery, setQuotaBody } from './admin/user-schemas.ts';
+import { auditQuery } from './admin/audit-schemas.ts';
+import { memberInviteBody, memberInviteListQuery } from './member/member-invite-schemas.ts';
+import { registerBody, verifyBody } from './api/register-routes.ts';
 
 type Json = Record<string, unknown>;
 

@@ -6,7 +6,7 @@ import type { MemberInviteService } from '../invites/member-invite-service.ts';
 import { presentInvite } from '../invites/invite-presenter.ts';
 import { parseInput } from '../validation.ts';
 import { requestMeta } from '../security/request-context.ts';
-import type { Principal } from '../admin/bearer-guard.ts';
+import type { Principal } from '../security/bearer-guard.ts';
 import { memberInviteBody, memberInviteListQuery, toMemberInviteInput } from './member-invite-schemas.ts';
 
 const memberId = (ctx: Context) => (ctx.state.principal as Principal).id;

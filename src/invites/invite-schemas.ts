@@ -1,6 +1,6 @@
 // The admin invite API's input shapes (zod); the OpenAPI description is generated from them too.
 import { z } from 'zod';
-import { emailSchema } from '../accounts/credential-schemas.ts';
+import { emailSchema } from '../email-address.ts';
 
 const METADATA_MAX_BYTES = 4096;
 

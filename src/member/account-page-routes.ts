@@ -16,7 +16,7 @@ import { humanUtc } from '../mail/human-date.ts';
 import { ACCOUNT_CLIENT_ID } from '../oidc/clients.ts';
 import { assertCsrf, CSRF_FIELD, csrfToken } from '../security/csrf.ts';
 import { requestMeta } from '../security/request-context.ts';
-import { emailSchema } from '../accounts/credential-schemas.ts';
+import { emailSchema } from '../email-address.ts';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
