@@ -30,6 +30,7 @@ import { openApiRoutes } from './openapi.ts';
 import { memberInviteRoutes } from './member/member-invite-routes.ts';
 import { accountPageRoutes } from './member/account-page-routes.ts';
 import { discoveryCache } from './oidc/discovery-cache.ts';
+import { createIssuerOriginPin } from './oidc/pin-issuer-origin.ts';
 
 export const VIEWS_DIR = join(fileURLToPath(new URL('.', import.meta.url)), '..', 'interactions');
 
@@ -64,7 +65,7 @@ export function createApp(deps: AppDeps) {
 
   // Discovery and JWKS are fixed per process: served from a copy ahead of everything, with the
   // request id, security headers and log line the stack below would give them.
-  app.use(discoveryCache({ issuer: config.issuer, hsts: config.issuer.startsWith('https://'), logger }));
+  app.use(discoveryCache({ hsts: config.issuer.startsWith('https://'), logger }));
   app.use(requestContext());
   app.use(requestLogger(logger));
   app.use(securityHeaders({ hsts: config.issuer.startsWith('https://') }));
@@ -117,7 +118,9 @@ export function createApp(deps: AppDeps) {
 
   // Everything else is oidc-provider's (discovery, /auth, /token, /me, /jwks...).
   const oidc = provider.callback();
+  const pinIssuerOrigin = createIssuerOriginPin(config.issuer, config.trust_proxy);
   app.use(async (ctx) => {
+    pinIssuerOrigin(ctx.req);
     ctx.respond = false;
     await oidc(ctx.req, ctx.res);
   });

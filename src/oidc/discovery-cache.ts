@@ -23,13 +23,10 @@ interface CachedDocument {
  * headers, the request log line — with everything fixed precomputed once, and is written in one
  * writeHead/end. Only GET is cached; HEAD and the rest go to the provider as before.
  *
- * The first GET answered by the provider is copied byte for byte. The provider builds the
- * document's URLs from the request's origin, so a copy is only taken from a request whose origin
- * is the issuer's: a spoofed Host can never poison the cache, and once filled every caller sees
- * the issuer's URLs whatever Host it sent.
+ * The first GET answered by the provider is copied byte for byte. The provider only ever sees the
+ * issuer's origin (pin-issuer-origin.ts), so no Host a caller sends can end up in the copy.
  */
-export function discoveryCache({ issuer, hsts, logger }: { issuer: string; hsts: boolean; logger: Logger }) {
-  const issuerOrigin = new URL(issuer).origin;
+export function discoveryCache({ hsts, logger }: { hsts: boolean; logger: Logger }) {
   const cache = new Map<string, CachedDocument>();
   const paths = new Set<string>(CACHED_DOCUMENT_PATHS);
   const security = securityHeaderPairs({ hsts }).flat();
@@ -49,8 +46,6 @@ export function discoveryCache({ issuer, hsts, logger }: { issuer: string; hsts:
       logRequestLine(logger, ctx, started);
       return;
     }
-    // (koa 3's ctx.origin is the Origin header; the request's own origin is protocol + host.)
-    if (`${ctx.protocol}://${ctx.host}` !== issuerOrigin) return next();
     const res = ctx.res;
     const path = ctx.path;
     const end = res.end;

@@ -106,6 +106,8 @@ export function createProvider({ config, secrets, store, clock, pages, clients }
     renderError: (ctx, out, error) => pages.error(ctx, out, error),
   };
   const provider = new Provider(config.issuer, configuration);
-  provider.proxy = config.trust_proxy;
+  // The request's origin is pinned to the issuer before the provider sees it (pin-issuer-origin.ts),
+  // through X-Forwarded-Host/-Proto: so the provider reads them, and never X-Forwarded-For untrusted.
+  provider.proxy = true;
   return provider;
 }

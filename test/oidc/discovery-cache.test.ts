@@ -1,5 +1,5 @@
 // The cached discovery document and JWKS are byte for byte the provider's own answer, and a
-// request with a forged Host can neither fill the cache nor be told other URLs once it is full.
+// request with a forged Host is never told other URLs, from the cache or from the provider.
 import { request } from 'node:http';
 import { startGuestlist, type RunningGuestlist } from '../support/start-guestlist.ts';
 
@@ -51,16 +51,24 @@ test.each(['/.well-known/openid-configuration', '/jwks'])('%s: the cached copy i
   expect(withOrigin.body).toBe(fromProvider.body);
 });
 
-test('a forged Host never fills the cache, and once filled every caller sees the issuer URLs', async () => {
-  const forged = await get(`${gl.url}/.well-known/openid-configuration`, { Host: 'evil.example' });
-  // Before the cache is filled the provider answers, from the Host it was given.
-  expect(JSON.parse(forged.body).authorization_endpoint).toBe('http://evil.example/auth');
-
+test('a forged Host or X-Forwarded-Host never reaches the document, cached or not', async () => {
+  const forged = await get(`${gl.url}/.well-known/openid-configuration`, { Host: 'evil.example', 'X-Forwarded-Host': 'evil.example', 'X-Forwarded-Proto': 'https' });
+  // Even the provider's own (first) answer is built from the issuer.
+  expect(JSON.parse(forged.body).authorization_endpoint).toBe(`${gl.url}/auth`);
   const genuine = await get(`${gl.url}/.well-known/openid-configuration`);
-  expect(JSON.parse(genuine.body).authorization_endpoint).toBe(`${gl.url}/auth`);
-
+  expect(genuine.body).toBe(forged.body);
   const forgedAgain = await get(`${gl.url}/.well-known/openid-configuration`, { Host: 'evil.example' });
   expect(forgedAgain.body).toBe(genuine.body);
+});
+
+test('redirects built by the provider use the issuer too, whatever Host says', async () => {
+  const response = await fetch(`${gl.url}/auth?client_id=demo-app&response_type=code&scope=openid&redirect_uri=${encodeURIComponent('http://localhost:5173/callback')}&code_challenge=${'a'.repeat(43)}&code_challenge_method=S256`, {
+    headers: { Host: 'evil.example', 'X-Forwarded-Host': 'evil.example' },
+    redirect: 'manual',
+  });
+  expect(response.status).toBe(303);
+  expect(response.headers.get('location')).toMatch(/^\/interaction\/|^http:\/\/127\.0\.0\.1:\d+\/interaction\//);
+  expect(response.headers.get('location')).not.toContain('evil.example');
 });
 
 test('a POST and other paths still reach the provider', async () => {
