@@ -5,7 +5,8 @@ WORKDIR /app
 COPY package.json package-lock.json ./
 # Install scripts are skipped: the `node` devDependency only pins Node 24 on machines whose system
 # Node is older (the image is Node 24 already), and argon2 ships its binary in a platform package.
-RUN npm ci --ignore-scripts
+# npm install, not npm ci: the lock names only the optional binaries of the platform it was made on.
+RUN npm install --ignore-scripts --no-audit --no-fund
 COPY tsconfig.json tsconfig.build.json ./
 COPY src ./src
 # tsc is called with the image's node, not through npm scripts (which would prefer node_modules/.bin/node).
