@@ -245,7 +245,7 @@ export interface VerificationStore {
   addAttempt(id: string): Promise<number>;
   /** Conditional on not consumed: marks it consumed, returns true for the one caller that did. */
   consume(id: string, now: Date): Promise<boolean>;
-  /** Replaces the code hashes after a resend. */
+  /** Replaces the code hashes after a resend; the wrong-code count carries over (it is per sign-up). */
   replaceCodes(id: string, codes: { emailCodeHash: string | null; phoneCodeHash: string | null }, now: Date, expiresAt: Date): Promise<void>;
 }
 

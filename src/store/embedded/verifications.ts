@@ -25,7 +25,7 @@ export function createEmbeddedVerificationStore(db: DatabaseSync, clock: () => D
   const attempt = db.prepare('UPDATE verifications SET attempts = attempts + 1 WHERE id = ? RETURNING attempts');
   const consume = db.prepare('UPDATE verifications SET consumed_at = ? WHERE id = ? AND consumed_at IS NULL');
   const replace = db.prepare(`UPDATE verifications SET email_code_hash = ?, phone_code_hash = ?, sends = sends + 1,
-    last_sent_at = ?, expires_at = ?, attempts = 0 WHERE id = ?`);
+    last_sent_at = ?, expires_at = ? WHERE id = ?`);
   // MongoDB drops these with a TTL index; here each new pending sign-up clears out the expired ones
   // (they hold a password hash and code hashes, so they should not outlive their use).
   const sweep = db.prepare('DELETE FROM verifications WHERE expires_at <= ?');

@@ -48,7 +48,7 @@ export function createMongoVerificationStore({ Verification }: Models): Verifica
     async replaceCodes(id, codes, now, expiresAt) {
       await Verification.updateOne(
         { _id: String(id) },
-        { $set: { emailCodeHash: codes.emailCodeHash, phoneCodeHash: codes.phoneCodeHash, lastSentAt: now, expiresAt, attempts: 0 }, $inc: { sends: 1 } },
+        { $set: { emailCodeHash: codes.emailCodeHash, phoneCodeHash: codes.phoneCodeHash, lastSentAt: now, expiresAt }, $inc: { sends: 1 } },
       );
     },
   };

@@ -45,7 +45,7 @@ export function verificationContract({ store, clock }: ContractContext): void {
       expect(await store().verifications.consume('missing', clock().now)).toBe(false);
     });
 
-    test('replaceCodes swaps the hashes, counts the send and restarts expiry and attempts', async () => {
+    test('replaceCodes swaps the hashes, counts the send and restarts expiry, keeping the wrong-code count', async () => {
       const record = await store().verifications.create(newVerification(clock()));
       await store().verifications.addAttempt(record.id);
       const now = clock().advance(2 * MINUTE);
@@ -58,7 +58,8 @@ export function verificationContract({ store, clock }: ContractContext): void {
         sends: 2,
         lastSentAt: now,
         expiresAt,
-        attempts: 0,
+        // Wrong tries count per sign-up, not per code: a resend must not buy five more guesses.
+        attempts: 1,
       });
     });
   });
