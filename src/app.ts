@@ -58,7 +58,9 @@ export function createApp(deps: AppDeps) {
   const services = createServices({ ...deps, clock, apps });
   const { auditLog, invites, members, registration, signIn, accountAdmin, verification } = services;
 
-  const app = new Koa({ keys: secrets.cookieKeys, proxy: config.trust_proxy });
+  // Behind a trusted proxy the client is the last address it appended to X-Forwarded-For
+  // (maxIpsCount 1): entries to its left are whatever the client sent, and could be forged.
+  const app = new Koa({ keys: secrets.cookieKeys, proxy: config.trust_proxy, maxIpsCount: 1 });
   const json = jsonBody();
   const bulk = bulkBody();
   const adminGuard = requireScope(provider, store.accounts, 'admin');

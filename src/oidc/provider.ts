@@ -109,5 +109,6 @@ export function createProvider({ config, secrets, store, clock, pages, clients }
   // The request's origin is pinned to the issuer before the provider sees it (pin-issuer-origin.ts),
   // through X-Forwarded-Host/-Proto: so the provider reads them, and never X-Forwarded-For untrusted.
   provider.proxy = true;
+  provider.maxIpsCount = 1;
   return provider;
 }

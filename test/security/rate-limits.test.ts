@@ -183,3 +183,13 @@ test('the hosted sign-up page shows the plain message past the sign-up limit', a
   expect(page.status).toBe(429);
   expect(textOf(page.html, 'form-error')).toBe(TOO_MANY);
 });
+
+test('behind the trusted proxy the address is the one the proxy appended, not what the client prepended', async () => {
+  const forged = await call('GET', `${gl.url}/api/invites/guess-forged`, { headers: { 'X-Forwarded-For': '192.0.2.250, 198.51.100.77' } });
+  expect(forged.status).toBe(200);
+  const spoofed = (await gl.store.audit.query({ ip: '192.0.2.250' }, { limit: 10 })).items;
+  expect(spoofed).toEqual([]);
+  // Unknown tokens are counted per address: the count sits with the proxy-seen address.
+  expect(await gl.store.rateLimits.peek('rl:count:invite_failure:198.51.100.77', gl.clock.now())).toMatchObject({ count: 1 });
+  expect(await gl.store.rateLimits.peek('rl:count:invite_failure:192.0.2.250', gl.clock.now())).toMatchObject({ count: 0 });
+});
