@@ -1,7 +1,7 @@
 // Accounts in SQLite, including the one transaction that redeems an invite into an account.
 import type { DatabaseSync } from 'node:sqlite';
 import { EmailTakenError, type AccountPatch, type AccountRecord, type AccountStore, type NewAccount } from '../ports.ts';
-import { encodeCursor, seqBefore } from '../cursor.ts';
+import { newestFirstPage } from './newest-first-page.ts';
 import { fromMs, json, parseJson, transaction, type Row } from './database.ts';
 import { rowToInvite } from './invites.ts';
 
@@ -89,25 +89,13 @@ export function createEmbeddedAccountStore(db: DatabaseSync): AccountStore {
       return row ? rowToAccount(row) : null;
     },
     async list(filter, page) {
-      const where: string[] = [];
-      const params: (string | number)[] = [];
-      const before = seqBefore(page.cursor);
-      if (before !== undefined) {
-        where.push('seq < ?');
-        params.push(before);
-      }
-      if (filter.email) {
-        where.push('email = ?');
-        params.push(filter.email);
-      }
-      if (filter.inviteId) {
-        where.push('invite_id = ?');
-        params.push(filter.inviteId);
-      }
-      const sql = `SELECT * FROM accounts ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY seq DESC LIMIT ?`;
-      const rows = db.prepare(sql).all(...params, page.limit + 1) as Row[];
-      const items = rows.slice(0, page.limit).map(rowToAccount);
-      return { items, nextCursor: rows.length > page.limit ? encodeCursor(items[items.length - 1]!.seq) : null };
+      return newestFirstPage(
+        db,
+        'accounts',
+        [filter.email ? ['email = ?', filter.email] : undefined, filter.inviteId ? ['invite_id = ?', filter.inviteId] : undefined],
+        page,
+        rowToAccount,
+      );
     },
     async update(id, patch: AccountPatch) {
       const sets: string[] = [];

@@ -1,7 +1,7 @@
 // Audit events in SQLite: append-only, queried newest first through indexed filters.
 import type { DatabaseSync } from 'node:sqlite';
 import type { AuditEvent, AuditFilter, AuditStore } from '../ports.ts';
-import { encodeCursor, seqBefore } from '../cursor.ts';
+import { newestFirstPage, selectNewestFirst, type Condition } from './newest-first-page.ts';
 import { fromMs, json, parseJson, type Row } from './database.ts';
 
 const STREAM_BATCH = 500;
@@ -23,22 +23,16 @@ function rowToEvent(row: Row): AuditEvent {
   };
 }
 
-function whereClause(filter: AuditFilter, before: number | undefined): { sql: string; params: (string | number)[] } {
-  const where: string[] = [];
-  const params: (string | number)[] = [];
-  const add = (clause: string, value: string | number) => {
-    where.push(clause);
-    params.push(value);
-  };
-  if (before !== undefined) add('seq < ?', before);
-  if (filter.type) add('type = ?', filter.type);
-  if (filter.inviteId) add('invite_id = ?', filter.inviteId);
-  if (filter.accountId) add('account_id = ?', filter.accountId);
-  if (filter.actor) add('actor = ?', filter.actor);
-  if (filter.ip) add('ip = ?', filter.ip);
-  if (filter.since) add('at >= ?', filter.since.getTime());
-  if (filter.until) add('at < ?', filter.until.getTime());
-  return { sql: where.length ? `WHERE ${where.join(' AND ')}` : '', params };
+function conditions(filter: AuditFilter): Condition[] {
+  return [
+    filter.type ? ['type = ?', filter.type] : undefined,
+    filter.inviteId ? ['invite_id = ?', filter.inviteId] : undefined,
+    filter.accountId ? ['account_id = ?', filter.accountId] : undefined,
+    filter.actor ? ['actor = ?', filter.actor] : undefined,
+    filter.ip ? ['ip = ?', filter.ip] : undefined,
+    filter.since ? ['at >= ?', filter.since.getTime()] : undefined,
+    filter.until ? ['at < ?', filter.until.getTime()] : undefined,
+  ];
 }
 
 export function createEmbeddedAuditStore(db: DatabaseSync): AuditStore {
@@ -47,10 +41,8 @@ export function createEmbeddedAuditStore(db: DatabaseSync): AuditStore {
     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING seq`);
   const purge = db.prepare('DELETE FROM audit_events WHERE at < ?');
 
-  const fetch = (filter: AuditFilter, before: number | undefined, limit: number): AuditEvent[] => {
-    const { sql, params } = whereClause(filter, before);
-    return (db.prepare(`SELECT * FROM audit_events ${sql} ORDER BY seq DESC LIMIT ?`).all(...params, limit) as Row[]).map(rowToEvent);
-  };
+  const fetch = (filter: AuditFilter, before: number | undefined, limit: number): AuditEvent[] =>
+    selectNewestFirst(db, 'audit_events', conditions(filter), before, limit).map(rowToEvent);
 
   return {
     async append(event) {
@@ -70,9 +62,7 @@ export function createEmbeddedAuditStore(db: DatabaseSync): AuditStore {
       return { ...event, seq: Number(row.seq) };
     },
     async query(filter, page) {
-      const rows = fetch(filter, seqBefore(page.cursor), page.limit + 1);
-      const items = rows.slice(0, page.limit);
-      return { items, nextCursor: rows.length > page.limit ? encodeCursor(items[items.length - 1]!.seq) : null };
+      return newestFirstPage(db, 'audit_events', conditions(filter), page, rowToEvent);
     },
     async *stream(filter) {
       // Keyset batches: memory stays at one batch however many events match.

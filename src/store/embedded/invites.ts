@@ -1,7 +1,7 @@
 // Invites and their redemptions in SQLite.
 import type { DatabaseSync } from 'node:sqlite';
 import type { InviteFilter, InviteRecord, InviteStore, NewInvite, Page, PageRequest, Redemption } from '../ports.ts';
-import { encodeCursor, seqBefore } from '../cursor.ts';
+import { newestFirstPage, type Condition } from './newest-first-page.ts';
 import { fromMs, json, parseJson, transaction, toMs, type Row } from './database.ts';
 
 export function rowToInvite(row: Row): InviteRecord {
@@ -79,38 +79,24 @@ export function createEmbeddedInviteStore(db: DatabaseSync): InviteStore {
       return row ? rowToInvite(row) : null;
     },
     async list(filter: InviteFilter, page: PageRequest, now: Date): Promise<Page<InviteRecord>> {
-      const where: string[] = [];
-      const params: (string | number)[] = [];
-      const before = seqBefore(page.cursor);
-      if (before !== undefined) {
-        where.push('seq < ?');
-        params.push(before);
-      }
-      if (filter.status) {
-        where.push(STATUS_SQL[filter.status]);
-        if (filter.status === 'expired' || filter.status === 'pending') params.push(now.getTime());
-      }
-      if (filter.email) {
-        where.push('email = ?');
-        params.push(filter.email);
-      }
-      if (filter.createdBy) {
-        where.push('created_by = ?');
-        params.push(filter.createdBy);
-      }
-      if (filter.createdAfter) {
-        where.push('created_at >= ?');
-        params.push(filter.createdAfter.getTime());
-      }
-      if (filter.createdBefore) {
-        where.push('created_at < ?');
-        params.push(filter.createdBefore.getTime());
-      }
-      const sql = `SELECT * FROM invites ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY seq DESC LIMIT ?`;
-      const rows = db.prepare(sql).all(...params, page.limit + 1) as Row[];
-      const items = rows.slice(0, page.limit).map(rowToInvite);
-      const nextCursor = rows.length > page.limit ? encodeCursor(items[items.length - 1]!.seq) : null;
-      return { items, nextCursor };
+      const status: Condition = filter.status
+        ? filter.status === 'expired' || filter.status === 'pending'
+          ? [STATUS_SQL[filter.status], now.getTime()]
+          : [STATUS_SQL[filter.status]]
+        : undefined;
+      return newestFirstPage(
+        db,
+        'invites',
+        [
+          status,
+          filter.email ? ['email = ?', filter.email] : undefined,
+          filter.createdBy ? ['created_by = ?', filter.createdBy] : undefined,
+          filter.createdAfter ? ['created_at >= ?', filter.createdAfter.getTime()] : undefined,
+          filter.createdBefore ? ['created_at < ?', filter.createdBefore.getTime()] : undefined,
+        ],
+        page,
+        rowToInvite,
+      );
     },
     async claimUse(id, now) {
       const row = claim.get(id, now.getTime()) as Row | undefined;
