@@ -11,9 +11,12 @@ export async function loadInteraction(provider: Provider, ctx: Context) {
 
 export type LoadedInteraction = Awaited<ReturnType<typeof loadInteraction>>;
 
-/** True when the app asked for the sign-up page (prompt=create). */
+/**
+ * True when the app asked for the sign-up page: prompt=create, or an invitation carried in
+ * (invite_token has no use on the sign-in page, so it implies sign-up).
+ */
 export function wantsSignUp(details: LoadedInteraction['details']): boolean {
-  return String(details.params.prompt ?? '').split(' ').includes('create');
+  return String(details.params.prompt ?? '').split(' ').includes('create') || typeof details.params.invite_token === 'string';
 }
 
 export function paramString(details: LoadedInteraction['details'], name: string): string {

@@ -158,3 +158,17 @@ test('someone who already has an account and opens an invitation is offered to s
   const admin = await adminToken(gl);
   expect((await getJson(`${gl.url}/admin/invites/${second.id}`, admin)).body.uses).toBe(0);
 });
+
+test('an invite_token without prompt=create opens the sign-up page too, with the invitation applied', async () => {
+  const invite = await createInvite(gl, { email: 'plain@example.com' });
+  const config = await discover(gl.url);
+  const start = await startAuthorization(config, { invite_token: invite.token });
+  const browser = new FormClient();
+  const page = await browser.get(start.url.toString());
+  expect(page.status).toBe(200);
+  expect(page.html).toContain('Create your account');
+  expect(page.html).toMatch(/id="email"[^>]*value="plain@example.com"[^>]*readonly/);
+  const callback = await passConsent(browser, await browser.submit(page, '/register', { password: 'plain old password' }, isCallback));
+  const tokens = await finishAuthorization(config, callback.url, start);
+  expect(tokens.claims()!.email).toBe('plain@example.com');
+});
