@@ -63,6 +63,7 @@ test(`${SECONDS}s of mixed load: no errors, flat memory`, async () => {
   const window = Math.max(3, Math.floor(afterWarmUp.length * 0.2));
   const early = afterWarmUp.slice(0, window).map((s) => s.rss);
   const late = afterWarmUp.slice(-window).map((s) => s.rss);
+  process.stderr.write(`soak RSS (MiB) every 30 s: ${samples.filter((_, i) => i % 15 === 0).map((s) => (s.rss / 2 ** 20).toFixed(0)).join(' ')}\n`);
   process.stderr.write(`soak: ${done} requests in ${SECONDS}s; RSS after warm-up ${(median(early) / 2 ** 20).toFixed(1)} MiB, at the end ${(median(late) / 2 ** 20).toFixed(1)} MiB\n`);
   expect(failures).toEqual([]);
   expect(median(late)).toBeLessThanOrEqual(median(early) * 1.1);
