@@ -3,7 +3,7 @@
 import type { Browser, Route } from 'playwright-core';
 import { createInvite, startGuestlist, type RunningGuestlist } from '../support/start-guestlist.ts';
 import { expectGoodPage, launchBrowser, openContext } from '../support/browser.ts';
-import { appCallbackPage, exchangeCode, pkcePair } from '../support/browser-app.ts';
+import { appCallbackPage, exchangeCode, pkcePair, demoAuthorizeUrl, signUpFromLink } from '../support/browser-app.ts';
 
 const DAY = 24 * 3600 * 1000;
 const LOGO = '<svg xmlns="http://www.w3.org/2000/svg" width="40" height="40"><circle cx="20" cy="20" r="18" fill="#0b7a75"/></svg>';
@@ -61,10 +61,7 @@ test('the same journey works with JavaScript turned off', async () => {
   const tracked = await openContext(browser, { javaScriptEnabled: false });
   const { page } = tracked;
   await page.route('https://brand.test/**', serveLogo);
-  await page.goto(invite.url);
-  await page.getByLabel('Password').fill('a long enough password');
-  await page.getByRole('button', { name: 'Create account' }).click();
-  await page.waitForURL(/\/account\/welcome/);
+  await signUpFromLink(page, invite.url, 'a long enough password');
   await expect(page.locator('h1').textContent()).resolves.toBe('Your account is ready');
   await tracked.context.close();
 });
@@ -96,20 +93,9 @@ test('the app starts sign-up with prompt=create and an invitation, and gets the 
   // The demo app's callback: answered here, as the app would.
   await page.route('http://localhost:5173/**', appCallbackPage);
   const { verifier, challenge } = pkcePair();
-  const authorize = new URL(`${gl.url}/auth`);
-  authorize.search = new URLSearchParams({
-    client_id: 'demo-app',
-    response_type: 'code',
-    redirect_uri: 'http://localhost:5173/callback',
-    scope: 'openid email',
-    code_challenge: challenge,
-    code_challenge_method: 'S256',
-    state: 'state-1',
-    prompt: 'create',
-    invite_token: invite.token,
-  }).toString();
+  const authorize = demoAuthorizeUrl(gl.url, challenge, { state: 'state-1', prompt: 'create', invite_token: invite.token });
 
-  await page.goto(authorize.toString());
+  await page.goto(authorize);
   await expect(page.locator('h1').textContent()).resolves.toBe('Create your account');
   await expect(page.locator('.lead').first().textContent()).resolves.toContain('Demo app');
   await expect(page.getByLabel('Invitation').inputValue()).resolves.toBe(invite.token);
@@ -136,17 +122,8 @@ test('sign-up without an invitation says, next to the Invitation field, that one
   const { page } = tracked;
   await page.route('https://brand.test/**', serveLogo);
   const { challenge } = pkcePair();
-  const authorize = new URL(`${gl.url}/auth`);
-  authorize.search = new URLSearchParams({
-    client_id: 'demo-app',
-    response_type: 'code',
-    redirect_uri: 'http://localhost:5173/callback',
-    scope: 'openid email',
-    code_challenge: challenge,
-    code_challenge_method: 'S256',
-    prompt: 'create',
-  }).toString();
-  await page.goto(authorize.toString());
+  const authorize = demoAuthorizeUrl(gl.url, challenge, { prompt: 'create' });
+  await page.goto(authorize);
   await page.getByLabel('Email').fill('stranger@example.com');
   await page.getByLabel('Password').fill('a long enough password');
   const answer = page.waitForResponse((response) => response.url().endsWith('/register'));
@@ -167,10 +144,7 @@ test('a used link and an unknown link each answer their own status and message; 
   const tracked = await openContext(browser);
   const { page } = tracked;
   await page.route('https://brand.test/**', serveLogo);
-  await page.goto(invite.url);
-  await page.getByLabel('Password').fill('a long enough password');
-  await page.getByRole('button', { name: 'Create account' }).click();
-  await page.waitForURL(/\/account\/welcome/);
+  await signUpFromLink(page, invite.url, 'a long enough password');
 
   const used = await page.goto(invite.url);
   expect(used?.status()).toBe(410);

@@ -2,6 +2,7 @@
 // and the link works; then revokes it. axe and the page checks on every state.
 import type { Browser } from 'playwright-core';
 import { createInvite, getJson, startGuestlist, type RunningGuestlist } from '../support/start-guestlist.ts';
+import { signUpFromLink } from '../support/browser-app.ts';
 import { expectGoodPage, launchBrowser, openContext } from '../support/browser.ts';
 
 let gl: RunningGuestlist;
@@ -23,10 +24,7 @@ test('a member creates an invitation on /account, copies its link, and revokes i
 
   // She joined through her own invitation: the session from that sign-up opens /account.
   const own = await createInvite(gl, { email: 'nora@example.com' });
-  await page.goto(own.url);
-  await page.getByLabel('Password').fill('nora has a password');
-  await page.getByRole('button', { name: 'Create account' }).click();
-  await page.waitForURL(/\/account\/welcome/);
+  await signUpFromLink(page, own.url, 'nora has a password');
 
   await page.goto(`${gl.url}/account`);
   await expect(page.locator('#account-email').textContent()).resolves.toBe('nora@example.com');

@@ -3,7 +3,7 @@
 import type { Browser } from 'playwright-core';
 import { createInvite, startGuestlist, type RunningGuestlist } from '../support/start-guestlist.ts';
 import { expectGoodPage, launchBrowser, openContext } from '../support/browser.ts';
-import { appCallbackPage, exchangeCode, pkcePair } from '../support/browser-app.ts';
+import { appCallbackPage, exchangeCode, pkcePair, demoAuthorizeUrl, signUpFromLink } from '../support/browser-app.ts';
 
 let gl: RunningGuestlist;
 let browser: Browser;
@@ -14,10 +14,7 @@ beforeAll(async () => {
   // The member signs up from her invitation in another browser profile first.
   const invite = await createInvite(gl, { email: 'maya@example.com' });
   const signUp = await openContext(browser);
-  await signUp.page.goto(invite.url);
-  await signUp.page.getByLabel('Password').fill('maya knows her password');
-  await signUp.page.getByRole('button', { name: 'Create account' }).click();
-  await signUp.page.waitForURL(/\/account\/welcome/);
+  await signUpFromLink(signUp.page, invite.url, 'maya knows her password');
   await signUp.context.close();
 });
 afterAll(async () => {
@@ -30,18 +27,9 @@ test('a returning member signs in; the page tells newcomers an invitation is nee
   const { page } = tracked;
   await page.route('http://localhost:5173/**', appCallbackPage);
   const { verifier, challenge } = pkcePair();
-  const authorize = new URL(`${gl.url}/auth`);
-  authorize.search = new URLSearchParams({
-    client_id: 'demo-app',
-    response_type: 'code',
-    redirect_uri: 'http://localhost:5173/callback',
-    scope: 'openid email',
-    code_challenge: challenge,
-    code_challenge_method: 'S256',
-    state: 'returning',
-  }).toString();
+  const authorize = demoAuthorizeUrl(gl.url, challenge, { state: 'returning' });
 
-  await page.goto(authorize.toString());
+  await page.goto(authorize);
   await expect(page.locator('h1').textContent()).resolves.toBe('Sign in');
   await expect(page.locator('.hint').textContent()).resolves.toContain('New here? You need an invitation to create an account.');
   await expectGoodPage(tracked, 'sign-in');

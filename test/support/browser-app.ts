@@ -1,7 +1,7 @@
 // A stand-in for the demo app (public client `demo-app`) in browser tests: its PKCE pair, a
 // callback page answered through Playwright routing, and the code exchange it would do.
 import { createHash, randomBytes } from 'node:crypto';
-import type { Route } from 'playwright-core';
+import type { Page, Route } from 'playwright-core';
 
 export const DEMO_REDIRECT_URI = 'http://localhost:5173/callback';
 
@@ -30,4 +30,27 @@ export async function exchangeCode(issuer: string, code: string, verifier: strin
   if (response.status !== 200 || !body.id_token) throw new Error(`code exchange failed: ${response.status} ${JSON.stringify(body)}`);
   const claims = JSON.parse(Buffer.from(body.id_token.split('.')[1]!, 'base64url').toString('utf8')) as Record<string, unknown>;
   return { accessToken: body.access_token!, claims };
+}
+
+/** The demo app's authorization request (code + PKCE), with whatever else a journey adds. */
+export function demoAuthorizeUrl(issuer: string, challenge: string, extra: Record<string, string> = {}): string {
+  const url = new URL(`${issuer}/auth`);
+  url.search = new URLSearchParams({
+    client_id: 'demo-app',
+    response_type: 'code',
+    redirect_uri: DEMO_REDIRECT_URI,
+    scope: 'openid email',
+    code_challenge: challenge,
+    code_challenge_method: 'S256',
+    ...extra,
+  }).toString();
+  return url.toString();
+}
+
+/** Opens an invitation link and signs up with `password`, ending on the account-ready page. */
+export async function signUpFromLink(page: Page, link: string, password: string): Promise<void> {
+  await page.goto(link);
+  await page.getByLabel('Password').fill(password);
+  await page.getByRole('button', { name: 'Create account' }).click();
+  await page.waitForURL(/\/account\/welcome/);
 }
