@@ -3,9 +3,9 @@
 // every invite's uses equals the accounts and redemptions linked to it.
 import { createHash, randomBytes } from 'node:crypto';
 import { createEmbeddedStore } from '../../src/store/embedded/index.ts';
-import { DEMO_CLIENT } from '../../src/oidc/clients.ts';
 import { FormClient } from '../support/browser-form.ts';
 import { childAdminToken, startChildGuestlist, type ChildGuestlist } from '../support/child-guestlist.ts';
+import { demoAuthorizeUrl } from '../support/browser-app.ts';
 
 const PASSWORD = 'crash consistency password';
 let gl: ChildGuestlist | undefined;
@@ -58,16 +58,8 @@ test('SIGKILL with 30 registrations in flight leaves only whole accounts and exa
     for (const account of accounts) {
       expect(account.inviteId).not.toBeNull();
       const browser = new FormClient();
-      const url = new URL('/auth', gl.url);
-      url.search = new URLSearchParams({
-        client_id: DEMO_CLIENT.client_id,
-        response_type: 'code',
-        scope: 'openid email',
-        redirect_uri: DEMO_CLIENT.redirect_uris![0]!,
-        code_challenge: createHash('sha256').update(randomBytes(16)).digest('base64url'),
-        code_challenge_method: 'S256',
-      }).toString();
-      const page = await browser.get(url.toString());
+      const url = demoAuthorizeUrl(gl.url, createHash('sha256').update(randomBytes(16)).digest('base64url'));
+      const page = await browser.get(url);
       const after = await browser.submit(page, '/login', { email: account.email, password: PASSWORD }, (location) => location.startsWith('http://localhost:5173/'));
       // Signed in: the app's callback, or the consent screen that only a signed-in person sees.
       expect(after.url.startsWith('http://localhost:5173/') || after.html.includes('/consent')).toBe(true);

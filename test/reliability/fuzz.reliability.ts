@@ -5,7 +5,7 @@ import fc from 'fast-check';
 import { createHash, randomBytes } from 'node:crypto';
 import { adminToken, createInvite, postJson, startGuestlist, type RunningGuestlist } from '../support/start-guestlist.ts';
 import { FormClient, type Page } from '../support/browser-form.ts';
-import { DEMO_CLIENT } from '../../src/oidc/clients.ts';
+import { demoAuthorizeUrl } from '../support/browser-app.ts';
 import { answerOf, assertJsonContract, assertReadablePage, storeFingerprint, type Answer } from './refusal-checks.ts';
 
 const RUNS = Number(process.env.FUZZ_RUNS ?? 200);
@@ -129,17 +129,7 @@ test('GET /admin/invites/{id}, POST .../revoke and .../resend', async () => {
 // ---- hosted forms ----
 
 function authorizeUrl(extra: Record<string, string> = {}): string {
-  const url = new URL('/auth', gl.url);
-  url.search = new URLSearchParams({
-    client_id: DEMO_CLIENT.client_id,
-    response_type: 'code',
-    scope: 'openid email',
-    redirect_uri: DEMO_CLIENT.redirect_uris![0]!,
-    code_challenge: createHash('sha256').update(randomBytes(32).toString('base64url')).digest('base64url'),
-    code_challenge_method: 'S256',
-    ...extra,
-  }).toString();
-  return url.toString();
+  return demoAuthorizeUrl(gl.url, createHash('sha256').update(randomBytes(32).toString('base64url')).digest('base64url'), extra);
 }
 
 const isCallback = (location: string) => location.startsWith('http://localhost:5173/');
