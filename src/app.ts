@@ -4,11 +4,11 @@ import Koa, { type Context } from 'koa';
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 import type Provider from 'oidc-provider';
-import { errorMiddleware, notFound } from './errors.ts';
+import { answersJson, errorMiddleware, notFound } from './errors.ts';
 import { formatMessage } from './i18n/format-message.ts';
 import { createProvider } from './oidc/provider.ts';
 import { createServices, type ServiceDeps } from './services.ts';
-import { bulkBody, jsonBody } from './body-parsers.ts';
+import { guardedRouter } from './security/strict-router.ts';
 import { createViewEngine } from './views/view-engine.ts';
 import { createProviderPages } from './views/provider-pages.ts';
 import { assetRoutes } from './views/asset-routes.ts';
@@ -61,9 +61,6 @@ export function createApp(deps: AppDeps) {
   // Behind a trusted proxy the client is the last address it appended to X-Forwarded-For
   // (maxIpsCount 1): entries to its left are whatever the client sent, and could be forged.
   const app = new Koa({ keys: secrets.cookieKeys, proxy: config.trust_proxy, maxIpsCount: 1 });
-  const json = jsonBody();
-  const bulk = bulkBody();
-  const adminGuard = requireScope(provider, store.accounts, 'admin');
 
   // Discovery and JWKS are fixed per process: served from a copy ahead of everything, with the
   // request id, security headers and log line the stack below would give them.
@@ -81,6 +78,10 @@ export function createApp(deps: AppDeps) {
     }),
   );
 
+  // Each router owns its guard: @koa/router runs a router's middleware only for a route it matched,
+  // and every router matches exact spellings only (security/strict-router.ts).
+  const adminGuard = requireScope(provider, store.accounts, { scope: 'admin', clientId: secrets.adminClientId });
+  const memberGuard = requireScope(provider, store.accounts, { scope: 'invites' });
   const routers = [
     healthRoutes({ store, isDraining: () => draining }),
     assetRoutes({ viewsDir: VIEWS_DIR, accentColor: config.accent_color }),
@@ -89,34 +90,21 @@ export function createApp(deps: AppDeps) {
     welcomeRoutes({ config, provider, store, views }),
     accountPageRoutes({ config, provider, store, members, views, clock, viewsDir: VIEWS_DIR }),
     inviteCheckRoutes({ invites }),
+    registerRoutes({ verification }),
+    // Public, ahead of the admin router: shapes only, no data.
     openApiRoutes({ issuer: config.issuer }),
+    guardedRouter(adminGuard, [adminInviteRoutes({ config, invites, clock }), adminAuditRoutes({ auditLog }), adminUserRoutes({ accounts: accountAdmin })]),
+    // A member's own invitations: a user access token with scope `invites`.
+    guardedRouter(memberGuard, [memberInviteRoutes({ config, members, clock })]),
   ];
-  for (const router of routers) app.use(router.routes());
+  for (const router of routers) {
+    app.use(router.routes());
+    app.use(router.allowedMethods());
+  }
 
-  const api = registerRoutes({ verification });
-  app.use(async (ctx, next) => (ctx.path.startsWith('/api/') ? json(ctx, next) : next()));
-  app.use(api.routes());
-
-  const admin = adminInviteRoutes({ config, invites, clock });
-  app.use(async (ctx, next) => (ctx.path.startsWith('/admin') ? adminGuard(ctx, () => (ctx.path === '/admin/invites/bulk' ? bulk : json)(ctx, next)) : next()));
-  app.use(admin.routes());
-  app.use(admin.allowedMethods());
-  const adminAudit = adminAuditRoutes({ auditLog });
-  app.use(adminAudit.routes());
-  app.use(adminAudit.allowedMethods());
-  const adminUsers = adminUserRoutes({ accounts: accountAdmin });
-  app.use(adminUsers.routes());
-  app.use(adminUsers.allowedMethods());
-
-  // A member's own invitations: a user access token with scope `invites`.
-  const memberGuard = requireScope(provider, store.accounts, 'invites');
-  const memberApi = memberInviteRoutes({ config, members, clock });
-  app.use(async (ctx, next) => (ctx.path === '/account/invites' || ctx.path.startsWith('/account/invites/') ? memberGuard(ctx, () => json(ctx, next)) : next()));
-  app.use(memberApi.routes());
-  app.use(memberApi.allowedMethods());
-
-  // An /api, /admin or /account/invites path nobody owns is a JSON 404, not the provider's plain-text one.
-  app.use(async (ctx, next) => (/^\/(api|admin|account\/invites)(\/|$)/.test(ctx.path) ? Promise.reject(notFound()) : next()));
+  // An /api, /admin or /account/invites path nobody owns, however it is spelled, is a JSON 404,
+  // not the provider's plain-text one.
+  app.use(async (ctx, next) => (answersJson(ctx.path) ? Promise.reject(notFound()) : next()));
 
   // Everything else is oidc-provider's (discovery, /auth, /token, /me, /jwks...).
   const oidc = provider.callback();

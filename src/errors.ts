@@ -63,6 +63,13 @@ export function errorBody(error: unknown): { status: number; body: ErrorBody; he
   return { status: 500, body: { error: 'server_error', message: messageFor('server_error') }, headers: {} };
 }
 
+/**
+ * The paths that answer JSON, errors included. Case-insensitive on purpose: a misspelled API path
+ * is refused in the API's own shape, whatever spelling reached it.
+ */
+const JSON_PATHS = /^\/(api|admin|account\/invites)(\/|$)/i;
+export const answersJson = (path: string): boolean => JSON_PATHS.test(path);
+
 export interface ErrorPageRenderer {
   (ctx: Context, status: number, code: string, message: string): Promise<void> | void;
 }
@@ -80,7 +87,7 @@ export function errorMiddleware(options: { renderPage: ErrorPageRenderer; log: (
       if (status >= 500) options.log(error, ctx);
       ctx.set(headers);
       ctx.status = status;
-      const wantsJson = ctx.path.startsWith('/api/') || ctx.path.startsWith('/admin') || ctx.path.startsWith('/account/invites') || !ctx.accepts('html');
+      const wantsJson = answersJson(ctx.path) || !ctx.accepts('html');
       if (wantsJson) {
         ctx.body = body;
       } else {

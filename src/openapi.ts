@@ -1,6 +1,7 @@
 // GET /admin/openapi.json: the API description, generated from the very zod schemas that guard
 // the routes (zod 4's JSON Schema output), so the document cannot drift from what is enforced.
-import Router from '@koa/router';
+import type Router from '@koa/router';
+import { createRouter } from './security/strict-router.ts';
 import { z } from 'zod';
 import { createInviteBody, listInvitesQuery } from './invites/invite-schemas.ts';
 import { bulkInviteBody, CSV_COLUMNS } from './admin/bulk-invite-input.ts';
@@ -153,7 +154,7 @@ export function buildOpenApi(issuer: string): Json {
  */
 export function openApiRoutes({ issuer }: { issuer: string }): Router {
   const body = JSON.stringify(buildOpenApi(issuer));
-  const router = new Router();
+  const router = createRouter();
   router.get('/admin/openapi.json', (ctx) => {
     ctx.type = 'application/json';
     ctx.set('Cache-Control', 'public, max-age=300');

@@ -1,6 +1,7 @@
 // GET /admin/audit: filtered, paginated audit events; with Accept: application/x-ndjson, the whole
 // filtered log streamed as an export (admin scope, behind the admin guard).
-import Router from '@koa/router';
+import type Router from '@koa/router';
+import { createRouter } from '../security/strict-router.ts';
 import type { AuditLog } from '../audit/audit-log.ts';
 import { parseInput } from '../validation.ts';
 import { auditQuery, toAuditFilter } from './audit-schemas.ts';
@@ -8,9 +9,9 @@ import { auditQuery, toAuditFilter } from './audit-schemas.ts';
 const NDJSON = 'application/x-ndjson';
 
 export function adminAuditRoutes({ auditLog }: { auditLog: AuditLog }): Router {
-  const router = new Router({ prefix: '/admin/audit' });
+  const router = createRouter();
 
-  router.get('/', async (ctx) => {
+  router.get('/admin/audit', async (ctx) => {
     const query = parseInput(auditQuery, ctx.query);
     const filter = toAuditFilter(query);
     ctx.set('Cache-Control', 'no-store');

@@ -1,5 +1,7 @@
 // /admin/invites: create, list, inspect, revoke and resend invitations (admin scope).
-import Router from '@koa/router';
+import type Router from '@koa/router';
+import { createRouter } from '../security/strict-router.ts';
+import { bulkBody, jsonBody } from '../body-parsers.ts';
 import type { Context } from 'koa';
 import type { Config } from '../config.ts';
 import type { InviteService } from '../invites/invite-service.ts';
@@ -23,9 +25,10 @@ export interface AdminInviteRoutesDeps {
 const adminActor = (ctx: Context) => ({ id: (ctx.state.principal as Principal).id, kind: 'admin' as const });
 
 export function adminInviteRoutes({ config, invites, clock }: AdminInviteRoutesDeps): Router {
-  const router = new Router({ prefix: '/admin/invites' });
+  const router = createRouter();
+  const json = jsonBody();
 
-  router.post('/', async (ctx) => {
+  router.post('/admin/invites', json, async (ctx) => {
     const body = parseInput(createInviteBody, ctx.request.body);
     const { invite, token } = await invites.create(toCreateInviteInput(body), adminActor(ctx), requestMeta(ctx));
     ctx.status = 201;
@@ -33,7 +36,7 @@ export function adminInviteRoutes({ config, invites, clock }: AdminInviteRoutesD
   });
 
   // Up to 1,000 rows as JSON ({invites: [...]}) or text/csv with a header row; each row stands alone.
-  router.post('/bulk', async (ctx) => {
+  router.post('/admin/invites/bulk', bulkBody(), async (ctx) => {
     const rows = ctx.is('text/csv') ? rowsFromCsv(ctx.request.body) : ctx.is('json') ? rowsFromJson(ctx.request.body) : null;
     if (!rows) throw new AppError(415, 'unsupported_media_type', messageFor('bulk_media_type'));
     const good = rows.flatMap((row) => (row.ok ? [row.input] : []));
@@ -41,7 +44,7 @@ export function adminInviteRoutes({ config, invites, clock }: AdminInviteRoutesD
     ctx.body = { results: presentBulkResults(rows, created, clock(), config.issuer) };
   });
 
-  router.get('/', async (ctx) => {
+  router.get('/admin/invites', async (ctx) => {
     const query = parseInput(listInvitesQuery, ctx.query);
     const page = await invites.list(
       {
@@ -57,17 +60,17 @@ export function adminInviteRoutes({ config, invites, clock }: AdminInviteRoutesD
     ctx.body = { data: page.items.map((invite) => presentInvite(invite, now)), next_cursor: page.nextCursor };
   });
 
-  router.get('/:id', async (ctx) => {
+  router.get('/admin/invites/:id', async (ctx) => {
     const { invite, redemptions } = await invites.get(ctx.params.id!);
     ctx.body = presentInvite(invite, clock(), { redemptions });
   });
 
-  router.post('/:id/revoke', async (ctx) => {
+  router.post('/admin/invites/:id/revoke', async (ctx) => {
     const invite = await invites.revoke(ctx.params.id!, adminActor(ctx), requestMeta(ctx));
     ctx.body = presentInvite(invite, clock());
   });
 
-  router.post('/:id/resend', async (ctx) => {
+  router.post('/admin/invites/:id/resend', async (ctx) => {
     const { invite, token } = await invites.resend(ctx.params.id!, adminActor(ctx), requestMeta(ctx));
     ctx.body = presentInvite(invite, clock(), { token, issuer: config.issuer });
   });

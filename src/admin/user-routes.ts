@@ -1,5 +1,7 @@
 // /admin/users: list, inspect, disable, enable, delete, and set a member's invite quota (admin scope).
-import Router from '@koa/router';
+import type Router from '@koa/router';
+import { createRouter } from '../security/strict-router.ts';
+import { jsonBody } from '../body-parsers.ts';
 import type { Context } from 'koa';
 import type { AccountAdminService } from '../accounts/account-admin-service.ts';
 import { presentAccount } from '../accounts/account-presenter.ts';
@@ -11,32 +13,32 @@ import type { Principal } from '../security/bearer-guard.ts';
 const adminId = (ctx: Context) => (ctx.state.principal as Principal).id;
 
 export function adminUserRoutes({ accounts }: { accounts: AccountAdminService }): Router {
-  const router = new Router({ prefix: '/admin/users' });
+  const router = createRouter();
 
-  router.get('/', async (ctx) => {
+  router.get('/admin/users', async (ctx) => {
     const query = parseInput(listUsersQuery, ctx.query);
     const page = await accounts.list({ email: query.email, inviteId: query.invite_id }, { limit: query.limit, cursor: query.cursor });
     ctx.body = { data: page.items.map(presentAccount), next_cursor: page.nextCursor };
   });
 
-  router.get('/:id', async (ctx) => {
+  router.get('/admin/users/:id', async (ctx) => {
     ctx.body = presentAccount(await accounts.get(ctx.params.id!));
   });
 
-  router.post('/:id/disable', async (ctx) => {
+  router.post('/admin/users/:id/disable', async (ctx) => {
     ctx.body = presentAccount(await accounts.disable(ctx.params.id!, adminId(ctx), requestMeta(ctx)));
   });
 
-  router.post('/:id/enable', async (ctx) => {
+  router.post('/admin/users/:id/enable', async (ctx) => {
     ctx.body = presentAccount(await accounts.enable(ctx.params.id!, adminId(ctx), requestMeta(ctx)));
   });
 
-  router.put('/:id/quota', async (ctx) => {
+  router.put('/admin/users/:id/quota', jsonBody(), async (ctx) => {
     const body = parseInput(setQuotaBody, ctx.request.body);
     ctx.body = presentAccount(await accounts.setInviteQuota(ctx.params.id!, body.invite_quota, adminId(ctx), requestMeta(ctx)));
   });
 
-  router.delete('/:id', async (ctx) => {
+  router.delete('/admin/users/:id', async (ctx) => {
     await accounts.delete(ctx.params.id!, adminId(ctx), requestMeta(ctx));
     ctx.status = 204;
   });

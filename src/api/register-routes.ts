@@ -1,6 +1,8 @@
 // POST /api/register (the seed's CreateUser) and, when sign-up needs codes, /api/register/verify
 // and /api/register/resend: for apps that bring their own sign-up form.
-import Router from '@koa/router';
+import type Router from '@koa/router';
+import { createRouter } from '../security/strict-router.ts';
+import { jsonBody } from '../body-parsers.ts';
 import { z } from 'zod';
 import type { VerificationService } from '../verification/verification-service.ts';
 import { emailSchema, inviteTokenSchema, passwordSchema } from '../accounts/credential-schemas.ts';
@@ -28,8 +30,9 @@ export const resendBody = z.object({ verification_id: verificationId });
 const created = (sub: string) => ({ message: 'User created successfully', sub });
 
 export function registerRoutes({ verification }: { verification: VerificationService }): Router {
-  const router = new Router();
-  router.post('/api/register', async (ctx) => {
+  const router = createRouter();
+  const json = jsonBody();
+  router.post('/api/register', json, async (ctx) => {
     const body = parseInput(registerBody, ctx.request.body);
     const outcome = await verification.signUp(
       { email: body.email, password: body.password, inviteToken: body.invite_token ?? null, phoneNumber: body.phone_number ?? null },
@@ -44,7 +47,7 @@ export function registerRoutes({ verification }: { verification: VerificationSer
     ctx.body = { status: 'verification_required', verification_id: outcome.verificationId, channels: outcome.channels };
   });
 
-  router.post('/api/register/verify', async (ctx) => {
+  router.post('/api/register/verify', json, async (ctx) => {
     const body = parseInput(verifyBody, ctx.request.body);
     const account = await verification.verify(
       { verificationId: body.verification_id, emailCode: body.email_code ?? null, phoneCode: body.phone_code ?? null },
@@ -54,7 +57,7 @@ export function registerRoutes({ verification }: { verification: VerificationSer
     ctx.body = created(account.id);
   });
 
-  router.post('/api/register/resend', async (ctx) => {
+  router.post('/api/register/resend', json, async (ctx) => {
     const body = parseInput(resendBody, ctx.request.body);
     const outcome = await verification.resend(body.verification_id, requestMeta(ctx));
     ctx.status = 202;

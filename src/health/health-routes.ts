@@ -1,9 +1,10 @@
 // /healthz (the process is up) and /readyz (the store answers and we are not shutting down).
-import Router from '@koa/router';
+import type Router from '@koa/router';
+import { createRouter } from '../security/strict-router.ts';
 import type { Store } from '../store/ports.ts';
 
 export function healthRoutes({ store, isDraining }: { store: Store; isDraining: () => boolean }): Router {
-  const router = new Router();
+  const router = createRouter();
   router.get('/healthz', (ctx) => {
     ctx.body = { status: 'ok' };
   });

@@ -1,6 +1,7 @@
 // GET /invite/{token}: the link from the invitation email. A valid one starts a sign-up with the
 // invitation applied; a bad one gets its own page and status. Opening it never spends a use.
-import Router from '@koa/router';
+import type Router from '@koa/router';
+import { createRouter } from '../security/strict-router.ts';
 import type { Config } from '../config.ts';
 import type { InviteService } from '../invites/invite-service.ts';
 import type { ViewEngine } from '../views/view-engine.ts';
@@ -11,7 +12,7 @@ import { ACCOUNT_CLIENT_ID } from '../oidc/clients.ts';
 
 
 export function inviteLinkRoutes({ config, invites, views }: { config: Config; invites: InviteService; views: ViewEngine }): Router {
-  const router = new Router();
+  const router = createRouter();
   router.get('/invite/:token', async (ctx) => {
     ctx.set('Cache-Control', 'no-store');
     const inspection = await invites.view(ctx.params.token!, requestMeta(ctx));

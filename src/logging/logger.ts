@@ -10,11 +10,42 @@ const REDACT = [
   'passwordHash', '*.passwordHash', 'secret', '*.secret', 'webhook_secret', '*.webhook_secret',
 ];
 
-/** Invitation tokens travel in paths and queries: never let one reach a log line. */
+/** Path segments that are followed by a secret: /invite/{token} and /api/invites/{token}. */
+const SECRET_PATH = /(\/+(?:invite|api\/+invites)\/+)[^/?#]+/gi;
+/** Query parameters that carry secrets, compared in lower case. */
+const SECRET_PARAMS = new Set(['invite_token', 'code', 'token', 'refresh_token', 'id_token_hint', 'state', 'reset_token']);
+
+function decodeSafely(text: string): string {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return text;
+  }
+}
+
+/**
+ * Invitation tokens travel in paths and queries: never let one reach a log line. The routers match
+ * exact spellings only, but a token is just as secret in a path no route answers, so any spelling
+ * is redacted: any case, percent-encoded, with doubled slashes.
+ */
 export function redactUrl(url: string): string {
-  return url
-    .replace(/\/(invite|api\/invites)\/[^/?#]+/g, '/$1/[redacted]')
-    .replace(/([?&](?:invite_token|code|token|refresh_token|id_token_hint|state)=)[^&#]*/g, '$1[redacted]');
+  const queryAt = url.indexOf('?');
+  const rawPath = queryAt === -1 ? url : url.slice(0, queryAt);
+  const decodedPath = decodeSafely(rawPath);
+  SECRET_PATH.lastIndex = 0;
+  const path = SECRET_PATH.test(decodedPath) ? decodedPath.replace(SECRET_PATH, '$1[redacted]') : rawPath;
+  if (queryAt === -1) return path;
+  const query = url
+    .slice(queryAt + 1)
+    .split('&')
+    .map((pair) => {
+      const equals = pair.indexOf('=');
+      if (equals === -1) return pair;
+      const name = decodeSafely(pair.slice(0, equals).replace(/\+/g, ' ')).trim().toLowerCase();
+      return SECRET_PARAMS.has(name) ? `${pair.slice(0, equals)}=[redacted]` : pair;
+    })
+    .join('&');
+  return `${path}?${query}`;
 }
 
 export function createLogger(options: { level: string; destination?: pino.DestinationStream }): Logger {

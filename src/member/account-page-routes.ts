@@ -1,6 +1,7 @@
 // GET /account: the member's hosted invitations page on the provider session cookie. It lists
 // their invites, the quota left, creates one (link shown once) and revokes their pending ones.
-import Router from '@koa/router';
+import type Router from '@koa/router';
+import { createRouter } from '../security/strict-router.ts';
 import { koaBody } from 'koa-body';
 import type { Context } from 'koa';
 import type Provider from 'oidc-provider';
@@ -37,10 +38,10 @@ const PAGE_SIZE = 100;
 export const accountPageRedirect = (issuer: string) => `${issuer}/account`;
 
 export function accountPageRoutes({ config, provider, store, members, views, clock, viewsDir }: AccountPageDeps): Router {
-  const router = new Router({ prefix: '/account' });
+  const router = createRouter();
   // A separate file, never inline: the CSP allows scripts from 'self' only.
   const copyScript = readFileSync(join(viewsDir, 'assets', 'account-copy-link.js'), 'utf8');
-  router.get('/assets/copy-link.js', (ctx) => {
+  router.get('/account/assets/copy-link.js', (ctx) => {
     ctx.type = 'application/javascript';
     ctx.set('Cache-Control', 'public, max-age=3600');
     ctx.body = copyScript;
@@ -95,7 +96,7 @@ export function accountPageRoutes({ config, provider, store, members, views, clo
     await next();
   });
 
-  router.get('/', async (ctx) => {
+  router.get('/account', async (ctx) => {
     const accountId = await signedInMember(ctx);
     if (!accountId) {
       ctx.type = 'html';
@@ -105,7 +106,7 @@ export function accountPageRoutes({ config, provider, store, members, views, clo
     await render(ctx, accountId);
   });
 
-  router.post('/invite', form, async (ctx) => {
+  router.post('/account/invite', form, async (ctx) => {
     const body = (ctx.request.body ?? {}) as Record<string, unknown>;
     assertCsrf(ctx, body[CSRF_FIELD]);
     const accountId = await signedInMember(ctx);
@@ -127,7 +128,7 @@ export function accountPageRoutes({ config, provider, store, members, views, clo
     }
   });
 
-  router.post('/revoke', form, async (ctx) => {
+  router.post('/account/revoke', form, async (ctx) => {
     const body = (ctx.request.body ?? {}) as Record<string, unknown>;
     assertCsrf(ctx, body[CSRF_FIELD]);
     const accountId = await signedInMember(ctx);

@@ -1,5 +1,7 @@
 // /account/invites: a member's own invitations over JSON, with a bearer token carrying scope `invites`.
-import Router from '@koa/router';
+import type Router from '@koa/router';
+import { createRouter } from '../security/strict-router.ts';
+import { jsonBody } from '../body-parsers.ts';
 import type { Context } from 'koa';
 import type { Config } from '../config.ts';
 import type { MemberInviteService } from '../invites/member-invite-service.ts';
@@ -12,9 +14,9 @@ import { memberInviteBody, memberInviteListQuery, toMemberInviteInput } from './
 const memberId = (ctx: Context) => (ctx.state.principal as Principal).id;
 
 export function memberInviteRoutes({ config, members, clock }: { config: Config; members: MemberInviteService; clock: () => Date }): Router {
-  const router = new Router({ prefix: '/account/invites' });
+  const router = createRouter();
 
-  router.get('/', async (ctx) => {
+  router.get('/account/invites', async (ctx) => {
     const query = parseInput(memberInviteListQuery, ctx.query);
     const page = await members.list(memberId(ctx), { limit: query.limit, cursor: query.cursor });
     const now = clock();
@@ -22,7 +24,7 @@ export function memberInviteRoutes({ config, members, clock }: { config: Config;
     ctx.body = { data: page.items.map((invite) => presentInvite(invite, now)), next_cursor: page.nextCursor, quota: await members.quota(memberId(ctx)) };
   });
 
-  router.post('/', async (ctx) => {
+  router.post('/account/invites', jsonBody(), async (ctx) => {
     const body = parseInput(memberInviteBody, ctx.request.body ?? {});
     const { invite, token } = await members.create(memberId(ctx), toMemberInviteInput(body), requestMeta(ctx));
     ctx.status = 201;
@@ -30,7 +32,7 @@ export function memberInviteRoutes({ config, members, clock }: { config: Config;
     ctx.body = presentInvite(invite, clock(), { token, issuer: config.issuer });
   });
 
-  router.post('/:id/revoke', async (ctx) => {
+  router.post('/account/invites/:id/revoke', async (ctx) => {
     ctx.body = presentInvite(await members.revoke(memberId(ctx), ctx.params.id!, requestMeta(ctx)), clock());
   });
 

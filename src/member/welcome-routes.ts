@@ -1,6 +1,7 @@
 // GET /account/welcome: where a sign-up from an invitation link lands. It sends the person on to
 // the app the invite names (its initiate_login_uri, OIDC Core §4) or says the account is ready.
-import Router from '@koa/router';
+import type Router from '@koa/router';
+import { createRouter } from '../security/strict-router.ts';
 import type Provider from 'oidc-provider';
 import type { Config } from '../config.ts';
 import type { Store } from '../store/ports.ts';
@@ -8,7 +9,7 @@ import type { ViewEngine } from '../views/view-engine.ts';
 import { formatMessage } from '../i18n/format-message.ts';
 
 export function welcomeRoutes({ config, provider, store, views }: { config: Config; provider: Provider; store: Store; views: ViewEngine }): Router {
-  const router = new Router();
+  const router = createRouter();
   router.get('/account/welcome', async (ctx) => {
     ctx.set('Cache-Control', 'no-store');
     ctx.type = 'html';

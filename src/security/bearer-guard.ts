@@ -26,7 +26,13 @@ async function findToken(provider: Provider, token: string) {
   return found;
 }
 
-export function requireScope(provider: Provider, accounts: AccountStore, scope: 'admin' | 'invites') {
+export interface GuardRule {
+  scope: 'admin' | 'invites';
+  /** When set, only tokens issued to this client pass (the admin API: the admin client alone). */
+  clientId?: string;
+}
+
+export function requireScope(provider: Provider, accounts: AccountStore, { scope, clientId }: GuardRule) {
   return async function guard(ctx: Context, next: Next): Promise<void> {
     const token = bearerToken(ctx);
     if (!token) throw unauthorized();
@@ -34,8 +40,11 @@ export function requireScope(provider: Provider, accounts: AccountStore, scope: 
     if (!found) throw unauthorized();
     const scopes = new Set(String(found.scope ?? '').split(' '));
     if (!scopes.has(scope)) throw insufficientScope(scope);
+    // A token is judged by who it was issued to, not only by what it says it may do: a scope
+    // granted to another client by mistake still opens nothing here.
+    if (clientId !== undefined && found.clientId !== clientId) throw insufficientScope(scope);
     if (scope === 'admin') {
-      // Only the client_credentials grant of a client allowed the admin scope gets here.
+      // Only the admin client's client_credentials grant gets here, never a person's token.
       if (found.kind !== 'ClientCredentials') throw insufficientScope(scope);
       ctx.state.principal = { kind: 'admin', id: String(found.clientId) } satisfies Principal;
     } else {

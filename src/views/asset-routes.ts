@@ -1,6 +1,7 @@
 // The hosted pages' one stylesheet (the accent colour's variables first, then guestlist.css) and
 // a favicon in the accent colour. theme.css alone stays served for pages cached before the merge.
-import Router from '@koa/router';
+import type Router from '@koa/router';
+import { createRouter } from '../security/strict-router.ts';
 import type { Context } from 'koa';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -14,7 +15,7 @@ export function assetRoutes({ viewsDir, accentColor }: { viewsDir: string; accen
   const theme = themeCss(accentColor);
   // One request for the whole look: no flash of unthemed buttons, nothing to shift.
   const stylesheet = theme + readFileSync(join(viewsDir, 'assets', 'guestlist.css'), 'utf8');
-  const router = new Router();
+  const router = createRouter();
   const serve = (type: string, body: string) => (ctx: Context) => {
     ctx.type = type;
     ctx.set('Cache-Control', 'public, max-age=3600');
