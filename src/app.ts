@@ -8,7 +8,7 @@ import { answersJson, errorMiddleware, notFound } from './errors.ts';
 import { formatMessage } from './i18n/format-message.ts';
 import { createProvider } from './oidc/provider.ts';
 import { createServices, type ServiceDeps } from './services.ts';
-import { guardedRouter } from './security/strict-router.ts';
+import { guardedRouter, routeTable } from './security/strict-router.ts';
 import { createViewEngine } from './views/view-engine.ts';
 import { createProviderPages } from './views/provider-pages.ts';
 import { assetRoutes } from './views/asset-routes.ts';
@@ -31,6 +31,7 @@ import { memberInviteRoutes } from './member/member-invite-routes.ts';
 import { accountPageRoutes } from './member/account-page-routes.ts';
 import { discoveryCache } from './oidc/discovery-cache.ts';
 import { createIssuerOriginPin } from './oidc/pin-issuer-origin.ts';
+import { isProviderPath } from './oidc/provider-routes.ts';
 
 export const VIEWS_DIR = join(fileURLToPath(new URL('.', import.meta.url)), '..', 'interactions');
 
@@ -110,6 +111,8 @@ export function createApp(deps: AppDeps) {
   const oidc = provider.callback();
   const pinIssuerOrigin = createIssuerOriginPin(config.issuer, config.trust_proxy);
   app.use(async (ctx) => {
+    // Only the provider's endpoints, spelled exactly: its own router would take any case.
+    if (!isProviderPath(ctx.path)) throw notFound();
     pinIssuerOrigin(ctx.req);
     ctx.respond = false;
     await oidc(ctx.req, ctx.res);
@@ -121,6 +124,8 @@ export function createApp(deps: AppDeps) {
     app,
     provider,
     services,
+    /** Every route Guestlist's own routers answer (the provider's are in its discovery document). */
+    routes: routeTable(routers),
     startDraining() {
       draining = true;
     },

@@ -48,16 +48,25 @@ export function adminClient(secrets: Secrets): ClientMetadata {
   };
 }
 
+/**
+ * What a relying party without a `scope` list may ask for. A client's `scope` is an allow-list,
+ * and without one oidc-provider would let it ask for every scope there is, `admin` included.
+ */
+export const DEFAULT_CLIENT_SCOPE = 'openid email phone offline_access';
+
+/** Scopes that open Guestlist's own APIs: never advertised, granted only where listed. */
+export const PRIVILEGED_SCOPES = ['admin', 'invites'] as const;
+
 /** The relying parties: clients_file when given, the demo client otherwise. */
 export function relyingParties(config: Config, readFile: (path: string) => string = (p) => readFileSync(p, 'utf8')): ClientMetadata[] {
   if (!config.clients_file) return [DEMO_CLIENT];
   const parsed: unknown = JSON.parse(readFile(config.clients_file));
   if (!Array.isArray(parsed)) throw new Error(`clients_file (CLIENTS_FILE): ${config.clients_file} must hold a JSON array of client metadata`);
-  for (const client of parsed as ClientMetadata[]) {
+  return (parsed as ClientMetadata[]).map((client) => {
     // The admin scope is only ever granted to the admin client through client_credentials.
     if (typeof client.scope === 'string' && client.scope.split(' ').includes('admin')) {
       throw new Error(`clients_file (CLIENTS_FILE): client ${client.client_id} may not have the admin scope`);
     }
-  }
-  return parsed as ClientMetadata[];
+    return typeof client.scope === 'string' ? client : { ...client, scope: DEFAULT_CLIENT_SCOPE };
+  });
 }

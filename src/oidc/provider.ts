@@ -5,6 +5,8 @@ import type { Secrets } from '../secrets.ts';
 import type { Store } from '../store/ports.ts';
 import { createAdapterClass } from './adapter.ts';
 import { CLAIMS, createFindAccount } from './find-account.ts';
+import { PROVIDER_ROUTES } from './provider-routes.ts';
+import { PRIVILEGED_SCOPES } from './clients.ts';
 
 export interface ProviderPages {
   error(ctx: KoaContextWithOIDC, out: ErrorOut, error: Error): Promise<void> | void;
@@ -33,6 +35,7 @@ export function createProvider({ config, secrets, store, clock, pages, clients }
   const secureCookies = config.issuer.startsWith('https://');
   const configuration: Configuration = {
     adapter: createAdapterClass(store.oidc, clock),
+    routes: PROVIDER_ROUTES,
     clients,
     findAccount: createFindAccount(store.accounts),
     claims: CLAIMS,
@@ -110,5 +113,13 @@ export function createProvider({ config, secrets, store, clock, pages, clients }
   // through X-Forwarded-Host/-Proto: so the provider reads them, and never X-Forwarded-For untrusted.
   provider.proxy = true;
   provider.maxIpsCount = 1;
+  // admin and invites open Guestlist's own APIs: they stay known to the provider (the admin client
+  // and members' tokens carry them) but are not advertised as if any app could ask for them.
+  provider.use(async (ctx, next) => {
+    await next();
+    if (ctx.oidc?.route !== 'discovery' || !ctx.body || typeof ctx.body !== 'object') return;
+    const body = ctx.body as { scopes_supported?: string[] };
+    body.scopes_supported = body.scopes_supported?.filter((scope) => !(PRIVILEGED_SCOPES as readonly string[]).includes(scope));
+  });
   return provider;
 }

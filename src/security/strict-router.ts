@@ -24,3 +24,10 @@ export function guardedRouter(guard: Middleware, routers: Router[]): Router {
   for (const router of routers) guarded.use(router.routes());
   return guarded;
 }
+
+/** Every route the routers answer, as method and path pattern (for the route-walk test and docs). */
+export function routeTable(routers: Router[]): Array<{ method: string; path: string }> {
+  return routers.flatMap((router) =>
+    router.stack.flatMap((layer) => layer.methods.filter((method) => method !== 'HEAD').map((method) => ({ method, path: String(layer.path) }))),
+  );
+}

@@ -125,3 +125,14 @@ test('the logger itself redacts secret fields, at the top level and one level do
   expect(redactUrl('/api/invites/abc.def')).toBe('/api/invites/[redacted]');
   expect(redactUrl('/auth?client_id=a&invite_token=secret-tok&code=secret-code')).toBe('/auth?client_id=a&invite_token=[redacted]&code=[redacted]');
 });
+
+test('a real token in any spelling of a token path (case, percent-encoding, slashes) never reaches the request log', async () => {
+  const invite = await createInvite(gl, { email: 'spelling@example.com' });
+  const spellings = [`/INVITE/${invite.token}`, `/Invite/${invite.token}`, `/%69nvite/${invite.token}`, `//invite/${invite.token}`, `/invite//${invite.token}`, `/API/invites/${invite.token}`, `/api/Invites/${invite.token}`, `/api/%69nvites/${invite.token}`, `/auth?INVITE_TOKEN=${invite.token}`, `/auth?invite%5Ftoken=${invite.token}`];
+  for (const path of spellings) {
+    const answer = await fetch(`${gl.url}${path}`, { redirect: 'manual' });
+    await answer.arrayBuffer();
+  }
+  expect(gl.logs()).toContain('[redacted]');
+  expect(gl.logs()).not.toContain(invite.token);
+});
