@@ -32,6 +32,7 @@ import { accountPageRoutes } from './member/account-page-routes.ts';
 import { discoveryCache } from './oidc/discovery-cache.ts';
 import { createIssuerOriginPin } from './oidc/pin-issuer-origin.ts';
 import { isProviderPath } from './oidc/provider-routes.ts';
+import { createInviteTokenParam } from './oidc/invite-token-param.ts';
 
 export const VIEWS_DIR = join(fileURLToPath(new URL('.', import.meta.url)), '..', 'interactions');
 
@@ -48,7 +49,9 @@ export function createApp(deps: AppDeps) {
 
   const views = createViewEngine(config, VIEWS_DIR);
   const apps = relyingParties(config);
+  const inviteTokenParam = createInviteTokenParam(secrets.cookieKeys);
   const provider: Provider = createProvider({
+    inviteTokenParam,
     config,
     secrets,
     store,
@@ -86,7 +89,7 @@ export function createApp(deps: AppDeps) {
   const routers = [
     healthRoutes({ store, isDraining: () => draining }),
     assetRoutes({ viewsDir: VIEWS_DIR, accentColor: config.accent_color }),
-    interactionRoutes({ provider, views, invites, registration, signIn, store, verification, config }),
+    interactionRoutes({ provider, views, invites, registration, signIn, store, verification, config, inviteTokenParam }),
     inviteLinkRoutes({ config, invites, views }),
     welcomeRoutes({ config, provider, store, views }),
     accountPageRoutes({ config, provider, store, members, views, clock, viewsDir: VIEWS_DIR }),

@@ -1,4 +1,5 @@
 // The services the interaction steps share.
+import type { InviteTokenParam } from '../oidc/invite-token-param.ts';
 import type Provider from 'oidc-provider';
 import type { ViewEngine } from '../views/view-engine.ts';
 import type { InviteService } from '../invites/invite-service.ts';
@@ -18,4 +19,6 @@ export interface InteractionDeps {
   /** Sign-up with its optional code step (creates the account at once when no code is needed). */
   verification: VerificationService;
   config: Pick<Config, 'require_phone_verification'>;
+  /** Opens the sealed invite_token of an authorization request. */
+  inviteTokenParam: InviteTokenParam;
 }

@@ -70,7 +70,7 @@ async function renderSignUp(deps: InteractionDeps, ctx: Context, loaded: LoadedI
 
 export async function showSignUp(deps: InteractionDeps, ctx: Context, loaded?: LoadedInteraction): Promise<void> {
   const interaction = loaded ?? (await loadInteraction(deps.provider, ctx));
-  const inviteToken = paramString(interaction.details, 'invite_token');
+  const inviteToken = deps.inviteTokenParam.open(interaction.details.params);
   // A token carried in the authorization request is one more way to guess: count it like the link.
   if (inviteToken) await deps.invites.check(inviteToken, requestMeta(ctx));
   await renderSignUp(deps, ctx, interaction, {

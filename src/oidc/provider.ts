@@ -7,6 +7,7 @@ import { createAdapterClass } from './adapter.ts';
 import { CLAIMS, createFindAccount } from './find-account.ts';
 import { PROVIDER_ROUTES } from './provider-routes.ts';
 import { PRIVILEGED_SCOPES } from './clients.ts';
+import type { InviteTokenParam } from './invite-token-param.ts';
 
 export interface ProviderPages {
   error(ctx: KoaContextWithOIDC, out: ErrorOut, error: Error): Promise<void> | void;
@@ -22,6 +23,7 @@ export interface ProviderDeps {
   pages: ProviderPages;
   /** Every static client: relying parties, the admin client, Guestlist's own. */
   clients: ClientMetadata[];
+  inviteTokenParam: InviteTokenParam;
 }
 
 /** `prompt=create` (OpenID "Initiating User Registration"): requestable, advertised in discovery. */
@@ -31,7 +33,7 @@ function interactionPolicyWithCreate() {
   return policy;
 }
 
-export function createProvider({ config, secrets, store, clock, pages, clients }: ProviderDeps): Provider {
+export function createProvider({ config, secrets, store, clock, pages, clients, inviteTokenParam }: ProviderDeps): Provider {
   const secureCookies = config.issuer.startsWith('https://');
   const configuration: Configuration = {
     adapter: createAdapterClass(store.oidc, clock),
@@ -42,7 +44,8 @@ export function createProvider({ config, secrets, store, clock, pages, clients }
     scopes: ['openid', 'offline_access', 'email', 'phone', 'invites', 'admin'],
     // Keycloak and Google put the scope's claims in the ID token too; apps expect it.
     conformIdTokenClaims: false,
-    extraParams: ['invite_token'],
+    // The token is sealed before the provider stores the request (invite-token-param.ts).
+    extraParams: { invite_token: inviteTokenParam.seal },
     // oidc-provider does not advertise prompts itself; `create` must be discoverable.
     discovery: { prompt_values_supported: ['none', 'login', 'consent', 'create'] },
     extraClientMetadata: { properties: ['first_party'] },

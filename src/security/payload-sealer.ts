@@ -8,10 +8,13 @@ export interface PayloadSealer {
   open<T>(sealed: string): T;
 }
 
-/** Keys are derived from the cookie keys (newest first); older ones still open older payloads. */
-export function createPayloadSealer(secrets: readonly string[]): PayloadSealer {
+/**
+ * Keys are derived from the cookie keys (newest first); older ones still open older payloads.
+ * `purpose` separates the keys of unrelated uses, so a value sealed for one is opened by no other.
+ */
+export function createPayloadSealer(secrets: readonly string[], purpose = 'queued-payload-v1'): PayloadSealer {
   if (!secrets.length) throw new Error('payload sealer needs at least one key');
-  const keys = secrets.map((secret) => Buffer.from(hkdfSync('sha256', secret, 'guestlist', 'queued-payload-v1', 32)));
+  const keys = secrets.map((secret) => Buffer.from(hkdfSync('sha256', secret, 'guestlist', purpose, 32)));
   return {
     seal(value) {
       const iv = randomBytes(12);
