@@ -36,7 +36,7 @@ export function createAdapterClass(store: OidcPayloadStore, clock: () => Date): 
     }
 
     async revokeByGrantId(grantId: string): Promise<void> {
-      await store.revokeByGrantId(grantId);
+      await store.revokeByGrantId(this.model, grantId);
     }
   };
 }

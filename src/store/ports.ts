@@ -257,7 +257,11 @@ export interface OidcPayloadStore {
   findByUserCode(model: string, userCode: string): Promise<Record<string, unknown> | undefined>;
   consume(model: string, id: string, at: Date): Promise<void>;
   destroy(model: string, id: string): Promise<void>;
-  revokeByGrantId(grantId: string): Promise<void>;
+  /**
+   * Removes the `model` records of a grant. Per model, as oidc-provider calls it: an Interaction
+   * that names the grant must outlive the revocation of that grant's tokens (a sign-out mid-flow).
+   */
+  revokeByGrantId(model: string, grantId: string): Promise<void>;
   /** Destroys every stored session, grant and token belonging to an account. */
   destroyByAccountId(accountId: string): Promise<void>;
 }

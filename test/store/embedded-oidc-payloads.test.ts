@@ -40,7 +40,7 @@ test('lookup fields are stored once, in their columns, and come back on every re
     expect(await reopened.oidc.find('AccessToken', 't1')).toEqual(token);
     expect(await reopened.oidc.findByUid('Session', 'u-1')).toEqual(session);
     expect(await reopened.oidc.findByUserCode('DeviceCode', 'ABCD-EFGH')).toEqual({ jti: 'd1', userCode: 'ABCD-EFGH' });
-    await reopened.oidc.revokeByGrantId('g-1');
+    await reopened.oidc.revokeByGrantId('AccessToken', 'g-1');
     expect(await reopened.oidc.find('AccessToken', 't1')).toBeUndefined();
   } finally {
     await reopened.close();

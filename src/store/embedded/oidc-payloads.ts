@@ -22,7 +22,7 @@ export function createEmbeddedOidcPayloadStore(db: DatabaseSync, clock: () => Da
   const byUserCode = db.prepare(`SELECT ${COLUMNS} FROM oidc_payloads WHERE model = ? AND user_code = ?`);
   const consume = db.prepare('UPDATE oidc_payloads SET consumed_at = ? WHERE model = ? AND id = ?');
   const destroy = db.prepare('DELETE FROM oidc_payloads WHERE model = ? AND id = ?');
-  const revokeGrant = db.prepare('DELETE FROM oidc_payloads WHERE grant_id = ?');
+  const revokeGrant = db.prepare('DELETE FROM oidc_payloads WHERE grant_id = ? AND model = ?');
   const destroyAccount = db.prepare('DELETE FROM oidc_payloads WHERE account_id = ?');
   const sweep = db.prepare('DELETE FROM oidc_payloads WHERE expires_at IS NOT NULL AND expires_at <= ?');
   let writesSinceSweep = 0;
@@ -71,8 +71,8 @@ export function createEmbeddedOidcPayloadStore(db: DatabaseSync, clock: () => Da
     async destroy(model, id) {
       destroy.run(model, id);
     },
-    async revokeByGrantId(grantId) {
-      revokeGrant.run(grantId);
+    async revokeByGrantId(model, grantId) {
+      revokeGrant.run(grantId, model);
     },
     async destroyByAccountId(accountId) {
       destroyAccount.run(accountId);

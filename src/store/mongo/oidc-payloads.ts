@@ -48,8 +48,8 @@ export function createMongoOidcPayloadStore({ OidcPayload }: Models, clock: () =
     async destroy(model, id) {
       await OidcPayload.deleteOne({ _id: keyOf(model, id) });
     },
-    async revokeByGrantId(grantId) {
-      await OidcPayload.deleteMany({ grantId: String(grantId) });
+    async revokeByGrantId(model, grantId) {
+      await OidcPayload.deleteMany({ grantId: String(grantId), model: String(model) });
     },
     async destroyByAccountId(accountId) {
       await OidcPayload.deleteMany({ accountId: String(accountId) });

@@ -51,15 +51,18 @@ export function oidcPayloadContract({ store, clock }: ContractContext): void {
       expect(await store().oidc.find('AccessToken', 't2')).toBeDefined();
     });
 
-    test('revokeByGrantId removes every model of that grant only', async () => {
+    test('revokeByGrantId removes the records of one model and grant only', async () => {
       await store().oidc.upsert('AccessToken', 't1', { grantId: 'g1' }, null);
       await store().oidc.upsert('RefreshToken', 'r1', { grantId: 'g1' }, null);
       await store().oidc.upsert('AuthorizationCode', 'c1', { grantId: 'g1' }, null);
+      await store().oidc.upsert('Interaction', 'i1', { grantId: 'g1' }, null);
       await store().oidc.upsert('AccessToken', 't2', { grantId: 'g2' }, null);
-      await store().oidc.revokeByGrantId('g1');
+      for (const model of ['AccessToken', 'RefreshToken', 'AuthorizationCode']) await store().oidc.revokeByGrantId(model, 'g1');
       expect(await store().oidc.find('AccessToken', 't1')).toBeUndefined();
       expect(await store().oidc.find('RefreshToken', 'r1')).toBeUndefined();
       expect(await store().oidc.find('AuthorizationCode', 'c1')).toBeUndefined();
+      // An interaction in progress that names the grant survives its tokens' revocation.
+      expect(await store().oidc.find('Interaction', 'i1')).toEqual({ grantId: 'g1' });
       expect(await store().oidc.find('AccessToken', 't2')).toEqual({ grantId: 'g2' });
     });
 
