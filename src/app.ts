@@ -33,6 +33,7 @@ import { discoveryCache } from './oidc/discovery-cache.ts';
 import { createIssuerOriginPin } from './oidc/pin-issuer-origin.ts';
 import { isProviderPath } from './oidc/provider-routes.ts';
 import { createInviteTokenParam } from './oidc/invite-token-param.ts';
+import { createSessionAccount } from './oidc/session-account.ts';
 
 export const VIEWS_DIR = join(fileURLToPath(new URL('.', import.meta.url)), '..', 'interactions');
 
@@ -60,7 +61,8 @@ export function createApp(deps: AppDeps) {
     clients: [...apps, adminClient(secrets), accountClient(config)],
   });
   const services = createServices({ ...deps, clock, apps });
-  const { auditLog, invites, members, registration, signIn, accountAdmin, verification } = services;
+  const { auditLog, invites, members, memberAccounts, registration, signIn, accountAdmin, verification } = services;
+  const sessionAccount = createSessionAccount(provider, memberAccounts);
 
   // Behind a trusted proxy the client is the last address it appended to X-Forwarded-For
   // (maxIpsCount 1): entries to its left are whatever the client sent, and could be forged.
@@ -91,8 +93,8 @@ export function createApp(deps: AppDeps) {
     assetRoutes({ viewsDir: VIEWS_DIR, accentColor: config.accent_color }),
     interactionRoutes({ provider, views, invites, registration, signIn, store, verification, config, inviteTokenParam }),
     inviteLinkRoutes({ config, invites, views }),
-    welcomeRoutes({ config, provider, store, views }),
-    accountPageRoutes({ config, provider, store, members, views, clock, viewsDir: VIEWS_DIR }),
+    welcomeRoutes({ config, provider, invites, sessionAccount, views }),
+    accountPageRoutes({ config, accounts: memberAccounts, sessionAccount, members, views, clock, viewsDir: VIEWS_DIR }),
     inviteCheckRoutes({ invites }),
     registerRoutes({ verification }),
     // Public, ahead of the admin router: shapes only, no data.

@@ -23,6 +23,7 @@ import { createMemberInviteService } from './invites/member-invite-service.ts';
 import { createRegistrationService } from './accounts/registration-service.ts';
 import { createSignInService } from './accounts/sign-in-service.ts';
 import { createAccountAdminService } from './accounts/account-admin-service.ts';
+import { createMemberAccounts } from './accounts/member-accounts.ts';
 import { createCodeSender } from './verification/code-sender.ts';
 import { createVerificationService } from './verification/verification-service.ts';
 import { deriveCodeKey } from './verification/verification-codes.ts';
@@ -104,6 +105,7 @@ export function createServices(deps: ServiceDeps) {
   const registration = createRegistrationService({ store, config, clock, audit, invites, limiter });
   const signIn = createSignInService({ store, audit, limiter });
   const accountAdmin = createAccountAdminService({ store, audit });
+  const memberAccounts = createMemberAccounts({ store });
   const members = createMemberInviteService({ store, config, invites });
   const verification = createVerificationService({
     store,
@@ -129,6 +131,7 @@ export function createServices(deps: ServiceDeps) {
     registration,
     signIn,
     accountAdmin,
+    memberAccounts,
     verification,
     startWorkers() {
       mail.start();

@@ -8,7 +8,7 @@ import type { ViewEngine } from '../views/view-engine.ts';
 import { messageFor } from '../i18n/messages.ts';
 import { formatMessage } from '../i18n/format-message.ts';
 import { requestMeta } from '../security/request-context.ts';
-import { ACCOUNT_CLIENT_ID } from '../oidc/clients.ts';
+import { accountClientAuthorizationUrl } from '../oidc/clients.ts';
 
 
 export function inviteLinkRoutes({ config, invites, views }: { config: Config; invites: InviteService; views: ViewEngine }): Router {
@@ -28,18 +28,9 @@ export function inviteLinkRoutes({ config, invites, views }: { config: Config; i
     }
     // Sign-up runs as an authorization request of Guestlist's own client, so the person ends
     // with a session here: an app they then open signs them in without asking again.
-    const authorize = new URL(`${config.issuer}/auth`);
-    authorize.search = new URLSearchParams({
-      client_id: ACCOUNT_CLIENT_ID,
-      response_type: 'none',
-      scope: 'openid email',
-      prompt: 'create',
-      invite_token: ctx.params.token!,
-      redirect_uri: `${config.issuer}/account/welcome`,
-      state: inspection.invite.id,
-    }).toString();
+    const authorize = accountClientAuthorizationUrl(config.issuer, 'welcome', { prompt: 'create', invite_token: ctx.params.token!, state: inspection.invite.id });
     ctx.status = 303;
-    ctx.redirect(authorize.toString());
+    ctx.redirect(authorize);
   });
   return router;
 }

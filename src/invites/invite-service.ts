@@ -193,6 +193,11 @@ export function createInviteService({ store, config, clock, audit, isKnownClient
       return inspection;
     },
 
+    /** The invitation with this id, or null (an id from a redirect's state may name nothing). */
+    find(id: string): Promise<InviteRecord | null> {
+      return store.invites.findById(id);
+    },
+
     async get(id: string): Promise<{ invite: InviteRecord; redemptions: Redemption[] }> {
       const invite = await findOrThrow(id);
       return { invite, redemptions: await store.invites.listRedemptions(id) };

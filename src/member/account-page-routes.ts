@@ -4,17 +4,17 @@ import type Router from '@koa/router';
 import { createRouter } from '../security/strict-router.ts';
 import { koaBody } from 'koa-body';
 import type { Context } from 'koa';
-import type Provider from 'oidc-provider';
 import type { Config } from '../config.ts';
 import type { MemberInviteService } from '../invites/member-invite-service.ts';
-import type { Store } from '../store/ports.ts';
+import type { MemberAccounts } from '../accounts/member-accounts.ts';
+import type { SessionAccount } from '../oidc/session-account.ts';
 import type { ViewEngine } from '../views/view-engine.ts';
 import { AppError } from '../errors.ts';
 import { messageFor } from '../i18n/messages.ts';
 import { inviteStatus } from '../invites/invite-status.ts';
 import { inviteUrl } from '../invites/invite-presenter.ts';
 import { humanUtc } from '../mail/human-date.ts';
-import { ACCOUNT_CLIENT_ID } from '../oidc/clients.ts';
+import { accountClientAuthorizationUrl } from '../oidc/clients.ts';
 import { assertCsrf, CSRF_FIELD, csrfToken } from '../security/csrf.ts';
 import { requestMeta } from '../security/request-context.ts';
 import { emailSchema } from '../email-address.ts';
@@ -23,8 +23,8 @@ import { join } from 'node:path';
 
 export interface AccountPageDeps {
   config: Config;
-  provider: Provider;
-  store: Store;
+  accounts: MemberAccounts;
+  sessionAccount: SessionAccount;
   members: MemberInviteService;
   views: ViewEngine;
   clock: () => Date;
@@ -34,10 +34,7 @@ export interface AccountPageDeps {
 /** A member with more invites than this sees the newest ones; the JSON API pages through all. */
 const PAGE_SIZE = 100;
 
-/** The redirect target of the account page's own sign-in (registered on the first-party client). */
-export const accountPageRedirect = (issuer: string) => `${issuer}/account`;
-
-export function accountPageRoutes({ config, provider, store, members, views, clock, viewsDir }: AccountPageDeps): Router {
+export function accountPageRoutes({ config, accounts, sessionAccount, members, views, clock, viewsDir }: AccountPageDeps): Router {
   const router = createRouter();
   // A separate file, never inline: the CSP allows scripts from 'self' only.
   const copyScript = readFileSync(join(viewsDir, 'assets', 'account-copy-link.js'), 'utf8');
@@ -48,22 +45,10 @@ export function accountPageRoutes({ config, provider, store, members, views, clo
   });
   const form = koaBody({ json: false, multipart: false, urlencoded: true, text: false, formLimit: '8kb' });
 
-  async function signedInMember(ctx: Context): Promise<string | null> {
-    const session = await provider.Session.get(ctx as never);
-    const account = session.accountId ? await store.accounts.findById(session.accountId) : null;
-    return account && !account.disabled ? account.id : null;
-  }
-
-  // A normal authorization request of Guestlist's own client: sign-in (or an existing session)
-  // brings the person straight back here; response_type=none because the page needs no tokens.
-  function signInUrl(): string {
-    const url = new URL(`${config.issuer}/auth`);
-    url.search = new URLSearchParams({ client_id: ACCOUNT_CLIENT_ID, response_type: 'none', scope: 'openid email', redirect_uri: accountPageRedirect(config.issuer) }).toString();
-    return url.toString();
-  }
+  const signedInMember = async (ctx: Context): Promise<string | null> => (await sessionAccount(ctx))?.id ?? null;
 
   async function render(ctx: Context, accountId: string, extra: { created_url?: string; error?: string; notice?: string } = {}) {
-    const [account, quota, page] = await Promise.all([store.accounts.findById(accountId), members.quota(accountId), members.list(accountId, { limit: PAGE_SIZE })]);
+    const [account, quota, page] = await Promise.all([accounts.activeMember(accountId), members.quota(accountId), members.list(accountId, { limit: PAGE_SIZE })]);
     const now = clock();
     const invites = page.items.map((invite) => {
       const status = inviteStatus(invite, now);
@@ -100,7 +85,7 @@ export function accountPageRoutes({ config, provider, store, members, views, clo
     const accountId = await signedInMember(ctx);
     if (!accountId) {
       ctx.type = 'html';
-      ctx.body = views.render('account', { title: messageFor('account_title'), signed_in: false, sign_in_url: signInUrl() });
+      ctx.body = views.render('account', { title: messageFor('account_title'), signed_in: false, sign_in_url: accountClientAuthorizationUrl(config.issuer, 'accountPage') });
       return;
     }
     await render(ctx, accountId);

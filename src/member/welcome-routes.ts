@@ -4,11 +4,20 @@ import type Router from '@koa/router';
 import { createRouter } from '../security/strict-router.ts';
 import type Provider from 'oidc-provider';
 import type { Config } from '../config.ts';
-import type { Store } from '../store/ports.ts';
+import type { InviteService } from '../invites/invite-service.ts';
+import type { SessionAccount } from '../oidc/session-account.ts';
 import type { ViewEngine } from '../views/view-engine.ts';
 import { formatMessage } from '../i18n/format-message.ts';
 
-export function welcomeRoutes({ config, provider, store, views }: { config: Config; provider: Provider; store: Store; views: ViewEngine }): Router {
+export interface WelcomeDeps {
+  config: Config;
+  provider: Provider;
+  invites: InviteService;
+  sessionAccount: SessionAccount;
+  views: ViewEngine;
+}
+
+export function welcomeRoutes({ config, provider, invites, sessionAccount, views }: WelcomeDeps): Router {
   const router = createRouter();
   router.get('/account/welcome', async (ctx) => {
     ctx.set('Cache-Control', 'no-store');
@@ -17,9 +26,8 @@ export function welcomeRoutes({ config, provider, store, views }: { config: Conf
       ctx.body = views.render('error', { title: formatMessage('signup_cancelled_heading'), heading: formatMessage('signup_cancelled_heading'), message: formatMessage('signup_cancelled_message') });
       return;
     }
-    const session = await provider.Session.get(ctx as never);
-    const account = session.accountId ? await store.accounts.findById(session.accountId) : null;
-    const invite = typeof ctx.query.state === 'string' && ctx.query.state.length <= 64 ? await store.invites.findById(ctx.query.state) : null;
+    const account = await sessionAccount(ctx);
+    const invite = typeof ctx.query.state === 'string' && ctx.query.state.length <= 64 ? await invites.find(ctx.query.state) : null;
     const client = invite?.clientId ? await provider.Client.find(invite.clientId) : undefined;
     const initiateLoginUri = client?.metadata().initiate_login_uri as string | undefined;
     if (account && initiateLoginUri) {

@@ -21,6 +21,25 @@ export const DEMO_CLIENT: ClientMetadata = {
   scope: 'openid email phone offline_access invites',
 };
 
+/** Where the account client's flows return: the end of an invitation sign-up, or the member page. */
+export const accountClientRedirects = (issuer: string) => ({ welcome: `${issuer}/account/welcome`, accountPage: `${issuer}/account` });
+
+/**
+ * An authorization request of Guestlist's own client (response_type=none: it needs a session, not
+ * tokens). Sign-in, or an existing session, brings the person back to `redirect`.
+ */
+export function accountClientAuthorizationUrl(issuer: string, redirect: keyof ReturnType<typeof accountClientRedirects>, extra: Record<string, string> = {}): string {
+  const url = new URL(`${issuer}/auth`);
+  url.search = new URLSearchParams({
+    client_id: ACCOUNT_CLIENT_ID,
+    response_type: 'none',
+    scope: 'openid email',
+    redirect_uri: accountClientRedirects(issuer)[redirect],
+    ...extra,
+  }).toString();
+  return url.toString();
+}
+
 export function accountClient(config: Config): ClientMetadata {
   return {
     client_id: ACCOUNT_CLIENT_ID,
@@ -29,7 +48,7 @@ export function accountClient(config: Config): ClientMetadata {
     grant_types: ['authorization_code'],
     response_types: ['none'],
     // /account/welcome ends an invitation sign-up; /account is the member page's own sign-in.
-    redirect_uris: [`${config.issuer}/account/welcome`, `${config.issuer}/account`],
+    redirect_uris: Object.values(accountClientRedirects(config.issuer)),
     scope: 'openid email',
     first_party: true,
   };
