@@ -26,7 +26,7 @@ import { requireScope } from './security/bearer-guard.ts';
 import { accountClient, adminClient, relyingParties } from './oidc/clients.ts';
 import { adminAuditRoutes } from './admin/audit-routes.ts';
 import { adminUserRoutes } from './admin/user-routes.ts';
-import { openApiRoutes } from './openapi.ts';
+import { openApiRoutes } from './openapi/openapi-routes.ts';
 import { memberInviteRoutes } from './member/member-invite-routes.ts';
 import { accountPageRoutes } from './member/account-page-routes.ts';
 import { discoveryCache } from './oidc/discovery-cache.ts';
@@ -88,6 +88,10 @@ export function createApp(deps: AppDeps) {
   // and every router matches exact spellings only (security/strict-router.ts).
   const adminGuard = requireScope(provider, store.accounts, { scope: 'admin', clientId: secrets.adminClientId });
   const memberGuard = requireScope(provider, store.accounts, { scope: 'invites' });
+  const apiRouters = [inviteCheckRoutes({ invites }), registerRoutes({ verification })];
+  const adminRouters = [adminInviteRoutes({ config, invites, clock }), adminAuditRoutes({ auditLog }), adminUserRoutes({ accounts: accountAdmin })];
+  // A member's own invitations: a user access token with scope `invites`.
+  const memberApiRouters = [memberInviteRoutes({ config, members, clock })];
   const routers = [
     healthRoutes({ store, isDraining: () => draining }),
     assetRoutes({ viewsDir: VIEWS_DIR, accentColor: config.accent_color }),
@@ -95,13 +99,11 @@ export function createApp(deps: AppDeps) {
     inviteLinkRoutes({ config, invites, views }),
     welcomeRoutes({ config, provider, invites, sessionAccount, views }),
     accountPageRoutes({ config, accounts: memberAccounts, sessionAccount, members, views, clock, viewsDir: VIEWS_DIR }),
-    inviteCheckRoutes({ invites }),
-    registerRoutes({ verification }),
+    ...apiRouters,
     // Public, ahead of the admin router: shapes only, no data.
-    openApiRoutes({ issuer: config.issuer }),
-    guardedRouter(adminGuard, [adminInviteRoutes({ config, invites, clock }), adminAuditRoutes({ auditLog }), adminUserRoutes({ accounts: accountAdmin })]),
-    // A member's own invitations: a user access token with scope `invites`.
-    guardedRouter(memberGuard, [memberInviteRoutes({ config, members, clock })]),
+    openApiRoutes({ issuer: config.issuer, groups: [{ routers: apiRouters }, { routers: adminRouters, security: 'admin' }, { routers: memberApiRouters, security: 'member' }] }),
+    guardedRouter(adminGuard, adminRouters),
+    guardedRouter(memberGuard, memberApiRouters),
   ];
   for (const router of routers) {
     app.use(router.routes());

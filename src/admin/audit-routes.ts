@@ -1,7 +1,9 @@
 // GET /admin/audit: filtered, paginated audit events; with Accept: application/x-ndjson, the whole
 // filtered log streamed as an export (admin scope, behind the admin guard).
 import type Router from '@koa/router';
-import { createRouter } from '../security/strict-router.ts';
+import { documentedRouter } from '../openapi/route-docs.ts';
+import { auditEventShape } from '../audit/audit-presenter.ts';
+import { pageOf } from './page-shape.ts';
 import type { AuditLog } from '../audit/audit-log.ts';
 import { parseInput } from '../validation.ts';
 import { auditQuery, toAuditFilter } from './audit-schemas.ts';
@@ -9,9 +11,17 @@ import { auditQuery, toAuditFilter } from './audit-schemas.ts';
 const NDJSON = 'application/x-ndjson';
 
 export function adminAuditRoutes({ auditLog }: { auditLog: AuditLog }): Router {
-  const router = createRouter();
+  const { router, route } = documentedRouter();
 
-  router.get('/admin/audit', async (ctx) => {
+  route.get(
+    '/admin/audit',
+    {
+      summary: 'Audit events (newest first); Accept: application/x-ndjson streams the filtered log',
+      query: auditQuery,
+      responses: { 200: { description: 'a page, or NDJSON', body: pageOf(auditEventShape), ndjsonItem: auditEventShape } },
+      errors: [400],
+    },
+    async (ctx) => {
     const query = parseInput(auditQuery, ctx.query);
     const filter = toAuditFilter(query);
     ctx.set('Cache-Control', 'no-store');

@@ -4,7 +4,7 @@ import { parse } from 'csv-parse/sync';
 import { z } from 'zod';
 import { badRequest } from '../errors.ts';
 import { messageFor } from '../i18n/messages.ts';
-import { createInviteBody, toCreateInviteInput } from '../invites/invite-schemas.ts';
+import { createInviteBody, toCreateInviteInput } from './invite-schemas.ts';
 import type { CreateInviteInput } from '../invites/invite-service.ts';
 
 export const BULK_MAX_ROWS = 1000;

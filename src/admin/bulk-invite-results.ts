@@ -1,8 +1,15 @@
 // The answer to a bulk request: one result per numbered row, created (with its one-time link) or refused.
 import { errorBody, type AppError } from '../errors.ts';
 import type { IssuedInvite } from '../invites/invite-service.ts';
-import { presentInvite } from '../invites/invite-presenter.ts';
+import { z } from 'zod';
+import { inviteShape, presentInvite } from './invite-presenter.ts';
 import type { BulkRow } from './bulk-invite-input.ts';
+
+const errorShape = z.object({ error: z.string(), message: z.string(), details: z.array(z.unknown()).optional() });
+
+export const bulkResultsShape = z.object({
+  results: z.array(z.object({ row: z.number().int().describe('1-based data row'), status: z.enum(['created', 'error']), invite: inviteShape.optional(), error: errorShape.optional() })),
+});
 
 export function presentBulkResults(rows: BulkRow[], created: Array<IssuedInvite | AppError>, now: Date, issuer: string) {
   let next = 0;

@@ -1,18 +1,19 @@
 // /admin/invites: create, list, inspect, revoke and resend invitations (admin scope).
 import type Router from '@koa/router';
-import { createRouter } from '../security/strict-router.ts';
+import { documentedRouter } from '../openapi/route-docs.ts';
 import { bulkBody, jsonBody } from '../body-parsers.ts';
 import type { Context } from 'koa';
 import type { Config } from '../config.ts';
 import type { InviteService } from '../invites/invite-service.ts';
-import { presentInvite } from '../invites/invite-presenter.ts';
+import { inviteShape, presentInvite } from './invite-presenter.ts';
 import { normalizeEmail } from '../email-address.ts';
 import { parseInput } from '../validation.ts';
 import { requestMeta } from '../security/request-context.ts';
-import { createInviteBody, listInvitesQuery, toCreateInviteInput } from '../invites/invite-schemas.ts';
+import { createInviteBody, listInvitesQuery, toCreateInviteInput } from './invite-schemas.ts';
+import { pageOf } from './page-shape.ts';
 import type { Principal } from '../security/bearer-guard.ts';
-import { rowsFromCsv, rowsFromJson } from './bulk-invite-input.ts';
-import { presentBulkResults } from './bulk-invite-results.ts';
+import { bulkInviteBody, CSV_COLUMNS, rowsFromCsv, rowsFromJson } from './bulk-invite-input.ts';
+import { bulkResultsShape, presentBulkResults } from './bulk-invite-results.ts';
 import { AppError } from '../errors.ts';
 import { messageFor } from '../i18n/messages.ts';
 
@@ -25,10 +26,11 @@ export interface AdminInviteRoutesDeps {
 const adminActor = (ctx: Context) => ({ id: (ctx.state.principal as Principal).id, kind: 'admin' as const });
 
 export function adminInviteRoutes({ config, invites, clock }: AdminInviteRoutesDeps): Router {
-  const router = createRouter();
+  const { router, route } = documentedRouter();
   const json = jsonBody();
 
-  router.post('/admin/invites', json, async (ctx) => {
+  const created = { description: 'created, with token and url (shown once)', body: inviteShape };
+  route.post('/admin/invites', { summary: 'Create an invitation', body: createInviteBody, responses: { 201: created }, errors: [400] }, json, async (ctx) => {
     const body = parseInput(createInviteBody, ctx.request.body);
     const { invite, token } = await invites.create(toCreateInviteInput(body), adminActor(ctx), requestMeta(ctx));
     ctx.status = 201;
@@ -36,7 +38,17 @@ export function adminInviteRoutes({ config, invites, clock }: AdminInviteRoutesD
   });
 
   // Up to 1,000 rows as JSON ({invites: [...]}) or text/csv with a header row; each row stands alone.
-  router.post('/admin/invites/bulk', bulkBody(), async (ctx) => {
+  route.post(
+    '/admin/invites/bulk',
+    {
+      summary: 'Create up to 1,000 invitations, each row on its own',
+      body: bulkInviteBody,
+      csv: `columns: ${CSV_COLUMNS.join(',')} (roles separated by ; or |)`,
+      responses: { 200: { description: 'one result per row', body: bulkResultsShape } },
+      errors: [400, 413, 415],
+    },
+    bulkBody(),
+    async (ctx) => {
     const rows = ctx.is('text/csv') ? rowsFromCsv(ctx.request.body) : ctx.is('json') ? rowsFromJson(ctx.request.body) : null;
     if (!rows) throw new AppError(415, 'unsupported_media_type', messageFor('bulk_media_type'));
     const good = rows.flatMap((row) => (row.ok ? [row.input] : []));
@@ -44,7 +56,7 @@ export function adminInviteRoutes({ config, invites, clock }: AdminInviteRoutesD
     ctx.body = { results: presentBulkResults(rows, created, clock(), config.issuer) };
   });
 
-  router.get('/admin/invites', async (ctx) => {
+  route.get('/admin/invites', { summary: 'List invitations (newest first, cursor pagination)', query: listInvitesQuery, responses: { 200: { description: 'a page', body: pageOf(inviteShape) } }, errors: [400] }, async (ctx) => {
     const query = parseInput(listInvitesQuery, ctx.query);
     const page = await invites.list(
       {
@@ -60,17 +72,17 @@ export function adminInviteRoutes({ config, invites, clock }: AdminInviteRoutesD
     ctx.body = { data: page.items.map((invite) => presentInvite(invite, now)), next_cursor: page.nextCursor };
   });
 
-  router.get('/admin/invites/:id', async (ctx) => {
+  route.get('/admin/invites/:id', { summary: 'An invitation with its redemptions', responses: { 200: { description: 'the invite', body: inviteShape } }, errors: [404] }, async (ctx) => {
     const { invite, redemptions } = await invites.get(ctx.params.id!);
     ctx.body = presentInvite(invite, clock(), { redemptions });
   });
 
-  router.post('/admin/invites/:id/revoke', async (ctx) => {
+  route.post('/admin/invites/:id/revoke', { summary: 'Revoke a pending invitation', responses: { 200: { description: 'revoked', body: inviteShape } }, errors: [404, 409] }, async (ctx) => {
     const invite = await invites.revoke(ctx.params.id!, adminActor(ctx), requestMeta(ctx));
     ctx.body = presentInvite(invite, clock());
   });
 
-  router.post('/admin/invites/:id/resend', async (ctx) => {
+  route.post('/admin/invites/:id/resend', { summary: 'New token and expiry; re-emails a bound invite', responses: { 200: { description: 'with the new token and url', body: inviteShape } }, errors: [404, 409] }, async (ctx) => {
     const { invite, token } = await invites.resend(ctx.params.id!, adminActor(ctx), requestMeta(ctx));
     ctx.body = presentInvite(invite, clock(), { token, issuer: config.issuer });
   });

@@ -1,7 +1,7 @@
 // POST /api/register (the seed's CreateUser) and, when sign-up needs codes, /api/register/verify
 // and /api/register/resend: for apps that bring their own sign-up form.
 import type Router from '@koa/router';
-import { createRouter } from '../security/strict-router.ts';
+import { documentedRouter } from '../openapi/route-docs.ts';
 import { jsonBody } from '../body-parsers.ts';
 import { z } from 'zod';
 import type { VerificationService } from '../verification/verification-service.ts';
@@ -28,11 +28,22 @@ export const verifyBody = z.object({
 export const resendBody = z.object({ verification_id: verificationId });
 
 const created = (sub: string) => ({ message: 'User created successfully', sub });
+const createdShape = z.object({ message: z.string(), sub: z.string() });
+const verificationRequiredShape = z.object({ status: z.literal('verification_required'), verification_id: z.string(), channels: z.array(z.enum(['email', 'phone'])) });
 
 export function registerRoutes({ verification }: { verification: VerificationService }): Router {
-  const router = createRouter();
+  const { router, route } = documentedRouter();
   const json = jsonBody();
-  router.post('/api/register', json, async (ctx) => {
+  route.post(
+    '/api/register',
+    {
+      summary: 'Create an account with an invitation',
+      body: registerBody,
+      responses: { 201: { description: 'created', body: createdShape }, 202: { description: 'a code was sent; finish at /api/register/verify', body: verificationRequiredShape } },
+      errors: [400, 403, 409, 429, 503],
+    },
+    json,
+    async (ctx) => {
     const body = parseInput(registerBody, ctx.request.body);
     const outcome = await verification.signUp(
       { email: body.email, password: body.password, inviteToken: body.invite_token ?? null, phoneNumber: body.phone_number ?? null },
@@ -47,7 +58,7 @@ export function registerRoutes({ verification }: { verification: VerificationSer
     ctx.body = { status: 'verification_required', verification_id: outcome.verificationId, channels: outcome.channels };
   });
 
-  router.post('/api/register/verify', json, async (ctx) => {
+  route.post('/api/register/verify', { summary: 'Finish a sign-up with the codes sent', body: verifyBody, responses: { 201: { description: 'created', body: createdShape } }, errors: [400, 403, 404, 409, 429] }, json, async (ctx) => {
     const body = parseInput(verifyBody, ctx.request.body);
     const account = await verification.verify(
       { verificationId: body.verification_id, emailCode: body.email_code ?? null, phoneCode: body.phone_code ?? null },
@@ -57,7 +68,7 @@ export function registerRoutes({ verification }: { verification: VerificationSer
     ctx.body = created(account.id);
   });
 
-  router.post('/api/register/resend', json, async (ctx) => {
+  route.post('/api/register/resend', { summary: 'Send new codes for a pending sign-up (the old ones stop working)', body: resendBody, responses: { 202: { description: 'new codes sent', body: verificationRequiredShape } }, errors: [400, 404, 409, 429, 503] }, json, async (ctx) => {
     const body = parseInput(resendBody, ctx.request.body);
     const outcome = await verification.resend(body.verification_id, requestMeta(ctx));
     ctx.status = 202;

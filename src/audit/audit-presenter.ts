@@ -1,5 +1,21 @@
 // The audit event as the outside sees it (API, NDJSON export, webhooks): one snake_case shape.
+import { z } from 'zod';
 import type { AuditEvent } from '../store/ports.ts';
+
+/** The same shape for the OpenAPI document. */
+export const auditEventShape = z.object({
+  id: z.string(),
+  type: z.string(),
+  at: z.iso.datetime(),
+  actor: z.string(),
+  invite_id: z.string().nullable(),
+  account_id: z.string().nullable(),
+  ip: z.string().nullable(),
+  user_agent: z.string().nullable(),
+  request_id: z.string().nullable(),
+  reason: z.string().nullable(),
+  data: z.record(z.string(), z.unknown()).nullable(),
+});
 
 export interface PublicAuditEvent {
   id: string;

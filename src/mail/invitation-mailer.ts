@@ -1,6 +1,6 @@
 // Queues invitation emails (the InvitationMailer the invite service calls): never waits for SMTP.
 import type { InvitationMailer, Actor } from '../invites/invite-service.ts';
-import { inviteUrl } from '../invites/invite-presenter.ts';
+import { inviteUrl } from '../invites/invite-link.ts';
 import type { AccountStore, InviteRecord } from '../store/ports.ts';
 import type { MailQueue } from './mail-queue.ts';
 

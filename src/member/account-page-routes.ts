@@ -12,7 +12,7 @@ import type { ViewEngine } from '../views/view-engine.ts';
 import { AppError } from '../errors.ts';
 import { messageFor } from '../i18n/messages.ts';
 import { inviteStatus } from '../invites/invite-status.ts';
-import { inviteUrl } from '../invites/invite-presenter.ts';
+import { inviteUrl } from '../invites/invite-link.ts';
 import { humanUtc } from '../mail/human-date.ts';
 import { accountClientAuthorizationUrl } from '../oidc/clients.ts';
 import { assertCsrf, CSRF_FIELD, csrfToken } from '../security/csrf.ts';

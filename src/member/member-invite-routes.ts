@@ -1,11 +1,13 @@
 // /account/invites: a member's own invitations over JSON, with a bearer token carrying scope `invites`.
 import type Router from '@koa/router';
-import { createRouter } from '../security/strict-router.ts';
+import { z } from 'zod';
+import { documentedRouter } from '../openapi/route-docs.ts';
+import { pageOf } from '../admin/page-shape.ts';
 import { jsonBody } from '../body-parsers.ts';
 import type { Context } from 'koa';
 import type { Config } from '../config.ts';
 import type { MemberInviteService } from '../invites/member-invite-service.ts';
-import { presentInvite } from '../invites/invite-presenter.ts';
+import { inviteShape, presentInvite } from '../admin/invite-presenter.ts';
 import { parseInput } from '../validation.ts';
 import { requestMeta } from '../security/request-context.ts';
 import type { Principal } from '../security/bearer-guard.ts';
@@ -14,9 +16,13 @@ import { memberInviteBody, memberInviteListQuery, toMemberInviteInput } from './
 const memberId = (ctx: Context) => (ctx.state.principal as Principal).id;
 
 export function memberInviteRoutes({ config, members, clock }: { config: Config; members: MemberInviteService; clock: () => Date }): Router {
-  const router = createRouter();
+  const { router, route } = documentedRouter();
 
-  router.get('/account/invites', async (ctx) => {
+  const quotaShape = z.object({ quota: z.number(), used: z.number(), left: z.number() });
+  route.get(
+    '/account/invites',
+    { summary: "The member's own invitations and quota", query: memberInviteListQuery, responses: { 200: { description: 'a page with quota {quota, used, left}', body: pageOf(inviteShape).extend({ quota: quotaShape }) } }, errors: [400] },
+    async (ctx) => {
     const query = parseInput(memberInviteListQuery, ctx.query);
     const page = await members.list(memberId(ctx), { limit: query.limit, cursor: query.cursor });
     const now = clock();
@@ -24,7 +30,7 @@ export function memberInviteRoutes({ config, members, clock }: { config: Config;
     ctx.body = { data: page.items.map((invite) => presentInvite(invite, now)), next_cursor: page.nextCursor, quota: await members.quota(memberId(ctx)) };
   });
 
-  router.post('/account/invites', jsonBody(), async (ctx) => {
+  route.post('/account/invites', { summary: 'Create an invitation within the quota', body: memberInviteBody, bodyRequired: false, responses: { 201: { description: 'created, with token and url', body: inviteShape } }, errors: [400] }, jsonBody(), async (ctx) => {
     const body = parseInput(memberInviteBody, ctx.request.body ?? {});
     const { invite, token } = await members.create(memberId(ctx), toMemberInviteInput(body), requestMeta(ctx));
     ctx.status = 201;
@@ -32,7 +38,7 @@ export function memberInviteRoutes({ config, members, clock }: { config: Config;
     ctx.body = presentInvite(invite, clock(), { token, issuer: config.issuer });
   });
 
-  router.post('/account/invites/:id/revoke', async (ctx) => {
+  route.post('/account/invites/:id/revoke', { summary: 'Revoke one of my pending invitations', responses: { 200: { description: 'revoked', body: inviteShape } }, errors: [404, 409] }, async (ctx) => {
     ctx.body = presentInvite(await members.revoke(memberId(ctx), ctx.params.id!, requestMeta(ctx)), clock());
   });
 

@@ -1,6 +1,6 @@
 // The member invite API's input shapes (zod): fewer fields than the admin's, and unknown ones refused.
 import { z } from 'zod';
-import { createInviteBody } from '../invites/invite-schemas.ts';
+import { createInviteBody } from '../admin/invite-schemas.ts';
 
 export const memberInviteBody = z.strictObject(
   {

@@ -30,6 +30,7 @@ test('describes every admin, member and registration path from the same zod sche
       '/api/invites/{token}',
       '/api/register',
       '/api/register/verify',
+      '/api/register/resend',
     ].sort(),
   );
   const create = body.components.schemas.CreateInvite;
@@ -42,4 +43,21 @@ test('describes every admin, member and registration path from the same zod sche
   expect(body.paths['/api/register'].post.requestBody.content['application/json'].schema.required).toEqual(expect.arrayContaining(['email', 'password']));
   expect(Object.keys(body.paths['/admin/invites/bulk'].post.requestBody.content)).toEqual(['application/json', 'text/csv']);
   expect(body.paths['/admin/users/{id}'].delete.responses['204']).toBeTruthy();
+});
+
+test('every API route Guestlist answers is in the document, with its method, and nothing else is', async () => {
+  const { body } = await getJson(`${gl.url}/admin/openapi.json`);
+  const documented = Object.entries(body.paths as Record<string, Record<string, unknown>>)
+    .flatMap(([path, operations]) => Object.keys(operations).map((method) => `${method.toUpperCase()} ${path}`))
+    .sort();
+  const answered = gl.guestlist.routes
+    .filter((route) => /^\/(api|admin|account\/invites)(\/|$)/.test(route.path) && route.path !== '/admin/openapi.json')
+    .map((route) => `${route.method} ${route.path.replace(/:([A-Za-z_]+)/g, '{$1}')}`)
+    .sort();
+  expect(answered.length).toBeGreaterThanOrEqual(19);
+  expect(documented).toEqual([...new Set(answered)]);
+  // Guarded routes carry their guard's security and its 401/403.
+  expect(body.paths['/admin/users'].get.security).toEqual([{ admin: ['admin'] }]);
+  expect(Object.keys(body.paths['/account/invites'].post.responses)).toEqual(expect.arrayContaining(['201', '401', '403']));
+  expect(body.paths['/api/register'].post.security).toBeUndefined();
 });
