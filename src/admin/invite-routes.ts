@@ -11,7 +11,7 @@ import { parseInput } from '../validation.ts';
 import { requestMeta } from '../security/request-context.ts';
 import { createInviteBody, listInvitesQuery, toCreateInviteInput } from './invite-schemas.ts';
 import { pageOf } from './page-shape.ts';
-import type { Principal } from '../security/bearer-guard.ts';
+import { principalOf } from '../security/bearer-guard.ts';
 import { bulkInviteBody, CSV_COLUMNS, rowsFromCsv, rowsFromJson } from './bulk-invite-input.ts';
 import { bulkResultsShape, presentBulkResults } from './bulk-invite-results.ts';
 import { AppError } from '../errors.ts';
@@ -23,7 +23,7 @@ export interface AdminInviteRoutesDeps {
   clock: () => Date;
 }
 
-const adminActor = (ctx: Context) => ({ id: (ctx.state.principal as Principal).id, kind: 'admin' as const });
+const adminActor = (ctx: Context) => ({ id: principalOf(ctx).id, kind: 'admin' as const });
 
 export function adminInviteRoutes({ config, invites, clock }: AdminInviteRoutesDeps): Router {
   const { router, route } = documentedRouter();

@@ -9,9 +9,9 @@ import { presentAccount, userShape } from './user-presenter.ts';
 import { parseInput } from '../validation.ts';
 import { requestMeta } from '../security/request-context.ts';
 import { listUsersQuery, setQuotaBody } from './user-schemas.ts';
-import type { Principal } from '../security/bearer-guard.ts';
+import { principalOf } from '../security/bearer-guard.ts';
 
-const adminId = (ctx: Context) => (ctx.state.principal as Principal).id;
+const adminId = (ctx: Context) => principalOf(ctx).id;
 
 export function adminUserRoutes({ accounts }: { accounts: AccountAdminService }): Router {
   const { router, route } = documentedRouter();

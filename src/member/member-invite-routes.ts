@@ -10,10 +10,10 @@ import type { MemberInviteService } from '../invites/member-invite-service.ts';
 import { inviteShape, presentInvite } from '../admin/invite-presenter.ts';
 import { parseInput } from '../validation.ts';
 import { requestMeta } from '../security/request-context.ts';
-import type { Principal } from '../security/bearer-guard.ts';
+import { principalOf } from '../security/bearer-guard.ts';
 import { memberInviteBody, memberInviteListQuery, toMemberInviteInput } from './member-invite-schemas.ts';
 
-const memberId = (ctx: Context) => (ctx.state.principal as Principal).id;
+const memberId = (ctx: Context) => principalOf(ctx).id;
 
 export function memberInviteRoutes({ config, members, clock }: { config: Config; members: MemberInviteService; clock: () => Date }): Router {
   const { router, route } = documentedRouter();

@@ -7,6 +7,13 @@ import type { AccountStore } from '../store/ports.ts';
 
 export type Principal = { kind: 'admin'; id: string } | { kind: 'member'; id: string };
 
+/** Who the guard let in; only routes behind a guard ask, so a missing principal is a wiring bug. */
+export function principalOf(ctx: Context): Principal {
+  const principal = ctx.state.principal as Principal | undefined;
+  if (!principal) throw new Error('principalOf: no guard ran before this route');
+  return principal;
+}
+
 const unauthorized = () =>
   new AppError(401, 'invalid_token', undefined, { headers: { 'WWW-Authenticate': 'Bearer error="invalid_token"' } });
 const insufficientScope = (scope: string) =>

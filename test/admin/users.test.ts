@@ -3,7 +3,7 @@
 import { FormClient, textOf } from '../support/browser-form.ts';
 import { adminToken, getJson, postJson, startGuestlist, type RunningGuestlist } from '../support/start-guestlist.ts';
 import { discover, finishAuthorization, isCallback, oidc, passConsent, startAuthorization, writeClientsFile } from '../support/relying-party.ts';
-import { signUpMember } from '../account/member-session.ts';
+import { signUpMember } from '../member/member-session.ts';
 
 let gl: RunningGuestlist;
 let admin: string;
