@@ -148,6 +148,34 @@ describe('passwords and invitation tokens', () => {
     for (let i = 0; i < 5; i++) expect((await call('GET', `${gl.url}/api/invites/guess-v${i}`, { headers: from(ip) })).body.reason).toBe('unknown');
     expect((await call('GET', `${gl.url}/api/invites/guess-v9`, { headers: from(ip) })).status).toBe(429);
   });
+
+  test('the hosted sign-up form counts the token of every refused submission, and refuses to check tokens for a blocked address', async () => {
+    // The form's requests come from 127.0.0.1; no other test here sends it invitation tokens.
+    const valid = await createInvite(gl, { email: 'form-valid@example.com' });
+    const browser = new FormClient();
+    let page = await browser.get(`${gl.url}/auth?client_id=guestlist-account&response_type=none&scope=openid&prompt=create&redirect_uri=${encodeURIComponent(`${gl.url}/account/welcome`)}`);
+    expect(page.html).toContain('Create your account');
+    // A password too short fails validation before any sign-up: the page still checks the token it re-shows.
+    for (let i = 0; i < 5; i++) {
+      page = await browser.submit(page, '/register', { email: `form${i}@example.com`, password: 'short', invite_token: `unknown-token-${i}` });
+      expect(page.status).toBe(400);
+    }
+    page = await browser.submit(page, '/register', { email: 'form9@example.com', password: 'short', invite_token: 'unknown-token-9' });
+    expect(page.status).toBe(429);
+    expect(textOf(page.html, 'form-error')).toBe(TOO_MANY);
+    expect(retryAfterOf(page.headers)).toBeGreaterThan(0);
+    // Blocked: a refused submission no longer tells a valid token from an invalid one.
+    page = await browser.submit(page, '/register', { email: 'form-valid@example.com', password: 'short', invite_token: valid.token });
+    expect(page.status).toBe(429);
+    expect(page.html).not.toContain('form-valid@example.com" readonly');
+    expect(page.html).not.toContain('Your invitation is applied');
+    const alerts = await alertsFor(gl, '127.0.0.1', 'invite_failure_limit');
+    expect(alerts).toHaveLength(1);
+    // Every refused submission is in the audit log, as any other sign-up attempt is.
+    const failed = (await gl.store.audit.query({ type: 'registration.failed', ip: '127.0.0.1' }, { limit: 100 })).items;
+    expect(failed.filter((event) => event.reason === 'invalid_request')).toHaveLength(7);
+    expect(failed.every((event) => JSON.stringify(event.data) === '{"fields":["password"]}')).toBe(true);
+  });
 });
 
 describe('verification codes', () => {
