@@ -23,6 +23,7 @@ export const OPTIONS = {
   enable_invite_only: option(z.boolean({ error: 'must be true or false' }).default(true), 'bool', 'sign-up requires a valid invitation'),
   invite_link_expiry: option(days(365).default(7), 'int', 'days until a new invitation expires'),
   max_invites_per_user: option(count.default(5), 'int', 'invitations one member may create (admins: no limit)'),
+  member_invites_per_day: option(days(100000).default(20), 'int', 'invitations one member may send in 24 hours, revoked ones included (admins: no limit)'),
   invitation_whitelist_emails: option(
     z.array(z.string().trim().toLowerCase().regex(/^(@?[a-z0-9.-]+\.[a-z]{2,}|[^@\s]+@[a-z0-9.-]+\.[a-z]{2,})$/, 'must be example.com, @example.com or alice@example.org')).default([]),
     'list',
@@ -57,6 +58,7 @@ export const OPTIONS = {
   rate_limit_registrations: option(days(100000).default(30), 'int', 'sign-up attempts per address and window'),
   rate_limit_invite_lookups: option(days(100000).default(60), 'int', 'invitation checks per address and window'),
   rate_limit_login_failures: option(days(1000).default(5), 'int', 'failed sign-ins per account and address before a lockout'),
+  rate_limit_login_failures_per_address: option(days(100000).default(20), 'int', 'failed sign-ins per address and window, across accounts'),
   rate_limit_code_failures: option(days(1000).default(10), 'int', 'wrong verification codes per address and window'),
   log_level: option(z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'), 'string', 'log verbosity'),
 } as const;

@@ -66,6 +66,14 @@ export function createRegistrationService({ store, config, clock, audit, invites
     },
 
     /**
+     * A hosted sign-up form refused before admission (`fields` did not validate): audited like any
+     * other attempt. Only the field names are kept; what was typed may be a misplaced password.
+     */
+    async recordRefusedForm(fields: string[], invite: InviteRecord | null, meta: RequestMeta): Promise<void> {
+      await audit.record({ type: 'registration.failed', actor: 'anonymous', inviteId: invite?.id ?? null, reason: 'invalid_request', data: { fields } }, meta);
+    },
+
+    /**
      * Creates the account of an admitted sign-up. With an invitation, the use is claimed in the
      * same transaction, so a race lost since admission is refused cleanly and nothing is half done.
      */

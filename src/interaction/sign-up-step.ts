@@ -11,6 +11,7 @@ import type { InteractionDeps } from './interaction-deps.ts';
 import { loadInteraction, paramString, type LoadedInteraction } from './page-context.ts';
 import { finishInteraction, signedIn } from './finish.ts';
 import { rememberVerification } from './verify-step.ts';
+import type { InviteInspection } from '../invites/invite-service.ts';
 
 const INVITE_PAGE_STATUS = { unknown: 404, expired: 410, revoked: 410, used: 410 } as const;
 
@@ -27,7 +28,29 @@ interface SignUpProblems {
   errors?: Partial<Record<'email' | 'password' | 'invite_token' | 'phone_number', string>>;
 }
 
-async function renderSignUp(deps: InteractionDeps, ctx: Context, loaded: LoadedInteraction, form: SignUpForm, problems: SignUpProblems = {}): Promise<void> {
+/**
+ * Checks a token the page is about to show, through the invite service's limiter: every check
+ * counts, a refused form's re-render included, or the page would be a free oracle for guessing.
+ * A blocked address gets the limiter's 429 back instead of an answer.
+ */
+async function checkToken(deps: InteractionDeps, ctx: Context, token: string): Promise<InviteInspection | AppError> {
+  try {
+    return await deps.invites.check(token, requestMeta(ctx));
+  } catch (error) {
+    if (error instanceof AppError && error.status === 429) return error;
+    throw error;
+  }
+}
+
+async function renderSignUp(
+  deps: InteractionDeps,
+  ctx: Context,
+  loaded: LoadedInteraction,
+  form: SignUpForm,
+  problems: SignUpProblems = {},
+  /** The token's check when the caller already made it; otherwise it is made (and counted) here. */
+  checked?: InviteInspection | AppError,
+): Promise<void> {
   const uid = loaded.details.uid;
   let inviteValid = false;
   let lockedEmail: string | null = null;
@@ -36,8 +59,14 @@ async function renderSignUp(deps: InteractionDeps, ctx: Context, loaded: LoadedI
   let errorLink = problems.error_link;
   const errors = { ...problems.errors };
   if (form.invite_token && !errors.invite_token) {
-    const inspection = await deps.invites.inspect(form.invite_token);
-    if (inspection.state === 'valid') {
+    const inspection = checked ?? (await checkToken(deps, ctx, form.invite_token));
+    if (inspection instanceof AppError) {
+      // Too many bad tokens from this address: say so, and say nothing about this token.
+      ctx.set(inspection.headers);
+      status = inspection.status;
+      error = inspection.message;
+      errorLink = undefined;
+    } else if (inspection.state === 'valid') {
       inviteValid = true;
       lockedEmail = inspection.invite.email;
       if (lockedEmail && !error && (await deps.store.accounts.findByEmail(lockedEmail))) {
@@ -71,12 +100,20 @@ async function renderSignUp(deps: InteractionDeps, ctx: Context, loaded: LoadedI
 export async function showSignUp(deps: InteractionDeps, ctx: Context, loaded?: LoadedInteraction): Promise<void> {
   const interaction = loaded ?? (await loadInteraction(deps.provider, ctx));
   const inviteToken = deps.inviteTokenParam.open(interaction.details.params);
-  // A token carried in the authorization request is one more way to guess: count it like the link.
-  if (inviteToken) await deps.invites.check(inviteToken, requestMeta(ctx));
-  await renderSignUp(deps, ctx, interaction, {
-    email: paramString(interaction.details, 'login_hint'),
-    invite_token: inviteToken,
-  });
+  // A token carried in the authorization request is one more way to guess: count it like the link
+  // (once: the check is handed to the page; a blocked address gets the 429 error page).
+  const checked = inviteToken ? await deps.invites.check(inviteToken, requestMeta(ctx)) : undefined;
+  await renderSignUp(
+    deps,
+    ctx,
+    interaction,
+    {
+      email: paramString(interaction.details, 'login_hint'),
+      invite_token: inviteToken,
+    },
+    {},
+    checked,
+  );
 }
 
 const signUpFields = z.object({
@@ -127,7 +164,12 @@ export async function submitSignUp(deps: InteractionDeps, ctx: Context): Promise
       const field = issue.path[0] as 'email' | 'password' | 'invite_token' | 'phone_number';
       errors[field] ??= `${formatMessage({ email: 'label_email', password: 'label_password', invite_token: 'label_invitation', phone_number: 'label_phone_number' }[field])} ${issue.message}.`;
     }
-    return renderSignUp(deps, ctx, loaded, form, { status: 400, errors });
+    // Refused before any sign-up, yet the token it carried is checked (and counted) for the page,
+    // and the attempt is audited like every other.
+    const checked = form.invite_token && !errors.invite_token ? await checkToken(deps, ctx, form.invite_token) : undefined;
+    const invite = checked && !(checked instanceof AppError) && checked.state !== 'unknown' ? checked.invite : null;
+    await deps.registration.recordRefusedForm(Object.keys(errors), invite, requestMeta(ctx));
+    return renderSignUp(deps, ctx, loaded, form, { status: 400, errors }, checked);
   }
   try {
     const uid = loaded.details.uid;

@@ -161,13 +161,21 @@ export function createInviteService({ store, config, clock, audit, isKnownClient
 
     /**
      * A token presented by someone outside (link, lookup, sign-up): an address that has sent too
-     * many unknown tokens is refused before the lookup, and each unknown one counts against it.
+     * many unknown tokens is refused, and each unknown one counts against it. The place is taken
+     * before the lookup, so a parallel burst of guesses gets no more answers than the limit.
      */
     async check(token: string, meta: RequestMeta): Promise<InviteInspection> {
-      const subject = addressSubject(meta);
-      await limiter.check('invite_failure', subject);
-      const inspection = await this.inspect(token);
-      if (inspection.state === 'unknown') await limiter.fail('invite_failure', subject, meta);
+      const attempt = await limiter.take('invite_failure', addressSubject(meta), meta);
+      let inspection: InviteInspection;
+      try {
+        inspection = await this.inspect(token);
+      } catch (error) {
+        await attempt.giveBack();
+        throw error;
+      }
+      // Only unknown tokens are guesses; a known one (even expired or used) gives its place back.
+      if (inspection.state === 'unknown') await attempt.failed();
+      else await attempt.giveBack();
       return inspection;
     },
 

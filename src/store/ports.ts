@@ -187,6 +187,16 @@ export interface RateLimitStore {
    * atomically across instances. Returns the count including this hit and when the window ends.
    */
   hit(key: string, windowMs: number, now: Date): Promise<{ count: number; resetAt: Date }>;
+  /**
+   * Takes one place under `limit` in the fixed window of `key`, atomically across instances: a
+   * live window below the limit counts up, an ended or absent one restarts at 1, and a full one is
+   * left as it is. `taken` says whether this caller got a place; `count` and `resetAt` describe
+   * the window after the call. Limits are taken before the slow work they protect, so a parallel
+   * burst gets exactly `limit` places.
+   */
+  take(key: string, limit: number, windowMs: number, now: Date): Promise<{ taken: boolean; count: number; resetAt: Date }>;
+  /** Gives back one place taken by `take` (the attempt turned out not to count); never below 0, never in an ended window. */
+  giveBack(key: string, now: Date): Promise<void>;
   /** The current count without adding a hit (0 when the window is over). */
   peek(key: string, now: Date): Promise<{ count: number; resetAt: Date | null }>;
   reset(key: string): Promise<void>;

@@ -162,29 +162,44 @@ export function createVerificationService(deps: VerificationServiceDeps) {
 
     /** Checks the codes; the right ones create the account (and claim the invitation use) exactly once. */
     async verify(input: VerifyInput, meta: RequestMeta): Promise<AccountRecord> {
-      await limiter.check('code_failure', addressSubject(meta));
+      // The address's place is taken before anything is compared, so a parallel burst of guesses
+      // across sign-ups gets no more judgements than rate_limit_code_failures.
+      const fromAddress = await limiter.take('code_failure', addressSubject(meta), meta);
       const now = clock();
-      const { record, pending } = await loadPending(input.verificationId, input.interactionUid, now);
-      const given: Record<Channel, string | null | undefined> = { email: input.emailCode?.trim(), phone: input.phoneCode?.trim() };
-      const missing = pending.channels.filter((channel) => !given[channel]);
-      if (missing.length) {
-        throw badRequest(missing.map((channel) => ({ path: `${channel}_code`, message: 'is required' })), messageFor('code_required'));
+      const judge = async () => {
+        const { record, pending } = await loadPending(input.verificationId, input.interactionUid, now);
+        const given: Record<Channel, string | null | undefined> = { email: input.emailCode?.trim(), phone: input.phoneCode?.trim() };
+        const missing = pending.channels.filter((channel) => !given[channel]);
+        if (missing.length) {
+          throw badRequest(missing.map((channel) => ({ path: `${channel}_code`, message: 'is required' })), messageFor('code_required'));
+        }
+        if (now.getTime() >= record.lastSentAt.getTime() + CODE_TTL_MINUTES * MINUTE) {
+          await failed('code_expired', pending, meta);
+          throw new AppError(400, 'code_expired');
+        }
+        // The attempt is counted before the codes are compared (one atomic increment), so concurrent
+        // guesses cannot slip more than MAX_WRONG_CODES comparisons past the limit.
+        const attempt = await store.verifications.addAttempt(record.id);
+        if (attempt > MAX_WRONG_CODES) throw locked(record, now);
+        const hashes: Record<Channel, string | null> = { email: record.emailCodeHash, phone: record.phoneCodeHash };
+        const right = pending.channels.every((channel) => hashes[channel] !== null && codeMatches(codeKey, record.id, channel, given[channel]!, hashes[channel]!));
+        return { record, pending, attempt, right };
+      };
+      let judged: Awaited<ReturnType<typeof judge>>;
+      try {
+        judged = await judge();
+      } catch (error) {
+        // Refused before any code was compared (gone, locked, incomplete, expired): not a guess.
+        await fromAddress.giveBack();
+        throw error;
       }
-      if (now.getTime() >= record.lastSentAt.getTime() + CODE_TTL_MINUTES * MINUTE) {
-        await failed('code_expired', pending, meta);
-        throw new AppError(400, 'code_expired');
-      }
-      // The attempt is counted before the codes are compared (one atomic increment), so concurrent
-      // guesses cannot slip more than MAX_WRONG_CODES comparisons past the limit.
-      const attempt = await store.verifications.addAttempt(record.id);
-      if (attempt > MAX_WRONG_CODES) throw locked(record, now);
-      const hashes: Record<Channel, string | null> = { email: record.emailCodeHash, phone: record.phoneCodeHash };
-      const right = pending.channels.every((channel) => hashes[channel] !== null && codeMatches(codeKey, record.id, channel, given[channel]!, hashes[channel]!));
+      const { record, pending, attempt, right } = judged;
       if (!right) {
-        await limiter.fail('code_failure', addressSubject(meta), meta);
+        await fromAddress.failed();
         await failed('invalid_code', pending, meta);
         throw new AppError(400, 'invalid_code', undefined, { details: [{ remaining_attempts: MAX_WRONG_CODES - attempt }] });
       }
+      await fromAddress.giveBack();
       // Consumed before the account is made: a second submission of the same codes is a 409, never a second account.
       if (!(await store.verifications.consume(record.id, now))) throw conflict(messageFor('verification_used'));
       const invite = pending.inviteId ? await store.invites.findById(pending.inviteId) : null;

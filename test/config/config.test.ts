@@ -11,6 +11,7 @@ test('defaults follow the contract', () => {
     enable_invite_only: true,
     invite_link_expiry: 7,
     max_invites_per_user: 5,
+    member_invites_per_day: 20,
     invitation_whitelist_emails: [],
     issuer: 'http://localhost:3000',
     port: 3000,
@@ -20,6 +21,8 @@ test('defaults follow the contract', () => {
     require_phone_verification: false,
     audit_retention_days: 365,
     trust_proxy: false,
+    rate_limit_login_failures: 5,
+    rate_limit_login_failures_per_address: 20,
   });
   expect(config.mongodb_uri).toBeUndefined();
   expect(Object.isFrozen(config)).toBe(true);

@@ -106,20 +106,23 @@ test('/api/invites/{token} lookups per address, valid tokens included', async ()
 test('verification codes: the limiter API the verification step calls', async () => {
   const limiter = gl.guestlist.services.limiter;
   const meta = { ip: '198.51.100.30', userAgent: 'codes', requestId: 'req-codes' };
+  // A right code gives its place back: it never counts.
+  await (await limiter.take('code_failure', meta.ip, meta)).giveBack();
   await limiter.check('code_failure', meta.ip);
-  await limiter.fail('code_failure', meta.ip, meta);
+  await (await limiter.take('code_failure', meta.ip, meta)).failed();
   await limiter.check('code_failure', meta.ip);
-  await limiter.fail('code_failure', meta.ip, meta);
-  const refused = await limiter.check('code_failure', meta.ip).then(() => null, (error: unknown) => error);
+  await (await limiter.take('code_failure', meta.ip, meta)).failed();
+  const refused = await limiter.take('code_failure', meta.ip, meta).then(() => null, (error: unknown) => error);
   expect(refused).toBeInstanceOf(AppError);
   expect(refused).toMatchObject({ status: 429, code: 'too_many_requests' });
   expect(Number((refused as AppError).headers['Retry-After'])).toBe(15 * 60);
-  await limiter.fail('code_failure', meta.ip, meta);
+  await expect(limiter.check('code_failure', meta.ip)).rejects.toMatchObject({ status: 429 });
   const alerts = await alertsFor(meta.ip);
   expect(alerts).toHaveLength(1);
   expect(alerts[0]).toMatchObject({ reason: 'code_failure_limit', requestId: 'req-codes', data: { kind: 'code_failure', count: 2, limit: 2 } });
   gl.clock.advance(15 * MINUTE);
   await expect(limiter.check('code_failure', meta.ip)).resolves.toBeUndefined();
+  await expect(limiter.take('code_failure', meta.ip, meta)).resolves.toBeDefined();
 });
 
 function signInPage(browser: FormClient) {

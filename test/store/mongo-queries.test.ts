@@ -3,29 +3,52 @@ import mongoose from 'mongoose';
 import { createModels, type Models } from '../../src/store/mongo/models.ts';
 import { createMongoInviteStore } from '../../src/store/mongo/invites.ts';
 import { createMongoAccountStore } from '../../src/store/mongo/accounts.ts';
+import { createMongoRateLimitStore } from '../../src/store/mongo/rate-limits.ts';
 
 interface Sent {
   method: string;
   filter: Record<string, unknown>;
 }
 
-/** Models on an unconnected connection whose collections record what would have been sent. */
-function recordingModels(): { models: Models; connection: mongoose.Connection; sent: Sent[] } {
+interface Call extends Sent {
+  update: unknown;
+  options: Record<string, unknown>;
+}
+
+/** What the recorded collection answers to a call: a value, or an error to throw. */
+type Responder = (call: Call) => unknown;
+
+/**
+ * Models on an unconnected connection whose collections record what would have been sent
+ * (`sent`: filters; `calls`: with updates and options) and answer through `respond` (null by default).
+ */
+function recordingModels(respond: Responder = () => null): { models: Models; connection: mongoose.Connection; sent: Sent[]; calls: Call[] } {
   const connection = mongoose.createConnection();
   connection.set('sanitizeFilter', true);
   const models = createModels(connection);
   const sent: Sent[] = [];
+  const calls: Call[] = [];
   for (const model of Object.values(models) as mongoose.Model<unknown>[]) {
     const collection = model.collection as unknown as Record<string, unknown>;
     for (const method of ['find', 'findOne', 'findOneAndUpdate', 'updateOne']) {
-      collection[method] = (filter: Record<string, unknown>) => {
+      collection[method] = (filter: Record<string, unknown>, update?: unknown, options?: Record<string, unknown>) => {
         sent.push({ method, filter });
-        return method === 'find' ? { toArray: async () => [] } : Promise.resolve(null);
+        const call = { method, filter, update, options: options ?? {} };
+        calls.push(call);
+        if (method === 'find') return { toArray: async () => [] };
+        try {
+          return Promise.resolve(respond(call));
+        } catch (error) {
+          return Promise.reject(error);
+        }
       };
     }
   }
-  return { models, connection, sent };
+  return { models, connection, sent, calls };
 }
+
+/** Through JSON: dates become strings and the trusted-operator marker (a symbol key) goes. */
+const plain = (value: unknown) => JSON.parse(JSON.stringify(value)) as unknown;
 
 const injected = { $ne: null } as unknown as string;
 const seq = async () => 1;
@@ -60,4 +83,65 @@ test('a claim is one conditional update: pending, unexpired and uses < maxUses',
   expect(JSON.parse(JSON.stringify(sent))).toEqual([
     { method: 'findOneAndUpdate', filter: { _id: 'inv-1', revokedAt: null, expiresAt: { $gt: now.toISOString() }, $expr: { $lt: ['$uses', '$maxUses'] } } },
   ]);
+});
+
+describe('rate limits: take is one conditional upsert, judged from the document before it', () => {
+  const now = new Date('2030-01-01T00:00:00Z');
+  const WINDOW = 60_000;
+  const fresh = new Date(now.getTime() + WINDOW);
+
+  test('the update: count up in a live window below the limit, stay put when full, restart when ended', async () => {
+    const { models, calls } = recordingModels();
+    await createMongoRateLimitStore(models).take('rl:count:login_failure:abc@192.0.2.1', 5, WINDOW, now);
+    expect(calls).toHaveLength(1);
+    const [call] = calls;
+    expect(call!.method).toBe('findOneAndUpdate');
+    expect(plain(call!.filter)).toEqual({ _id: 'rl:count:login_failure:abc@192.0.2.1' });
+    const live = { $gt: ['$resetAt', { $literal: now.toISOString() }] };
+    expect(plain(call!.update)).toEqual([
+      {
+        $set: {
+          count: { $cond: { if: live, then: { $cond: { if: { $gte: ['$count', { $literal: 5 }] }, then: '$count', else: { $add: ['$count', 1] } } }, else: 1 } },
+          resetAt: { $cond: { if: live, then: '$resetAt', else: { $literal: fresh.toISOString() } } },
+        },
+      },
+    ]);
+    // The document from before the update is what tells taken from refused, in the same atomic step.
+    expect(call!.options).toMatchObject({ upsert: true, returnDocument: 'before' });
+  });
+
+  test.each([
+    ['no document yet', null, { taken: true, count: 1, resetAt: fresh }],
+    ['an ended window', { _id: 'k', count: 9, resetAt: now }, { taken: true, count: 1, resetAt: fresh }],
+    ['a live window below the limit', { _id: 'k', count: 4, resetAt: new Date(now.getTime() + 5_000) }, { taken: true, count: 5, resetAt: new Date(now.getTime() + 5_000) }],
+    ['a full live window', { _id: 'k', count: 5, resetAt: new Date(now.getTime() + 5_000) }, { taken: false, count: 5, resetAt: new Date(now.getTime() + 5_000) }],
+  ])('before: %s', async (_name, before, expected) => {
+    const { models } = recordingModels(() => before);
+    expect(await createMongoRateLimitStore(models).take('k', 5, WINDOW, now)).toEqual(expected);
+  });
+
+  test('two first takes racing to insert: the loser retries once and is judged on the winner\'s document', async () => {
+    let round = 0;
+    const { models, calls } = recordingModels(() => {
+      round += 1;
+      if (round === 1) throw Object.assign(new Error('E11000 duplicate key error'), { code: 11000 });
+      return { _id: 'k', count: 1, resetAt: fresh };
+    });
+    expect(await createMongoRateLimitStore(models).take('k', 5, WINDOW, now)).toEqual({ taken: true, count: 2, resetAt: fresh });
+    expect(calls).toHaveLength(2);
+  });
+
+  test('a limit below 1 sends nothing and admits nobody', async () => {
+    const { models, calls } = recordingModels();
+    expect((await createMongoRateLimitStore(models).take('k', 0, WINDOW, now)).taken).toBe(false);
+    expect(calls).toEqual([]);
+  });
+
+  test('giveBack is one conditional decrement of a live, positive count', async () => {
+    const { models, calls } = recordingModels(() => ({ acknowledged: true, matchedCount: 1, modifiedCount: 1, upsertedCount: 0 }));
+    await createMongoRateLimitStore(models).giveBack('k', now);
+    expect(calls.map((call) => ({ method: call.method, filter: plain(call.filter), update: plain(call.update) }))).toEqual([
+      { method: 'updateOne', filter: { _id: 'k', count: { $gt: 0 }, resetAt: { $gt: now.toISOString() } }, update: { $inc: { count: -1 } } },
+    ]);
+  });
 });
