@@ -160,22 +160,14 @@ export function createInviteService({ store, config, clock, audit, isKnownClient
     },
 
     /**
-     * A token presented by someone outside (link, lookup, sign-up): an address that has sent too
-     * many unknown tokens is refused, and each unknown one counts against it. The place is taken
-     * before the lookup, so a parallel burst of guesses gets no more answers than the limit.
+     * A token presented by someone outside (link, lookup, sign-up). The token is looked up first:
+     * one that names an invitation cannot have been guessed, so it opens even from an address
+     * blocked for guessing (people behind one NAT share an address). Only unknown tokens count,
+     * each one atomically as it is found, and past the limit they are refused with 429.
      */
     async check(token: string, meta: RequestMeta): Promise<InviteInspection> {
-      const attempt = await limiter.take('invite_failure', addressSubject(meta), meta);
-      let inspection: InviteInspection;
-      try {
-        inspection = await this.inspect(token);
-      } catch (error) {
-        await attempt.giveBack();
-        throw error;
-      }
-      // Only unknown tokens are guesses; a known one (even expired or used) gives its place back.
-      if (inspection.state === 'unknown') await attempt.failed();
-      else await attempt.giveBack();
+      const inspection = await this.inspect(token);
+      if (inspection.state === 'unknown') await limiter.fail('invite_failure', addressSubject(meta), meta);
       return inspection;
     },
 

@@ -64,6 +64,11 @@ export interface RateLimiter {
    * burst gets exactly the limit's places, and everyone else a 429 with Retry-After at once.
    */
   take(kind: LimitKind, subject: string, meta?: RequestMeta): Promise<Attempt>;
+  /**
+   * Counts one failure found by cheap work already done (an unknown token), atomically: the one
+   * that fills the limit raises the window's alert, and each past it is refused with 429.
+   */
+  fail(kind: LimitKind, subject: string, meta?: RequestMeta): Promise<void>;
   /** Forgets the failures of `subject` (a successful sign-in). */
   reset(kind: LimitKind, subject: string): Promise<void>;
   limitOf(kind: LimitKind): number;
@@ -175,6 +180,13 @@ export function createRateLimiter({ store, config, clock, audit }: RateLimiterDe
       if (count <= limits[kind]) return;
       await alert(kind, subject, meta, { count });
       throw refusal(kind, secondsUntil(resetAt));
+    },
+
+    async fail(kind, subject, meta = NO_REQUEST) {
+      if (kind === 'login_failure') throw new AppError(500, 'server_error', 'wrong passwords are taken with take()');
+      const { count, resetAt } = await store.hit(key('count', kind, subject), windows[kind], clock());
+      if (count >= limits[kind]) await alert(kind, subject, meta, { count: Math.min(count, limits[kind]) });
+      if (count > limits[kind]) throw refusal(kind, secondsUntil(resetAt));
     },
 
     async take(kind, subject, meta = NO_REQUEST) {
