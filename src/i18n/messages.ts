@@ -13,6 +13,7 @@ export const MESSAGES = {
   not_found: 'Nothing was found here.',
   conflict: 'That cannot be done in the current state.',
   quota_exceeded: 'You have used all of your invitations.',
+  daily_invite_limit: 'You have sent as many invitations as one day allows. Try again later.',
   invalid_token: 'The access token is missing, expired or not valid.',
   insufficient_scope: 'The access token does not carry the scope this needs.',
   too_many_requests: 'Too many attempts. Wait a moment, then try again.',
