@@ -131,7 +131,7 @@ export function buildOpenApi(issuer: string): Json {
       },
       '/account/invites': {
         get: { summary: "The member's own invitations and quota", security: member, parameters: queryParameters(memberInviteListQuery), responses: { '200': { description: 'a page with quota {quota, used, left}', ...json(schema(page(inviteShape).extend({ quota: z.object({ quota: z.number(), used: z.number(), left: z.number() }) }))) }, ...errors(400, 401, 403) } },
-        post: { summary: 'Create an invitation within the quota', security: member, requestBody: { required: false, ...json(ref('MemberCreateInvite')) }, responses: { '201': { description: 'created, with token and url', ...json(ref('Invite')) }, ...errors(400, 401, 403) } },
+        post: { summary: 'Create an invitation within the quota and the day\'s sending (429 daily_invite_limit)', security: member, requestBody: { required: false, ...json(ref('MemberCreateInvite')) }, responses: { '201': { description: 'created, with token and url', ...json(ref('Invite')) }, ...errors(400, 401, 403, 429) } },
       },
       '/account/invites/{id}/revoke': { post: { summary: 'Revoke one of my pending invitations', security: member, parameters: [pathId], responses: { '200': { description: 'revoked', ...json(ref('Invite')) }, ...errors(401, 403, 404, 409) } } },
       '/api/register': {
