@@ -88,6 +88,26 @@ export function createInviteService({ store, config, clock, audit, isKnownClient
     if (used + adding > (actor.quota ?? config.max_invites_per_user)) throw new AppError(403, 'quota_exceeded');
   }
 
+  /**
+   * A member's invitation: one place of the day's sending is taken before the invite exists, then
+   * the quota is checked and the invite inserted in one atomic store step. The place stays taken
+   * whatever becomes of the invite, so create, revoke, create again cannot make a mail relay.
+   */
+  async function createAsMember(record: NewInvite, actor: Actor, meta: RequestMeta): Promise<InviteRecord> {
+    const sending = await limiter.take('member_invite', actor.id, meta);
+    let invite: InviteRecord | null;
+    try {
+      invite = await store.invites.createWithinQuota(record, actor.quota ?? config.max_invites_per_user);
+    } catch (error) {
+      await sending.giveBack();
+      throw error;
+    }
+    if (invite) return invite;
+    // Nothing was sent: the quota refused it, so the day's place goes back.
+    await sending.giveBack();
+    throw new AppError(403, 'quota_exceeded');
+  }
+
   const wantsEmail = (invite: InviteRecord, input: CreateInviteInput) => Boolean(invite.email && input.sendEmail !== false && mailer);
 
   async function recordCreated(invite: InviteRecord, actor: Actor, meta: RequestMeta): Promise<void> {
@@ -109,9 +129,7 @@ export function createInviteService({ store, config, clock, audit, isKnownClient
     async create(input: CreateInviteInput, actor: Actor, meta: RequestMeta): Promise<IssuedInvite> {
       const token = generateInviteToken();
       const record = buildInvite(input, actor, hashInviteToken(token));
-      // A member's create checks the quota and inserts in one atomic store step (no race past it).
-      const invite = actor.kind === 'member' ? await store.invites.createWithinQuota(record, actor.quota ?? config.max_invites_per_user) : await store.invites.create(record);
-      if (!invite) throw new AppError(403, 'quota_exceeded');
+      const invite = actor.kind === 'member' ? await createAsMember(record, actor, meta) : await store.invites.create(record);
       await afterCreate(invite, token, input, actor, meta);
       return { invite, token };
     },

@@ -108,6 +108,8 @@ export function accountPageRoutes({ config, accounts, sessionAccount, members, v
       await render(ctx, accountId, { created_url: inviteUrl(config.issuer, token) });
     } catch (error) {
       if (!(error instanceof AppError) || error.status >= 500) throw error;
+      // The day's sending limit says when to come back (Retry-After), as every 429 does.
+      ctx.set(error.headers);
       ctx.status = error.status;
       await render(ctx, accountId, { error: error.message });
     }

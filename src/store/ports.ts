@@ -255,8 +255,20 @@ export interface VerificationStore {
   addAttempt(id: string): Promise<number>;
   /** Conditional on not consumed: marks it consumed, returns true for the one caller that did. */
   consume(id: string, now: Date): Promise<boolean>;
-  /** Replaces the code hashes after a resend; the wrong-code count carries over (it is per sign-up). */
-  replaceCodes(id: string, codes: { emailCodeHash: string | null; phoneCodeHash: string | null }, now: Date, expiresAt: Date): Promise<void>;
+  /**
+   * Claims one send of new codes before anything is sent, in one conditional update: counts the
+   * send and stamps `lastSentAt = now` and `expiresAt`, only while the record is unconsumed and
+   * unexpired, has had fewer than `maxSends` sends, and last sent at or before `sentBefore`.
+   * Returns the updated record, or null when the rules refuse or another request claimed first.
+   */
+  claimSend(id: string, claim: { now: Date; sentBefore: Date; maxSends: number; expiresAt: Date }): Promise<VerificationRecord | null>;
+  /** Undoes the send claimed at `claimedAt` when it could not be sent: the count and both times go back (only if no later send was claimed). */
+  releaseSend(id: string, claimedAt: Date, previous: { lastSentAt: Date; expiresAt: Date }): Promise<void>;
+  /**
+   * Stores the code hashes of the send claimed at `sentAt` (ignored once a later send is claimed);
+   * the old codes stop working. The wrong-code count carries over (it is per sign-up).
+   */
+  setCodes(id: string, codes: { emailCodeHash: string | null; phoneCodeHash: string | null }, sentAt: Date): Promise<void>;
 }
 
 /** What oidc-provider keeps: sessions, grants, codes, tokens... keyed by model name and id. */

@@ -7,7 +7,7 @@ import { AppError, badRequest, conflict } from '../errors.ts';
 import { messageFor } from '../i18n/messages.ts';
 import type { AuditRecorder } from '../audit/audit-recorder.ts';
 import type { RequestMeta } from '../audit/request-meta.ts';
-import type { AccountRecord, Store, VerificationRecord } from '../store/ports.ts';
+import type { AccountRecord, InviteRecord, Store, VerificationRecord } from '../store/ports.ts';
 import type { Admission, RegistrationInput, RegistrationService } from '../accounts/registration-service.ts';
 import { hashPassword } from '../accounts/passwords.ts';
 import { addressSubject, type RateLimiter } from '../security/rate-limiter.ts';
@@ -34,6 +34,11 @@ export const MAX_RESENDS = 5;
 interface PendingSignUp {
   email: string;
   inviteId: string | null;
+  /**
+   * The hash of the invitation link it started with: an admin's resend swaps the link, and that
+   * ends the sign-ups begun with the old one. Absent on records stored before it was kept.
+   */
+  inviteTokenHash?: string | null;
   /** An invitation bound to this address already vouched for it. */
   emailVerified: boolean;
   roles: string[];
@@ -99,8 +104,22 @@ export function createVerificationService(deps: VerificationServiceDeps) {
     };
   }
 
-  /** The live pending record, or the refusal that applies to it. */
-  async function loadPending(id: string, interactionUid: string | null | undefined, now: Date) {
+  /**
+   * The invitation a pending sign-up may still redeem. A resend (new link) or a revoke of the
+   * invitation ends every sign-up started with it: no code, resend or completion works after that.
+   */
+  async function invitationStillOffered(pending: PendingSignUp, meta?: RequestMeta): Promise<InviteRecord | null> {
+    if (!pending.inviteId) return null;
+    const invite = await store.invites.findById(pending.inviteId);
+    const relinked = pending.inviteTokenHash !== undefined && invite?.tokenHash !== pending.inviteTokenHash;
+    if (invite && !invite.revokedAt && !relinked) return invite;
+    // Refusals of a completion are audited; a code page or a resend of an ended sign-up need not be.
+    if (meta) await failed('invite_withdrawn', pending, meta);
+    throw new AppError(403, 'invalid_invite', messageFor('invite_withdrawn_meanwhile'));
+  }
+
+  /** The live pending record, or the refusal that applies to it (`meta`: audit an ended invitation). */
+  async function loadPending(id: string, interactionUid: string | null | undefined, now: Date, meta?: RequestMeta) {
     const record = typeof id === 'string' && id.length <= 64 ? await store.verifications.findById(id) : null;
     // Past its lifetime the record may linger until the store drops it; it counts as gone.
     if (!record || record.expiresAt.getTime() <= now.getTime()) throw notFound();
@@ -108,7 +127,20 @@ export function createVerificationService(deps: VerificationServiceDeps) {
     if (interactionUid && pending.interactionUid !== interactionUid) throw notFound();
     if (record.consumedAt) throw conflict(messageFor('verification_used'));
     if (record.attempts >= MAX_WRONG_CODES) throw locked(record, now);
+    await invitationStillOffered(pending, meta);
     return { record, pending };
+  }
+
+  /** Why "send a new code" must wait or stop, from the record as stored; null when a send may go. */
+  function resendRefusal(record: VerificationRecord, now: Date): AppError | null {
+    if (record.sends > MAX_RESENDS) {
+      return new AppError(429, 'resend_limit', undefined, { headers: { 'Retry-After': String(secondsUntil(record.expiresAt, now)) } });
+    }
+    const nextAllowed = new Date(record.lastSentAt.getTime() + RESEND_INTERVAL_MS);
+    if (now.getTime() < nextAllowed.getTime()) {
+      return new AppError(429, 'resend_too_soon', undefined, { headers: { 'Retry-After': String(secondsUntil(nextAllowed, now)) } });
+    }
+    return null;
   }
 
   async function failed(reason: string, pending: PendingSignUp, meta: RequestMeta): Promise<void> {
@@ -138,6 +170,7 @@ export function createVerificationService(deps: VerificationServiceDeps) {
         inviteId: admission.invite?.id ?? null,
         emailVerified: admission.emailVerified,
         roles: admission.roles,
+        inviteTokenHash: admission.invite?.tokenHash ?? null,
         passwordHash,
         phoneNumber,
         channels,
@@ -167,7 +200,7 @@ export function createVerificationService(deps: VerificationServiceDeps) {
       const fromAddress = await limiter.take('code_failure', addressSubject(meta), meta);
       const now = clock();
       const judge = async () => {
-        const { record, pending } = await loadPending(input.verificationId, input.interactionUid, now);
+        const { record, pending } = await loadPending(input.verificationId, input.interactionUid, now, meta);
         const given: Record<Channel, string | null | undefined> = { email: input.emailCode?.trim(), phone: input.phoneCode?.trim() };
         const missing = pending.channels.filter((channel) => !given[channel]);
         if (missing.length) {
@@ -202,11 +235,8 @@ export function createVerificationService(deps: VerificationServiceDeps) {
       await fromAddress.giveBack();
       // Consumed before the account is made: a second submission of the same codes is a 409, never a second account.
       if (!(await store.verifications.consume(record.id, now))) throw conflict(messageFor('verification_used'));
-      const invite = pending.inviteId ? await store.invites.findById(pending.inviteId) : null;
-      if (pending.inviteId && !invite) {
-        await failed('invalid_invite', pending, meta);
-        throw new AppError(403, 'invalid_invite');
-      }
+      // Looked at again after the consume: a resend or revoke that landed since still ends this sign-up.
+      const invite = await invitationStillOffered(pending, meta);
       const admission: Admission = { email: pending.email, invite, emailVerified: pending.emailVerified, roles: invite?.roles ?? pending.roles };
       try {
         return await registration.createAccount(
@@ -235,16 +265,30 @@ export function createVerificationService(deps: VerificationServiceDeps) {
       await limiter.check('code_failure', addressSubject(meta));
       const now = clock();
       const { record, pending } = await loadPending(verificationId, options.interactionUid, now);
-      if (record.sends > MAX_RESENDS) {
-        throw new AppError(429, 'resend_limit', undefined, { headers: { 'Retry-After': String(secondsUntil(record.expiresAt, now)) } });
+      const refused = resendRefusal(record, now);
+      if (refused) throw refused;
+      // The send is claimed in the store before anything goes out (one conditional update), so
+      // parallel requests send one code, not one each: the pace and the cap hold under a burst.
+      const claimed = await store.verifications.claimSend(record.id, {
+        now,
+        sentBefore: new Date(now.getTime() - RESEND_INTERVAL_MS),
+        maxSends: MAX_RESENDS + 1,
+        expiresAt: new Date(now.getTime() + PENDING_TTL_MS),
+      });
+      if (!claimed) {
+        // Another request claimed it first (or the sign-up ended meanwhile): answer from what is stored now.
+        const latest = await loadPending(verificationId, options.interactionUid, now);
+        throw resendRefusal(latest.record, now) ?? new AppError(429, 'resend_too_soon', undefined, { headers: { 'Retry-After': '1' } });
       }
-      const nextAllowed = new Date(record.lastSentAt.getTime() + RESEND_INTERVAL_MS);
-      if (now.getTime() < nextAllowed.getTime()) {
-        throw new AppError(429, 'resend_too_soon', undefined, { headers: { 'Retry-After': String(secondsUntil(nextAllowed, now)) } });
+      let hashes: Awaited<ReturnType<typeof issueCodes>>;
+      try {
+        hashes = await issueCodes(record.id, pending);
+      } catch (error) {
+        // Nothing went out: the claim goes back, so the person may simply try again.
+        await store.verifications.releaseSend(record.id, now, { lastSentAt: record.lastSentAt, expiresAt: record.expiresAt });
+        throw error;
       }
-      // Sent first, stored second: a failed send changes nothing, so the person may simply try again.
-      const hashes = await issueCodes(record.id, pending);
-      await store.verifications.replaceCodes(record.id, hashes, now, new Date(now.getTime() + PENDING_TTL_MS));
+      await store.verifications.setCodes(record.id, hashes, now);
       return { verificationId: record.id, channels: pending.channels };
     },
 

@@ -6,9 +6,7 @@ import { FormClient, textOf, type Page } from '../support/browser-form.ts';
 import { createInvite, startGuestlist, type RunningGuestlist } from '../support/start-guestlist.ts';
 import { call } from '../audit/http.ts';
 import { startSmsReceiver, textedCodes, wrongCode, type SmsReceiver } from '../verification/support.ts';
-import { networkedStore } from '../support/networked-store.ts';
-import { createTestClock } from '../support/test-clock.ts';
-import { createEmbeddedStore } from '../../src/store/embedded/index.ts';
+import { overTheNetwork } from '../support/networked-store.ts';
 import type { AuditEvent } from '../../src/store/ports.ts';
 
 const MINUTE = 60_000;
@@ -26,12 +24,6 @@ async function alertsFor(gl: RunningGuestlist, ip: string, reason: string): Prom
 function retryAfterOf(headers: Headers | Record<string, string> | undefined): number {
   const value = headers instanceof Headers ? headers.get('retry-after') : headers?.['Retry-After'];
   return Number(value);
-}
-
-/** The embedded store behind a round trip per call, so parallel requests interleave as they would on MongoDB. */
-function overTheNetwork() {
-  const clock = createTestClock();
-  return { clock, store: networkedStore(createEmbeddedStore({ clock: clock.now })) };
 }
 
 const tally = (statuses: number[]) => statuses.reduce<Record<number, number>>((counts, status) => ({ ...counts, [status]: (counts[status] ?? 0) + 1 }), {});

@@ -4,6 +4,7 @@ import { createModels, type Models } from '../../src/store/mongo/models.ts';
 import { createMongoInviteStore } from '../../src/store/mongo/invites.ts';
 import { createMongoAccountStore } from '../../src/store/mongo/accounts.ts';
 import { createMongoRateLimitStore } from '../../src/store/mongo/rate-limits.ts';
+import { createMongoVerificationStore } from '../../src/store/mongo/verifications.ts';
 
 interface Sent {
   method: string;
@@ -142,6 +143,54 @@ describe('rate limits: take is one conditional upsert, judged from the document 
     await createMongoRateLimitStore(models).giveBack('k', now);
     expect(calls.map((call) => ({ method: call.method, filter: plain(call.filter), update: plain(call.update) }))).toEqual([
       { method: 'updateOne', filter: { _id: 'k', count: { $gt: 0 }, resetAt: { $gt: now.toISOString() } }, update: { $inc: { count: -1 } } },
+    ]);
+  });
+});
+
+describe('verifications: a resend is claimed with one conditional update before it is sent', () => {
+  const now = new Date('2030-01-01T00:10:00Z');
+  const sentBefore = new Date('2030-01-01T00:09:00Z');
+  const expiresAt = new Date('2030-01-01T01:10:00Z');
+  const iso = (date: Date) => date.toISOString();
+
+  test('claimSend: every rule in the filter, the send counted and stamped in the same update', async () => {
+    const { models, calls } = recordingModels();
+    expect(await createMongoVerificationStore(models).claimSend('ver-1', { now, sentBefore, maxSends: 6, expiresAt })).toBeNull();
+    expect(calls.map((call) => ({ method: call.method, filter: plain(call.filter), update: plain(call.update) }))).toEqual([
+      {
+        method: 'findOneAndUpdate',
+        filter: { _id: 'ver-1', consumedAt: null, expiresAt: { $gt: iso(now) }, sends: { $lt: 6 }, lastSentAt: { $lte: iso(sentBefore) } },
+        update: { $inc: { sends: 1 }, $set: { lastSentAt: iso(now), expiresAt: iso(expiresAt) } },
+      },
+    ]);
+    expect(calls[0]!.options).toMatchObject({ returnDocument: 'after' });
+  });
+
+  test('claimSend hands back the claimed record', async () => {
+    const doc = { _id: 'ver-1', registration: '{"email":"a@example.test"}', emailCodeHash: 'a', phoneCodeHash: null, attempts: 1, sends: 2, lastSentAt: now, expiresAt, consumedAt: null };
+    const { models } = recordingModels(() => doc);
+    expect(await createMongoVerificationStore(models).claimSend('ver-1', { now, sentBefore, maxSends: 6, expiresAt })).toEqual({
+      id: 'ver-1',
+      registration: { email: 'a@example.test' },
+      emailCodeHash: 'a',
+      phoneCodeHash: null,
+      attempts: 1,
+      sends: 2,
+      lastSentAt: now,
+      expiresAt,
+      consumedAt: null,
+    });
+  });
+
+  test('releaseSend and setCodes touch only the send claimed at that instant', async () => {
+    const { models, calls } = recordingModels(() => ({ acknowledged: true, matchedCount: 1, modifiedCount: 1, upsertedCount: 0 }));
+    const store = createMongoVerificationStore(models);
+    const previous = { lastSentAt: new Date('2030-01-01T00:00:00Z'), expiresAt: new Date('2030-01-01T01:00:00Z') };
+    await store.releaseSend('ver-1', now, previous);
+    await store.setCodes('ver-1', { emailCodeHash: 'b'.repeat(64), phoneCodeHash: null }, now);
+    expect(calls.map((call) => ({ method: call.method, filter: plain(call.filter), update: plain(call.update) }))).toEqual([
+      { method: 'updateOne', filter: { _id: 'ver-1', lastSentAt: iso(now) }, update: { $inc: { sends: -1 }, $set: { lastSentAt: iso(previous.lastSentAt), expiresAt: iso(previous.expiresAt) } } },
+      { method: 'updateOne', filter: { _id: 'ver-1', lastSentAt: iso(now) }, update: { $set: { emailCodeHash: 'b'.repeat(64), phoneCodeHash: null } } },
     ]);
   });
 });

@@ -2,6 +2,8 @@
 // The embedded store answers synchronously, so requests on it never interleave between a read and
 // the write that follows it; races that a networked store would show only show through this.
 import type { Store } from '../../src/store/ports.ts';
+import { createEmbeddedStore } from '../../src/store/embedded/index.ts';
+import { createTestClock, type TestClock } from './test-clock.ts';
 
 const roundTrip = () => new Promise<void>((resolve) => setTimeout(resolve, 1));
 
@@ -33,4 +35,10 @@ export function networkedStore(inner: Store): Store {
     ping: () => inner.ping(),
     close: () => inner.close(),
   } satisfies Store;
+}
+
+/** A test clock and an in-memory embedded store behind a round trip per call: for startGuestlist. */
+export function overTheNetwork(): { clock: TestClock; store: Store } {
+  const clock = createTestClock();
+  return { clock, store: networkedStore(createEmbeddedStore({ clock: clock.now })) };
 }
