@@ -133,14 +133,18 @@ export function createRateLimiter({ store, config, clock, audit }: RateLimiterDe
   const lockoutMs = (earlier: number) => Math.min(LOCKOUT_MAX_MS, LOCKOUT_BASE_MS * 2 ** earlier);
 
   /**
-   * How long an attempt refused while the last places are being judged should wait: the lock if
-   * one is set, else the lockout those judgements may bring. Read in the opposite order to lockOut's
-   * writes (lockouts, then the lock), so a count that already includes a new lockout always comes
-   * with its lock in sight.
+   * An attempt refused while the last places before a lockout are being judged: hold a lock as long
+   * as the lockout they may bring (set only when none is live), then clear the count. A wrong
+   * password among them starts the real lockout over it; a right one lifts it (reset); and a
+   * judgement that never ends (the process died mid-hash) costs the account one lockout's wait,
+   * not the 12-hour memory of a count stuck at the limit. Returns the seconds to wait.
    */
-  async function pendingLockSeconds(subject: string): Promise<number> {
+  async function holdWhileJudged(subject: string): Promise<number> {
     const earlier = await store.peek(key('lockouts', 'login_failure', subject), clock());
+    await store.once(key('lock', 'login_failure', subject), lockoutMs(earlier.count), clock());
     const until = await lockedUntil(subject);
+    // The lock is in place before the count is cleared, so no attempt finds neither.
+    await store.reset(key('count', 'login_failure', subject));
     return until ? secondsUntil(until) : lockoutMs(earlier.count) / 1000;
   }
 
@@ -197,10 +201,18 @@ export function createRateLimiter({ store, config, clock, audit }: RateLimiterDe
       const countKey = key('count', kind, subject);
       const place = await store.take(countKey, limits[kind], windows[kind], clock());
       if (!place.taken) {
-        // The last places before a lockout are being judged right now: the wait is the lockout they may bring.
-        if (kind === 'login_failure') throw tooManyRequests(await pendingLockSeconds(subject));
+        if (kind === 'login_failure') throw tooManyRequests(await holdWhileJudged(subject));
         await alert(kind, subject, meta, { count: place.count });
         throw refusal(kind, secondsUntil(place.resetAt));
+      }
+      if (kind === 'login_failure') {
+        // A lock set between the first look and the take came with a cleared count: look again, so
+        // a place taken from that fresh count is not one judgement too many.
+        const until = await lockedUntil(subject);
+        if (until) {
+          await store.giveBack(countKey, clock());
+          throw tooManyRequests(secondsUntil(until));
+        }
       }
       let settled = false;
       return {

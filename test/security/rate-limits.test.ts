@@ -171,6 +171,22 @@ test('login failures lock the account at this address, growing from one minute t
   expect(alerts[0]!.data).toMatchObject({ kind: 'login_failure', count: 3, lockouts: 1, lockout_seconds: 60 });
 });
 
+test('a judgement that never ends (the process died mid-hash) costs one lockout\'s wait, not the 12-hour memory', async () => {
+  const limiter = gl.guestlist.services.limiter;
+  const meta = { ip: '198.51.100.45', userAgent: null, requestId: null };
+  const subject = 'stuck-subject@198.51.100.45';
+  const places = [await limiter.take('login_failure', subject, meta), await limiter.take('login_failure', subject, meta)];
+  await places[0]!.failed();
+  await places[1]!.failed();
+  // The third place is taken and never settled.
+  await limiter.take('login_failure', subject, meta);
+  const refused = await limiter.take('login_failure', subject, meta).then(() => null, (error: unknown) => error);
+  expect(refused).toMatchObject({ status: 429, headers: { 'Retry-After': '60' } });
+  await expect(limiter.take('login_failure', subject, meta)).rejects.toMatchObject({ status: 429 });
+  gl.clock.advance(MINUTE);
+  await expect(limiter.take('login_failure', subject, meta)).resolves.toBeDefined();
+});
+
 test('unknown emails lock the same way, so a lockout does not reveal whether an account exists', async () => {
   const signIn = gl.guestlist.services.signIn;
   const meta = { ip: '198.51.100.50', userAgent: null, requestId: null };
