@@ -61,7 +61,7 @@ export function createApp(deps: AppDeps) {
     clients: [...apps, adminClient(secrets), accountClient(config)],
   });
   const services = createServices({ ...deps, clock, apps });
-  const { auditLog, invites, members, memberAccounts, registration, signIn, accountAdmin, verification } = services;
+  const { auditLog, invites, members, memberAccounts, signIn, accountAdmin, signUp } = services;
   const sessionAccount = createSessionAccount(provider, memberAccounts);
 
   // Behind a trusted proxy the client is the last address it appended to X-Forwarded-For
@@ -88,14 +88,14 @@ export function createApp(deps: AppDeps) {
   // and every router matches exact spellings only (security/strict-router.ts).
   const adminGuard = requireScope(provider, store.accounts, { scope: 'admin', clientId: secrets.adminClientId });
   const memberGuard = requireScope(provider, store.accounts, { scope: 'invites' });
-  const apiRouters = [inviteCheckRoutes({ invites }), registerRoutes({ verification })];
+  const apiRouters = [inviteCheckRoutes({ invites }), registerRoutes({ signUp })];
   const adminRouters = [adminInviteRoutes({ config, invites, clock }), adminAuditRoutes({ auditLog }), adminUserRoutes({ accounts: accountAdmin })];
   // A member's own invitations: a user access token with scope `invites`.
   const memberApiRouters = [memberInviteRoutes({ config, members, clock })];
   const routers = [
     healthRoutes({ store, isDraining: () => draining }),
     assetRoutes({ viewsDir: VIEWS_DIR, accentColor: config.accent_color }),
-    interactionRoutes({ provider, views, invites, registration, signIn, store, verification, config, inviteTokenParam }),
+    interactionRoutes({ provider, views, invites, signIn, signUp, config, inviteTokenParam }),
     inviteLinkRoutes({ config, invites, views }),
     welcomeRoutes({ config, provider, invites, sessionAccount, views }),
     accountPageRoutes({ config, accounts: memberAccounts, sessionAccount, members, views, clock, viewsDir: VIEWS_DIR }),

@@ -20,13 +20,13 @@ import { createSmsTransport } from './sms/create-sms-transport.ts';
 import type { SmsTransport } from './sms/sms-transport.ts';
 import { createInviteService } from './invites/invite-service.ts';
 import { createMemberInviteService } from './invites/member-invite-service.ts';
-import { createRegistrationService } from './accounts/registration-service.ts';
 import { createSignInService } from './accounts/sign-in-service.ts';
 import { createAccountAdminService } from './accounts/account-admin-service.ts';
 import { createMemberAccounts } from './accounts/member-accounts.ts';
-import { createCodeSender } from './verification/code-sender.ts';
-import { createVerificationService } from './verification/verification-service.ts';
-import { deriveCodeKey } from './verification/verification-codes.ts';
+import { createCodeSender } from './signup/code-sender.ts';
+import { createSignUpService } from './signup/signup-service.ts';
+import { createAdmissionGate } from './signup/admission.ts';
+import { deriveCodeKey } from './signup/verification-codes.ts';
 
 export interface ServiceDeps {
   config: Config;
@@ -102,17 +102,17 @@ export function createServices(deps: ServiceDeps) {
     clientName: (id) => (apps.find((client) => client.client_id === id)?.client_name as string | undefined) ?? null,
   });
   const invites = createInviteService({ store, config, clock, audit, isKnownClient: (id) => appIds.has(id), mailer, limiter });
-  const registration = createRegistrationService({ store, config, clock, audit, invites, limiter });
   const signIn = createSignInService({ store, audit, limiter });
   const accountAdmin = createAccountAdminService({ store, audit });
   const memberAccounts = createMemberAccounts({ store });
   const members = createMemberInviteService({ store, config, invites });
-  const verification = createVerificationService({
+  const signUp = createSignUpService({
     store,
     config,
     clock,
     audit,
-    registration,
+    gate: createAdmissionGate({ config, audit, invites, accounts: memberAccounts, limiter }),
+    invites,
     limiter,
     sender: createCodeSender({ mail, sms: deps.smsTransport ?? createSmsTransport(config, { logger, clock }), productName: config.product_name }),
     codeKey: deriveCodeKey(secrets.cookieKeys[0]!),
@@ -128,11 +128,10 @@ export function createServices(deps: ServiceDeps) {
     sweeper,
     invites,
     members,
-    registration,
     signIn,
     accountAdmin,
     memberAccounts,
-    verification,
+    signUp,
     startWorkers() {
       mail.start();
       webhooks.start();

@@ -23,7 +23,7 @@ export const MESSAGES = {
   verification_not_found: 'This sign-up was not found or has expired. Start the sign-up again.',
   verification_used: 'This sign-up is already complete. Sign in instead.',
   invite_withdrawn_meanwhile: 'This invitation was withdrawn or sent again with a new link while you were signing up. Open the newest invitation link, or ask for a new invitation.',
-  invite_used_meanwhile: 'The invitation was used up by someone else while you were entering the code. Ask for a new invitation.',
+  invite_used_meanwhile: 'The invitation was used up by someone else in the meantime. Ask for a new invitation.',
   code_required: 'Enter the code we sent you.',
   resend_too_soon: 'A new code can be sent once a minute. Wait a moment, then try again.',
   resend_limit: 'No more codes can be sent for this sign-up. Start the sign-up again.',

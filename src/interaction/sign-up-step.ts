@@ -11,7 +11,7 @@ import type { InteractionDeps } from './interaction-deps.ts';
 import { loadInteraction, paramString, type LoadedInteraction } from './page-context.ts';
 import { finishInteraction, signedIn } from './finish.ts';
 import { rememberVerification } from './verify-step.ts';
-import type { InviteInspection } from '../invites/invite-service.ts';
+import type { SignUpInvite } from '../invites/invite-service.ts';
 
 const INVITE_PAGE_STATUS = { unknown: 404, expired: 410, revoked: 410, used: 410 } as const;
 
@@ -33,9 +33,9 @@ interface SignUpProblems {
  * counts, a refused form's re-render included, or the page would be a free oracle for guessing.
  * A blocked address gets the limiter's 429 back instead of an answer.
  */
-async function checkToken(deps: InteractionDeps, ctx: Context, token: string): Promise<InviteInspection | AppError> {
+async function checkToken(deps: InteractionDeps, ctx: Context, token: string): Promise<SignUpInvite | AppError> {
   try {
-    return await deps.invites.check(token, requestMeta(ctx));
+    return await deps.invites.describeForSignUp(token, requestMeta(ctx));
   } catch (error) {
     if (error instanceof AppError && error.status === 429) return error;
     throw error;
@@ -49,7 +49,7 @@ async function renderSignUp(
   form: SignUpForm,
   problems: SignUpProblems = {},
   /** The token's check when the caller already made it; otherwise it is made (and counted) here. */
-  checked?: InviteInspection | AppError,
+  checked?: SignUpInvite | AppError,
 ): Promise<void> {
   const uid = loaded.details.uid;
   let inviteValid = false;
@@ -68,8 +68,8 @@ async function renderSignUp(
       errorLink = undefined;
     } else if (inspection.state === 'valid') {
       inviteValid = true;
-      lockedEmail = inspection.invite.email;
-      if (lockedEmail && !error && (await deps.store.accounts.findByEmail(lockedEmail))) {
+      lockedEmail = inspection.lockedEmail;
+      if (lockedEmail && !error && inspection.accountExists) {
         error = messageFor('account_exists_offer');
         errorLink = { href: `/interaction/${uid}/login?email=${encodeURIComponent(lockedEmail)}`, text: formatMessage('signin_button') };
       }
@@ -102,7 +102,7 @@ export async function showSignUp(deps: InteractionDeps, ctx: Context, loaded?: L
   const inviteToken = deps.inviteTokenParam.open(interaction.details.params);
   // A token carried in the authorization request is one more way to guess: count it like the link
   // (once: the check is handed to the page; a blocked address gets the 429 error page).
-  const checked = inviteToken ? await deps.invites.check(inviteToken, requestMeta(ctx)) : undefined;
+  const checked = inviteToken ? await deps.invites.describeForSignUp(inviteToken, requestMeta(ctx)) : undefined;
   await renderSignUp(
     deps,
     ctx,
@@ -167,13 +167,13 @@ export async function submitSignUp(deps: InteractionDeps, ctx: Context): Promise
     // Refused before any sign-up, yet the token it carried is checked (and counted) for the page,
     // and the attempt is audited like every other.
     const checked = form.invite_token && !errors.invite_token ? await checkToken(deps, ctx, form.invite_token) : undefined;
-    const invite = checked && !(checked instanceof AppError) && checked.state !== 'unknown' ? checked.invite : null;
-    await deps.registration.recordRefusedForm(Object.keys(errors), invite, requestMeta(ctx));
+    const inviteId = checked && !(checked instanceof AppError) ? checked.inviteId : null;
+    await deps.signUp.recordRefusedForm(Object.keys(errors), inviteId, requestMeta(ctx));
     return renderSignUp(deps, ctx, loaded, form, { status: 400, errors }, checked);
   }
   try {
     const uid = loaded.details.uid;
-    const outcome = await deps.verification.signUp(
+    const outcome = await deps.signUp.start(
       { email: parsed.data.email, password: parsed.data.password, inviteToken: parsed.data.invite_token || null, phoneNumber: parsed.data.phone_number?.trim() || null, interactionUid: uid },
       requestMeta(ctx),
     );

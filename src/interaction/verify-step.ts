@@ -46,13 +46,13 @@ function gone(error: AppError, uid: string): VerifyProblems {
 async function renderVerify(deps: InteractionDeps, ctx: Context, loaded: LoadedInteraction, problems: VerifyProblems = {}): Promise<void> {
   const uid = loaded.details.uid;
   const id = verificationIdOf(ctx);
-  let described: Awaited<ReturnType<InteractionDeps['verification']['describe']>> | null = null;
+  let described: Awaited<ReturnType<InteractionDeps['signUp']['describe']>> | null = null;
   let ended: VerifyProblems | null = null;
   if (!id) {
     ended = { status: 404, error: messageFor('verification_not_found') };
   } else {
     try {
-      described = await deps.verification.describe(id, uid);
+      described = await deps.signUp.describe(id, uid);
     } catch (error) {
       if (!(error instanceof AppError) || !error.expose) throw error;
       ctx.set(error.headers);
@@ -96,7 +96,7 @@ export async function submitVerify(deps: InteractionDeps, ctx: Context): Promise
   const id = verificationIdOf(ctx);
   if (!id) return renderVerify(deps, ctx, loaded);
   try {
-    const account = await deps.verification.verify({ verificationId: id, emailCode: field(body.email_code), phoneCode: field(body.phone_code), interactionUid: uid }, requestMeta(ctx));
+    const account = await deps.signUp.verify({ verificationId: id, emailCode: field(body.email_code), phoneCode: field(body.phone_code), interactionUid: uid }, requestMeta(ctx));
     forgetVerification(ctx, uid);
     await finishInteraction(deps.provider, ctx, signedIn(account.id));
   } catch (error) {
@@ -110,7 +110,7 @@ export async function submitVerify(deps: InteractionDeps, ctx: Context): Promise
 async function problemsFor(deps: InteractionDeps, error: AppError, id: string, uid: string): Promise<VerifyProblems> {
   if (error.code === 'invalid_code' || error.code === 'code_expired') {
     // Which of two codes was wrong is not said: the person re-types both.
-    const channels = (await deps.verification.describe(id, uid).catch(() => null))?.channels ?? [];
+    const channels = (await deps.signUp.describe(id, uid).catch(() => null))?.channels ?? [];
     const errors: VerifyProblems['errors'] = {};
     for (const channel of channels) errors[`${channel}_code`] = error.message;
     return { status: error.status, errors };
@@ -131,7 +131,7 @@ export async function resendCode(deps: InteractionDeps, ctx: Context): Promise<v
   const id = verificationIdOf(ctx);
   if (!id) return renderVerify(deps, ctx, loaded);
   try {
-    await deps.verification.resend(id, requestMeta(ctx), { interactionUid: loaded.details.uid });
+    await deps.signUp.resend(id, requestMeta(ctx), { interactionUid: loaded.details.uid });
   } catch (error) {
     if (!(error instanceof AppError) || (!error.expose && error.code !== 'sms_unavailable')) throw error;
     ctx.set(error.headers);

@@ -4,7 +4,8 @@ import type { Config } from '../config.ts';
 import { AppError, conflict, notFound } from '../errors.ts';
 import type { AuditRecorder } from '../audit/audit-recorder.ts';
 import type { RequestMeta } from '../audit/request-meta.ts';
-import type { InviteFilter, InviteRecord, NewInvite, Page, PageRequest, Redemption, Store } from '../store/ports.ts';
+import type { AccountRecord, InviteFilter, InviteRecord, NewAccount, NewInvite, Page, PageRequest, Redemption as RedemptionRecord, Store } from '../store/ports.ts';
+import { messageFor } from '../i18n/messages.ts';
 import { generateInviteToken, hashInviteToken, looksLikeInviteToken } from './invite-token.ts';
 import { normalizeEmail } from '../email-address.ts';
 import { inviteStatus } from './invite-status.ts';
@@ -41,6 +42,22 @@ export type InviteInspection =
   | { state: 'valid'; invite: InviteRecord }
   | { state: 'unknown' }
   | { state: 'expired' | 'revoked' | 'used'; invite: InviteRecord };
+
+/** What the hosted sign-up page shows for a token. */
+export interface SignUpInvite {
+  state: InviteInspection['state'];
+  /** The invitation the token names (valid or not), for the audit trail; null when unknown. */
+  inviteId: string | null;
+  /** The address a valid invitation is bound to (the form locks it), or null. */
+  lockedEmail: string | null;
+  /** That address already has an account: the person is offered to sign in instead. */
+  accountExists: boolean;
+}
+
+/** The outcome of a redemption: the new account, or why the store refused it. */
+export type Redemption =
+  | { ok: true; account: AccountRecord }
+  | { ok: false; refusal: 'email_taken' | 'invalid_invite'; message?: string };
 
 /** Sends (queues) the invitation email; the mail module implements it. */
 export interface InvitationMailer {
@@ -211,12 +228,48 @@ export function createInviteService({ store, config, clock, audit, isKnownClient
       return inspection;
     },
 
+    /** The hosted sign-up page's view of a token; the check counts like every other. */
+    async describeForSignUp(token: string, meta: RequestMeta): Promise<SignUpInvite> {
+      const inspection = await this.check(token, meta);
+      if (inspection.state === 'unknown') return { state: 'unknown', inviteId: null, lockedEmail: null, accountExists: false };
+      if (inspection.state !== 'valid') return { state: inspection.state, inviteId: inspection.invite.id, lockedEmail: null, accountExists: false };
+      const lockedEmail = inspection.invite.email;
+      return { state: 'valid', inviteId: inspection.invite.id, lockedEmail, accountExists: lockedEmail !== null && (await store.accounts.findByEmail(lockedEmail)) !== null };
+    },
+
+    /**
+     * Redemption: claims one use of the invitation and creates the account in one atomic store
+     * step, so a race lost since admission is refused cleanly and nothing is half done.
+     */
+    async redeem(invite: InviteRecord, account: NewAccount, meta: RequestMeta): Promise<Redemption> {
+      const outcome = await store.accounts.createRedeemingInvite(account, invite.id, { ip: meta.ip }, clock());
+      if (outcome.ok) {
+        await audit.record({ type: 'invite.redeemed', actor: outcome.account.id, inviteId: invite.id, accountId: outcome.account.id }, meta);
+        return { ok: true, account: outcome.account };
+      }
+      if (outcome.reason === 'email_taken') return { ok: false, refusal: 'email_taken' };
+      // It was fine at admission; if its last place went since, say so rather than call the link invalid.
+      const latest = await store.invites.findById(invite.id);
+      const usedUp = latest !== null && latest.uses >= latest.maxUses;
+      return { ok: false, refusal: 'invalid_invite', ...(usedUp ? { message: messageFor('invite_used_meanwhile') } : {}) };
+    },
+
+    /**
+     * The invitation a pending sign-up may still redeem: a resend (new link) or a revoke of the
+     * invitation ends every sign-up started with it. Null when it is gone, revoked or relinked.
+     */
+    async stillOffered(inviteId: string, startedWithTokenHash: string | null | undefined): Promise<InviteRecord | null> {
+      const invite = await store.invites.findById(inviteId);
+      const relinked = startedWithTokenHash !== undefined && startedWithTokenHash !== null && invite?.tokenHash !== startedWithTokenHash;
+      return invite && !invite.revokedAt && !relinked ? invite : null;
+    },
+
     /** The invitation with this id, or null (an id from a redirect's state may name nothing). */
     find(id: string): Promise<InviteRecord | null> {
       return store.invites.findById(id);
     },
 
-    async get(id: string): Promise<{ invite: InviteRecord; redemptions: Redemption[] }> {
+    async get(id: string): Promise<{ invite: InviteRecord; redemptions: RedemptionRecord[] }> {
       const invite = await findOrThrow(id);
       return { invite, redemptions: await store.invites.listRedemptions(id) };
     },

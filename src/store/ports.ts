@@ -234,10 +234,29 @@ export interface JobStore {
 }
 
 /** Pending sign-ups waiting for a verification code; the account does not exist yet. */
+/** A sign-up held until its codes come back: enough to create the account, never a plaintext secret. */
+export interface PendingSignUp {
+  email: string;
+  inviteId: string | null;
+  /**
+   * The hash of the invitation link it started with: an admin's resend swaps the link, and that
+   * ends the sign-ups begun with the old one. Absent on records stored before it was kept.
+   */
+  inviteTokenHash?: string | null;
+  /** An invitation bound to this address already vouched for it. */
+  emailVerified: boolean;
+  roles: string[];
+  passwordHash: string;
+  phoneNumber: string | null;
+  channels: Array<'email' | 'phone'>;
+  /** The hosted interaction that started it, when it came from the hosted pages. */
+  interactionUid: string | null;
+}
+
 export interface VerificationRecord {
   id: string;
   /** Everything needed to create the account once the codes are right (password already hashed). */
-  registration: Record<string, unknown>;
+  registration: PendingSignUp;
   emailCodeHash: string | null;
   phoneCodeHash: string | null;
   attempts: number;

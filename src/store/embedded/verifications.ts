@@ -1,12 +1,12 @@
 // Pending sign-ups awaiting their verification codes, in SQLite (expired ones swept as new ones come).
 import type { DatabaseSync } from 'node:sqlite';
-import type { VerificationRecord, VerificationStore } from '../ports.ts';
+import type { PendingSignUp, VerificationRecord, VerificationStore } from '../ports.ts';
 import { fromMs, json, parseJson, type Row } from './database.ts';
 
 function rowToVerification(row: Row): VerificationRecord {
   return {
     id: String(row.id),
-    registration: parseJson<Record<string, unknown>>(row.registration),
+    registration: parseJson<PendingSignUp>(row.registration),
     emailCodeHash: (row.email_code_hash as string | null) ?? null,
     phoneCodeHash: (row.phone_code_hash as string | null) ?? null,
     attempts: Number(row.attempts),

@@ -1,12 +1,12 @@
 // Pending sign-ups awaiting their verification codes, in MongoDB (expired ones dropped by TTL).
-import type { VerificationRecord, VerificationStore } from '../ports.ts';
+import type { PendingSignUp, VerificationRecord, VerificationStore } from '../ports.ts';
 import type { Models, VerificationDoc } from './models.ts';
 import { op } from './trusted.ts';
 
 function docToVerification(doc: VerificationDoc): VerificationRecord {
   return {
     id: doc._id,
-    registration: JSON.parse(doc.registration) as Record<string, unknown>,
+    registration: JSON.parse(doc.registration) as PendingSignUp,
     emailCodeHash: doc.emailCodeHash ?? null,
     phoneCodeHash: doc.phoneCodeHash ?? null,
     attempts: doc.attempts,

@@ -6,7 +6,7 @@ import { MINUTE, later, type ContractContext, type TestClock } from './fixtures.
 function newVerification(clock: TestClock): VerificationRecord {
   return {
     id: randomUUID(),
-    registration: { email: 'ada@example.test', passwordHash: '$argon2id$...', inviteId: 'inv-1', roles: ['beta'] },
+    registration: { email: 'ada@example.test', passwordHash: '$argon2id$...', inviteId: 'inv-1', inviteTokenHash: null, emailVerified: false, roles: ['beta'], phoneNumber: null, channels: ['email'], interactionUid: null },
     emailCodeHash: 'a'.repeat(64),
     phoneCodeHash: null,
     attempts: 0,

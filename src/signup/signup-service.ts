@@ -1,17 +1,18 @@
-// Sign-up with extra verification: admit the person, hold the sign-up (password already hashed)
-// in a pending record, send codes by email and/or SMS, and create the account only when the
-// right codes come back. Without a verification to do, it creates the account at once.
+// Sign-up, start to finish: admit the person (admission.ts), then create the account at once, or
+// hold the sign-up (password already hashed) in a pending record, send codes by email and/or SMS,
+// and create the account only when the right codes come back. Redemption is the invite service's.
 import { randomUUID } from 'node:crypto';
 import type { Config } from '../config.ts';
 import { AppError, badRequest, conflict } from '../errors.ts';
 import { messageFor } from '../i18n/messages.ts';
 import type { AuditRecorder } from '../audit/audit-recorder.ts';
 import type { RequestMeta } from '../audit/request-meta.ts';
-import type { AccountRecord, InviteRecord, Store, VerificationRecord } from '../store/ports.ts';
-import type { Admission, RegistrationInput, RegistrationService } from '../accounts/registration-service.ts';
+import { EmailTakenError, type AccountRecord, type InviteRecord, type NewAccount, type PendingSignUp, type Store, type VerificationRecord } from '../store/ports.ts';
+import type { InviteService } from '../invites/invite-service.ts';
 import { hashPassword } from '../accounts/passwords.ts';
 import { addressSubject, type RateLimiter } from '../security/rate-limiter.ts';
 import { SmsDeliveryError } from '../sms/sms-transport.ts';
+import { admissionVia, type Admission, type AdmissionGate } from './admission.ts';
 import type { CodeSender } from './code-sender.ts';
 import { codeMatches, generateCode, hashCode, type Channel } from './verification-codes.ts';
 import { toE164 } from './phone-number.ts';
@@ -30,30 +31,16 @@ export const RESEND_INTERVAL_MS = MINUTE;
 /** "Send a new code" at most this many times per sign-up (so at most 1 + 5 codes ever go out). */
 export const MAX_RESENDS = 5;
 
-/** What the pending record keeps: enough to create the account later, never a plaintext secret. */
-interface PendingSignUp {
-  email: string;
-  inviteId: string | null;
-  /**
-   * The hash of the invitation link it started with: an admin's resend swaps the link, and that
-   * ends the sign-ups begun with the old one. Absent on records stored before it was kept.
-   */
-  inviteTokenHash?: string | null;
-  /** An invitation bound to this address already vouched for it. */
-  emailVerified: boolean;
-  roles: string[];
-  passwordHash: string;
-  phoneNumber: string | null;
-  channels: Channel[];
-  /** The hosted interaction that started it, when it came from the hosted pages. */
-  interactionUid: string | null;
-}
-
 export type SignUpOutcome =
   | { status: 'created'; account: AccountRecord }
   | { status: 'verification_required'; verificationId: string; channels: Channel[] };
 
-export interface SignUpInput extends RegistrationInput {
+export interface SignUpInput {
+  email: string;
+  password: string;
+  inviteToken?: string | null;
+  phoneNumber?: string | null;
+  /** The hosted interaction that starts it, when it comes from the hosted pages. */
   interactionUid?: string | null;
 }
 
@@ -65,12 +52,13 @@ export interface VerifyInput {
   interactionUid?: string | null;
 }
 
-export interface VerificationServiceDeps {
+export interface SignUpServiceDeps {
   store: Store;
   config: Config;
   clock: () => Date;
   audit: AuditRecorder;
-  registration: RegistrationService;
+  gate: AdmissionGate;
+  invites: InviteService;
   limiter: RateLimiter;
   sender: CodeSender;
   /** HMAC key for code hashes (see verification-codes.ts). */
@@ -79,8 +67,8 @@ export interface VerificationServiceDeps {
 
 const secondsUntil = (until: Date, now: Date) => Math.max(1, Math.ceil((until.getTime() - now.getTime()) / 1000));
 
-export function createVerificationService(deps: VerificationServiceDeps) {
-  const { store, config, clock, audit, registration, limiter, sender, codeKey } = deps;
+export function createSignUpService(deps: SignUpServiceDeps) {
+  const { store, config, clock, audit, gate, invites, limiter, sender, codeKey } = deps;
 
   const notFound = () => new AppError(404, 'not_found', messageFor('verification_not_found'));
   const locked = (record: VerificationRecord, now: Date) =>
@@ -110,12 +98,54 @@ export function createVerificationService(deps: VerificationServiceDeps) {
    */
   async function invitationStillOffered(pending: PendingSignUp, meta?: RequestMeta): Promise<InviteRecord | null> {
     if (!pending.inviteId) return null;
-    const invite = await store.invites.findById(pending.inviteId);
-    const relinked = pending.inviteTokenHash !== undefined && invite?.tokenHash !== pending.inviteTokenHash;
-    if (invite && !invite.revokedAt && !relinked) return invite;
+    const invite = await invites.stillOffered(pending.inviteId, pending.inviteTokenHash);
+    if (invite) return invite;
     // Refusals of a completion are audited; a code page or a resend of an ended sign-up need not be.
     if (meta) await failed('invite_withdrawn', pending, meta);
     throw new AppError(403, 'invalid_invite', messageFor('invite_withdrawn_meanwhile'));
+  }
+
+  /**
+   * Creates the account of an admitted sign-up: through the invitation's redemption (one atomic
+   * store step with its use), or on its own for the whitelist and open sign-up.
+   */
+  async function createAccount(
+    admission: Admission,
+    credentials: { passwordHash: string; phoneNumber?: string | null; phoneNumberVerified?: boolean; emailVerified?: boolean },
+    meta: RequestMeta,
+  ): Promise<AccountRecord> {
+    const account: NewAccount = {
+      id: randomUUID(),
+      email: admission.email,
+      emailVerified: admission.emailVerified || (credentials.emailVerified ?? false),
+      passwordHash: credentials.passwordHash,
+      phoneNumber: credentials.phoneNumber ?? null,
+      phoneNumberVerified: credentials.phoneNumberVerified ?? false,
+      roles: admission.roles,
+      inviteId: admission.invite?.id ?? null,
+      invitedBy: admission.invite?.createdBy ?? null,
+      createdAt: clock(),
+      disabled: false,
+      inviteQuota: null,
+    };
+    let created: AccountRecord;
+    if (admission.invite) {
+      const redeemed = await invites.redeem(admission.invite, account, meta);
+      if (!redeemed.ok) return gate.refuse(redeemed.refusal, admission.email, admission.invite, meta, redeemed.message);
+      created = redeemed.account;
+    } else {
+      try {
+        created = await store.accounts.create(account);
+      } catch (error) {
+        if (error instanceof EmailTakenError) return gate.refuse('email_taken', admission.email, null, meta);
+        throw error;
+      }
+    }
+    await audit.record(
+      { type: 'registration.succeeded', actor: created.id, inviteId: created.inviteId, accountId: created.id, data: { via: admissionVia(admission, config) } },
+      meta,
+    );
+    return created;
   }
 
   /** The live pending record, or the refusal that applies to it (`meta`: audit an ended invitation). */
@@ -123,7 +153,7 @@ export function createVerificationService(deps: VerificationServiceDeps) {
     const record = typeof id === 'string' && id.length <= 64 ? await store.verifications.findById(id) : null;
     // Past its lifetime the record may linger until the store drops it; it counts as gone.
     if (!record || record.expiresAt.getTime() <= now.getTime()) throw notFound();
-    const pending = record.registration as unknown as PendingSignUp;
+    const pending = record.registration;
     if (interactionUid && pending.interactionUid !== interactionUid) throw notFound();
     if (record.consumedAt) throw conflict(messageFor('verification_used'));
     if (record.attempts >= MAX_WRONG_CODES) throw locked(record, now);
@@ -152,18 +182,18 @@ export function createVerificationService(deps: VerificationServiceDeps) {
      * The sign-up entry point for both the JSON API and the hosted form: creates the account
      * right away, or holds it until the codes come back when the configuration asks for them.
      */
-    async signUp(input: SignUpInput, meta: RequestMeta): Promise<SignUpOutcome> {
+    async start(input: SignUpInput, meta: RequestMeta): Promise<SignUpOutcome> {
       // Input first: a malformed or missing number changes nothing and counts nothing.
       let phoneNumber: string | null = null;
       if (input.phoneNumber) phoneNumber = toE164(input.phoneNumber);
       else if (config.require_phone_verification) throw badRequest([{ path: 'phone_number', message: 'is required' }], messageFor('phone_number_required'));
-      const admission = await registration.admit(input, meta);
+      const admission = await gate.admit(input, meta);
       const channels: Channel[] = [];
       if (config.require_email_verification && !admission.emailVerified) channels.push('email');
       if (config.require_phone_verification) channels.push('phone');
       const passwordHash = await hashPassword(input.password);
       if (!channels.length) {
-        return { status: 'created', account: await registration.createAccount(admission, { passwordHash, phoneNumber }, meta) };
+        return { status: 'created', account: await createAccount(admission, { passwordHash, phoneNumber }, meta) };
       }
       const pending: PendingSignUp = {
         email: admission.email,
@@ -182,7 +212,7 @@ export function createVerificationService(deps: VerificationServiceDeps) {
       const hashes = await issueCodes(id, pending);
       await store.verifications.create({
         id,
-        registration: pending as unknown as Record<string, unknown>,
+        registration: pending,
         ...hashes,
         attempts: 0,
         sends: 1,
@@ -238,26 +268,16 @@ export function createVerificationService(deps: VerificationServiceDeps) {
       // Looked at again after the consume: a resend or revoke that landed since still ends this sign-up.
       const invite = await invitationStillOffered(pending, meta);
       const admission: Admission = { email: pending.email, invite, emailVerified: pending.emailVerified, roles: invite?.roles ?? pending.roles };
-      try {
-        return await registration.createAccount(
-          admission,
-          {
-            passwordHash: pending.passwordHash,
-            phoneNumber: pending.phoneNumber,
-            phoneNumberVerified: pending.channels.includes('phone'),
-            emailVerified: pending.channels.includes('email'),
-          },
-          meta,
-        );
-      } catch (error) {
-        // The invitation was fine at sign-up; if its last place went while the person looked for
-        // the code, say so rather than call the link invalid.
-        if (error instanceof AppError && error.code === 'invalid_invite' && invite) {
-          const latest = await store.invites.findById(invite.id);
-          if (latest && latest.uses >= latest.maxUses) throw new AppError(403, 'invalid_invite', messageFor('invite_used_meanwhile'));
-        }
-        throw error;
-      }
+      return createAccount(
+        admission,
+        {
+          passwordHash: pending.passwordHash,
+          phoneNumber: pending.phoneNumber,
+          phoneNumberVerified: pending.channels.includes('phone'),
+          emailVerified: pending.channels.includes('email'),
+        },
+        meta,
+      );
     },
 
     /** "Send a new code": at most once a minute and MAX_RESENDS times; the old codes stop working. */
@@ -292,6 +312,11 @@ export function createVerificationService(deps: VerificationServiceDeps) {
       return { verificationId: record.id, channels: pending.channels };
     },
 
+    /** A hosted form refused before admission: audited like every other attempt (admission.ts). */
+    recordRefusedForm(fields: string[], inviteId: string | null, meta: RequestMeta): Promise<void> {
+      return gate.recordRefusedForm(fields, inviteId, meta);
+    },
+
     /** Where the codes of a live pending sign-up went (for the hosted code page); throws its refusal otherwise. */
     async describe(verificationId: string, interactionUid: string) {
       const { pending } = await loadPending(verificationId, interactionUid, clock());
@@ -300,4 +325,4 @@ export function createVerificationService(deps: VerificationServiceDeps) {
   };
 }
 
-export type VerificationService = ReturnType<typeof createVerificationService>;
+export type SignUpService = ReturnType<typeof createSignUpService>;
