@@ -60,13 +60,6 @@ export interface InviteStore {
   findByTokenHash(tokenHash: string): Promise<InviteRecord | null>;
   /** Newest first. `now` decides which invites count as expired. */
   list(filter: InviteFilter, page: PageRequest, now: Date): Promise<Page<InviteRecord>>;
-  /**
-   * One conditional update: pending, unexpired and uses < maxUses, then uses + 1.
-   * Returns the updated invite, or null when no use could be claimed.
-   */
-  claimUse(id: string, now: Date): Promise<InviteRecord | null>;
-  /** Gives back a use claimed by claimUse when the account could not be created. */
-  releaseUse(id: string): Promise<void>;
   /** Conditional on the invite being pending at `now`; null otherwise. */
   revoke(id: string, now: Date): Promise<InviteRecord | null>;
   /**

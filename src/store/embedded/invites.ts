@@ -36,9 +36,6 @@ export function createEmbeddedInviteStore(db: DatabaseSync): InviteStore {
     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING *`);
   const byId = db.prepare('SELECT * FROM invites WHERE id = ?');
   const byHash = db.prepare('SELECT * FROM invites WHERE token_hash = ?');
-  const claim = db.prepare(`UPDATE invites SET uses = uses + 1
-    WHERE id = ? AND revoked_at IS NULL AND uses < max_uses AND expires_at > ? RETURNING *`);
-  const release = db.prepare('UPDATE invites SET uses = uses - 1 WHERE id = ? AND uses > 0');
   const revoke = db.prepare(`UPDATE invites SET revoked_at = ?
     WHERE id = ? AND revoked_at IS NULL AND uses < max_uses AND expires_at > ? RETURNING *`);
   const rotate = db.prepare(`UPDATE invites SET token_hash = ?, expires_at = ?
@@ -97,13 +94,6 @@ export function createEmbeddedInviteStore(db: DatabaseSync): InviteStore {
         page,
         rowToInvite,
       );
-    },
-    async claimUse(id, now) {
-      const row = claim.get(id, now.getTime()) as Row | undefined;
-      return row ? rowToInvite(row) : null;
-    },
-    async releaseUse(id) {
-      release.run(id);
     },
     async revoke(id, now) {
       const row = revoke.get(now.getTime(), id, now.getTime()) as Row | undefined;

@@ -1,7 +1,7 @@
 // Contract for AccountStore: unique emails, redeeming an invite as one unit, listing and updates.
 import { InvalidCursorError } from '../../../src/store/cursor.ts';
 import { EmailTakenError, type AccountRecord } from '../../../src/store/ports.ts';
-import { FORGED_CURSORS, MINUTE, later, newAccount, newInvite, walkPages, type ContractContext } from './fixtures.ts';
+import { FORGED_CURSORS, MINUTE, later, newAccount, newInvite, spendUse, walkPages, type ContractContext } from './fixtures.ts';
 
 export function accountContract({ store, clock }: ContractContext): void {
   describe('accounts', () => {
@@ -59,7 +59,7 @@ export function accountContract({ store, clock }: ContractContext): void {
       test('an unavailable invite (used up, expired, revoked, unknown) creates no account', async () => {
         const c = clock();
         const used = await store().invites.create(newInvite(c));
-        await store().invites.claimUse(used.id, c.now);
+        await spendUse(store(), used.id, c);
         const expired = await store().invites.create(newInvite(c, { expiresAt: later(c, MINUTE) }));
         const revoked = await store().invites.create(newInvite(c));
         await store().invites.revoke(revoked.id, c.now);
@@ -73,7 +73,8 @@ export function accountContract({ store, clock }: ContractContext): void {
           expect(await store().accounts.findByEmail(account.email)).toBeNull();
         }
         expect((await store().invites.findById(expired.id))?.uses).toBe(0);
-        expect((await store().accounts.list({}, { limit: 10 })).items).toEqual([]);
+        // Only the account that used the invite up exists.
+        expect((await store().accounts.list({}, { limit: 10 })).items.map((account) => account.inviteId)).toEqual([used.id]);
       });
 
       test('30 concurrent sign-ups on a single-use invite create exactly one account', async () => {
@@ -87,6 +88,16 @@ export function accountContract({ store, clock }: ContractContext): void {
         expect((await store().accounts.list({ inviteId: invite.id }, { limit: 50 })).items).toHaveLength(1);
         expect((await store().invites.findById(invite.id))?.uses).toBe(1);
         expect(await store().invites.listRedemptions(invite.id)).toHaveLength(1);
+      });
+
+      test('20 concurrent sign-ups on a five-use invite: exactly five accounts, each use counted once', async () => {
+        const invite = await store().invites.create(newInvite(clock(), { maxUses: 5 }));
+        const outcomes = await Promise.all(Array.from({ length: 20 }, () => store().accounts.createRedeemingInvite(newAccount(clock(), { inviteId: invite.id }), invite.id, { ip: null }, clock().now)));
+        const won = outcomes.filter((outcome) => outcome.ok);
+        expect(won).toHaveLength(5);
+        expect(won.map((outcome) => (outcome.ok ? outcome.invite.uses : 0)).sort()).toEqual([1, 2, 3, 4, 5]);
+        expect((await store().invites.findById(invite.id))?.uses).toBe(5);
+        expect(await store().invites.listRedemptions(invite.id)).toHaveLength(5);
       });
 
       test('two invites racing for one email: one account, one use counted', async () => {

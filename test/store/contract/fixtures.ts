@@ -69,6 +69,12 @@ export function newAccount(clock: TestClock, overrides: Partial<NewAccount> = {}
   };
 }
 
+/** Spends one use of an invite the only way the product can: a sign-up redeeming it. */
+export async function spendUse(store: Store, inviteId: string, clock: TestClock): Promise<void> {
+  const outcome = await store.accounts.createRedeemingInvite(newAccount(clock, { inviteId }), inviteId, { ip: null }, clock.now);
+  if (!outcome.ok) throw new Error(`spendUse: the invite ${inviteId} had no use left (${outcome.reason})`);
+}
+
 export function newEvent(clock: TestClock, overrides: Partial<NewAuditEvent> = {}): NewAuditEvent {
   return {
     id: randomUUID(),

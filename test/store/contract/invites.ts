@@ -1,7 +1,7 @@
 // Contract for InviteStore: lookups, listing by status and filters, and the atomic use counter.
 import { InvalidCursorError } from '../../../src/store/cursor.ts';
 import type { InviteRecord, InviteStatus, Page } from '../../../src/store/ports.ts';
-import { DAY, FORGED_CURSORS, MINUTE, expectNewestFirst, later, newAccount, newInvite, walkPages, type ContractContext } from './fixtures.ts';
+import { DAY, FORGED_CURSORS, MINUTE, expectNewestFirst, later, newAccount, newInvite, spendUse, walkPages, type ContractContext } from './fixtures.ts';
 
 export function inviteContract({ store, clock }: ContractContext): void {
   describe('invites', () => {
@@ -51,9 +51,9 @@ export function inviteContract({ store, clock }: ContractContext): void {
         const c = clock();
         const pending = await s.create(newInvite(c, { maxUses: 2 }));
         const partlyUsed = await s.create(newInvite(c, { maxUses: 2 }));
-        await s.claimUse(partlyUsed.id, c.now);
+        await spendUse(store(), partlyUsed.id, c);
         const redeemed = await s.create(newInvite(c, { maxUses: 1 }));
-        await s.claimUse(redeemed.id, c.now);
+        await spendUse(store(), redeemed.id, c);
         const expired = await s.create(newInvite(c, { expiresAt: later(c, MINUTE) }));
         const revoked = await s.create(newInvite(c));
         await s.revoke(revoked.id, c.now);
@@ -61,7 +61,7 @@ export function inviteContract({ store, clock }: ContractContext): void {
         const revokedThenExpired = await s.create(newInvite(c, { expiresAt: later(c, MINUTE) }));
         await s.revoke(revokedThenExpired.id, c.now);
         const redeemedThenExpired = await s.create(newInvite(c, { expiresAt: later(c, MINUTE) }));
-        await s.claimUse(redeemedThenExpired.id, c.now);
+        await spendUse(store(), redeemedThenExpired.id, c);
         c.advance(2 * MINUTE);
         return { pending, partlyUsed, redeemed, expired, revoked, revokedThenExpired, redeemedThenExpired };
       }
@@ -91,7 +91,7 @@ export function inviteContract({ store, clock }: ContractContext): void {
         const at = (ms: number) => new Date(clock().now.getTime() + ms);
         expect(ids((await store().invites.list({ status: 'pending' }, { limit: 5 }, at(DAY - 1))).items)).toEqual([invite.id]);
         expect(ids((await store().invites.list({ status: 'expired' }, { limit: 5 }, at(DAY - 1))).items)).toEqual([]);
-        // The expiry instant itself is already expired: claimUse requires expiresAt > now.
+        // The expiry instant itself is already expired: a redemption requires expiresAt > now.
         expect(ids((await store().invites.list({ status: 'expired' }, { limit: 5 }, at(DAY))).items)).toEqual([invite.id]);
         expect(ids((await store().invites.list({ status: 'pending' }, { limit: 5 }, at(DAY))).items)).toEqual([]);
       });
@@ -168,62 +168,10 @@ export function inviteContract({ store, clock }: ContractContext): void {
       });
     });
 
-    describe('claimUse', () => {
-      test('counts uses up to maxUses, then refuses', async () => {
-        const invite = await store().invites.create(newInvite(clock(), { maxUses: 2 }));
-        expect((await store().invites.claimUse(invite.id, clock().now))?.uses).toBe(1);
-        const second = await store().invites.claimUse(invite.id, clock().now);
-        expect(second).toEqual({ ...invite, uses: 2 });
-        expect(await store().invites.claimUse(invite.id, clock().now)).toBeNull();
-        expect((await store().invites.findById(invite.id))?.uses).toBe(2);
-      });
-
-      test('refuses expired, revoked and unknown invites without touching uses', async () => {
-        const c = clock();
-        const expiring = await store().invites.create(newInvite(c, { expiresAt: later(c, MINUTE), maxUses: 5 }));
-        const revoked = await store().invites.create(newInvite(c, { maxUses: 5 }));
-        await store().invites.revoke(revoked.id, c.now);
-        expect(await store().invites.claimUse(revoked.id, c.now)).toBeNull();
-        expect(await store().invites.claimUse('missing', c.now)).toBeNull();
-        // At the expiry instant the invite is already over.
-        expect(await store().invites.claimUse(expiring.id, later(c, MINUTE))).toBeNull();
-        expect(await store().invites.claimUse(expiring.id, later(c, MINUTE - 1))).not.toBeNull();
-        expect((await store().invites.findById(expiring.id))?.uses).toBe(1);
-        expect((await store().invites.findById(revoked.id))?.uses).toBe(0);
-      });
-
-      test('50 concurrent claims on a single-use invite: exactly one wins', async () => {
-        const invite = await store().invites.create(newInvite(clock(), { maxUses: 1 }));
-        const results = await Promise.all(Array.from({ length: 50 }, () => store().invites.claimUse(invite.id, clock().now)));
-        expect(results.filter(Boolean)).toHaveLength(1);
-        expect((await store().invites.findById(invite.id))?.uses).toBe(1);
-      });
-
-      test('20 concurrent claims on a five-use invite: exactly five win, each with its own count', async () => {
-        const invite = await store().invites.create(newInvite(clock(), { maxUses: 5 }));
-        const results = await Promise.all(Array.from({ length: 20 }, () => store().invites.claimUse(invite.id, clock().now)));
-        const won = results.filter((result): result is InviteRecord => result !== null);
-        expect(won.map((result) => result.uses).sort()).toEqual([1, 2, 3, 4, 5]);
-        expect((await store().invites.findById(invite.id))?.uses).toBe(5);
-      });
-    });
-
-    test('releaseUse gives a claimed use back, never below zero', async () => {
-      const invite = await store().invites.create(newInvite(clock(), { maxUses: 1 }));
-      await store().invites.claimUse(invite.id, clock().now);
-      expect(await store().invites.claimUse(invite.id, clock().now)).toBeNull();
-      await store().invites.releaseUse(invite.id);
-      expect((await store().invites.findById(invite.id))?.uses).toBe(0);
-      await store().invites.releaseUse(invite.id);
-      expect((await store().invites.findById(invite.id))?.uses).toBe(0);
-      expect((await store().invites.claimUse(invite.id, clock().now))?.uses).toBe(1);
-      await expect(store().invites.releaseUse('missing')).resolves.toBeUndefined();
-    });
-
     describe('revoke', () => {
       test('revokes a pending invite once, stamping the time', async () => {
         const invite = await store().invites.create(newInvite(clock(), { maxUses: 3 }));
-        await store().invites.claimUse(invite.id, clock().now);
+        await spendUse(store(), invite.id, clock());
         clock().advance(MINUTE);
         const revoked = await store().invites.revoke(invite.id, clock().now);
         expect(revoked).toEqual({ ...invite, uses: 1, revokedAt: clock().now });
@@ -234,7 +182,7 @@ export function inviteContract({ store, clock }: ContractContext): void {
       test('refuses used-up, expired and unknown invites', async () => {
         const c = clock();
         const used = await store().invites.create(newInvite(c));
-        await store().invites.claimUse(used.id, c.now);
+        await spendUse(store(), used.id, c);
         const expired = await store().invites.create(newInvite(c, { expiresAt: later(c, MINUTE) }));
         c.advance(MINUTE);
         expect(await store().invites.revoke(used.id, c.now)).toBeNull();
@@ -259,9 +207,10 @@ export function inviteContract({ store, clock }: ContractContext): void {
         const c = clock();
         const invite = await store().invites.create(newInvite(c, { expiresAt: later(c, MINUTE) }));
         c.advance(2 * MINUTE);
-        expect(await store().invites.claimUse(invite.id, c.now)).toBeNull();
+        await expect(spendUse(store(), invite.id, c)).rejects.toThrow(/no use left/);
         expect(await store().invites.rotateToken(invite.id, 'e'.repeat(64), later(c, DAY))).not.toBeNull();
-        expect((await store().invites.claimUse(invite.id, c.now))?.uses).toBe(1);
+        await spendUse(store(), invite.id, c);
+        expect((await store().invites.findById(invite.id))?.uses).toBe(1);
       });
 
       test('refuses revoked, used-up and unknown invites', async () => {
@@ -269,7 +218,7 @@ export function inviteContract({ store, clock }: ContractContext): void {
         const revoked = await store().invites.create(newInvite(c));
         await store().invites.revoke(revoked.id, c.now);
         const used = await store().invites.create(newInvite(c));
-        await store().invites.claimUse(used.id, c.now);
+        await spendUse(store(), used.id, c);
         expect(await store().invites.rotateToken(revoked.id, 'a'.repeat(64), later(c, DAY))).toBeNull();
         expect(await store().invites.rotateToken(used.id, 'b'.repeat(64), later(c, DAY))).toBeNull();
         expect(await store().invites.rotateToken('missing', 'c'.repeat(64), later(c, DAY))).toBeNull();
@@ -284,7 +233,7 @@ export function inviteContract({ store, clock }: ContractContext): void {
       expect(await s.countCountedAgainstQuota('alice')).toBe(0);
       await s.create(newInvite(c, { createdBy: 'alice' }));
       const used = await s.create(newInvite(c, { createdBy: 'alice' }));
-      await s.claimUse(used.id, c.now);
+      await spendUse(store(), used.id, c);
       await s.create(newInvite(c, { createdBy: 'alice', expiresAt: later(c, MINUTE) }));
       const revoked = await s.create(newInvite(c, { createdBy: 'alice' }));
       await s.revoke(revoked.id, c.now);
