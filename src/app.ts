@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 import type Provider from 'oidc-provider';
 import { answersJson, errorMiddleware, notFound } from './errors.ts';
-import { formatMessage } from './i18n/format-message.ts';
+import { t } from './i18n/format-message.ts';
 import { createProvider } from './oidc/provider.ts';
 import { createServices, type ServiceDeps } from './services.ts';
 import { guardedRouter, routeTable } from './security/strict-router.ts';
@@ -78,7 +78,7 @@ export function createApp(deps: AppDeps) {
     errorMiddleware({
       renderPage: (ctx: Context, _status, code, message) => {
         ctx.type = 'html';
-        ctx.body = views.render('error', { title: formatMessage('error_title'), heading: formatMessage(code === 'not_found' ? 'error_page_not_found' : 'error_title'), message });
+        ctx.body = views.render('error', { title: t('error_title'), heading: t(code === 'not_found' ? 'error_page_not_found' : 'error_title'), message });
       },
       log: (error, ctx) => logger.error({ err: error, request_id: ctx.state.requestId }, 'request failed'),
     }),

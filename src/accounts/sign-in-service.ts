@@ -50,14 +50,14 @@ export function createSignInService({ store, audit, limiter }: { store: Store; a
         );
         await forAccount.failed();
         await fromAddress.failed();
-        throw new AppError(401, 'invalid_credentials');
+        throw new AppError('invalid_credentials');
       }
       // The right password: the account's failures are forgotten, and the address's place goes back.
       await limiter.reset('login_failure', subject);
       await fromAddress.giveBack();
       if (account.disabled) {
         await audit.record({ type: 'login.failed', actor: account.id, accountId: account.id, reason: 'account_disabled' }, meta);
-        throw new AppError(403, 'account_disabled');
+        throw new AppError('account_disabled');
       }
       await audit.record({ type: 'login.succeeded', actor: account.id, accountId: account.id }, meta);
       return account;

@@ -11,6 +11,7 @@ export const MESSAGES = {
   invalid_credentials: 'The email or password is not correct.',
   account_disabled: 'This account is disabled. Contact the administrator.',
   not_found: 'Nothing was found here.',
+  unknown_client: 'client_id does not name a registered client.',
   conflict: 'That cannot be done in the current state.',
   quota_exceeded: 'You have used all of your invitations.',
   daily_invite_limit: 'You have sent as many invitations as one day allows. Try again later.',
@@ -146,9 +147,3 @@ export const MESSAGES = {
   invite_revoked_heading: 'Invitation withdrawn',
   invite_used_heading: 'Invitation already used',
 } as const;
-
-export type MessageCode = keyof typeof MESSAGES;
-
-export function messageFor(code: string): string {
-  return (MESSAGES as Record<string, string>)[code] ?? MESSAGES.server_error;
-}

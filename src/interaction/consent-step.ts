@@ -5,12 +5,12 @@ import type { InteractionDeps } from './interaction-deps.ts';
 import { loadInteraction, type LoadedInteraction } from './page-context.ts';
 import { finishInteraction } from './finish.ts';
 
-import { MESSAGES } from '../i18n/messages.ts';
-import { formatMessage } from '../i18n/format-message.ts';
+import { isMessageKey, t } from '../i18n/format-message.ts';
 
 /** What a scope lets the app do, in words (`scope_<name>` in messages.ts); unknown scopes show their name. */
 function describeScope(scope: string): string {
-  return `scope_${scope}` in MESSAGES ? formatMessage(`scope_${scope}`) : scope;
+  const key = `scope_${scope}`;
+  return isMessageKey(key) ? t(key) : scope;
 }
 
 async function grantConsent(deps: InteractionDeps, ctx: Context, loaded: LoadedInteraction): Promise<void> {
@@ -32,7 +32,7 @@ export async function showConsent(deps: InteractionDeps, ctx: Context, loaded: L
   const missing = (loaded.details.prompt.details.missingOIDCScope as string[] | undefined) ?? [];
   ctx.type = 'html';
   ctx.body = deps.views.render('consent', {
-    title: formatMessage('consent_title'),
+    title: t('consent_title'),
     uid: loaded.details.uid,
     csrf: loaded.csrf,
     client_name: loaded.clientName ?? String(loaded.details.params.client_id),

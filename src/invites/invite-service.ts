@@ -1,11 +1,11 @@
 // Invitations: create, inspect, list, revoke and resend. Knows nothing of HTTP.
 import { randomUUID } from 'node:crypto';
 import type { Config } from '../config.ts';
-import { AppError, conflict, notFound } from '../errors.ts';
+import { AppError, badRequest, conflict, notFound } from '../errors.ts';
 import type { AuditRecorder } from '../audit/audit-recorder.ts';
 import type { RequestMeta } from '../audit/request-meta.ts';
 import type { AccountRecord, InviteFilter, InviteRecord, NewAccount, NewInvite, Page, PageRequest, Redemption as RedemptionRecord, Store } from '../store/ports.ts';
-import { messageFor } from '../i18n/messages.ts';
+import { t } from '../i18n/format-message.ts';
 import { generateInviteToken, hashInviteToken, looksLikeInviteToken } from './invite-token.ts';
 import { normalizeEmail } from '../email-address.ts';
 import { inviteStatus } from './invite-status.ts';
@@ -81,7 +81,7 @@ export interface InviteServiceDeps {
 export function createInviteService({ store, config, clock, audit, isKnownClient, mailer, limiter }: InviteServiceDeps) {
   function buildInvite(input: CreateInviteInput, actor: Actor, tokenHash: string): NewInvite {
     if (input.clientId && !isKnownClient(input.clientId)) {
-      throw new AppError(400, 'invalid_request', 'client_id does not name a registered client.', { details: [{ path: 'client_id', message: 'unknown client' }] });
+      throw badRequest([{ path: 'client_id', message: 'unknown client' }], t('unknown_client'));
     }
     const now = clock();
     return {
@@ -102,7 +102,7 @@ export function createInviteService({ store, config, clock, audit, isKnownClient
   async function assertWithinQuota(actor: Actor, adding: number): Promise<void> {
     if (actor.kind !== 'member') return;
     const used = await store.invites.countCountedAgainstQuota(actor.id);
-    if (used + adding > (actor.quota ?? config.max_invites_per_user)) throw new AppError(403, 'quota_exceeded');
+    if (used + adding > (actor.quota ?? config.max_invites_per_user)) throw new AppError('quota_exceeded');
   }
 
   /**
@@ -122,7 +122,7 @@ export function createInviteService({ store, config, clock, audit, isKnownClient
     if (invite) return invite;
     // Nothing was sent: the quota refused it, so the day's place goes back.
     await sending.giveBack();
-    throw new AppError(403, 'quota_exceeded');
+    throw new AppError('quota_exceeded');
   }
 
   const wantsEmail = (invite: InviteRecord, input: CreateInviteInput) => Boolean(invite.email && input.sendEmail !== false && mailer);
@@ -251,7 +251,7 @@ export function createInviteService({ store, config, clock, audit, isKnownClient
       // It was fine at admission; if its last place went since, say so rather than call the link invalid.
       const latest = await store.invites.findById(invite.id);
       const usedUp = latest !== null && latest.uses >= latest.maxUses;
-      return { ok: false, refusal: 'invalid_invite', ...(usedUp ? { message: messageFor('invite_used_meanwhile') } : {}) };
+      return { ok: false, refusal: 'invalid_invite', ...(usedUp ? { message: t('invite_used_meanwhile') } : {}) };
     },
 
     /**

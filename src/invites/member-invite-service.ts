@@ -26,7 +26,7 @@ export function createMemberInviteService({ store, config, invites }: { store: S
   async function member(accountId: string): Promise<AccountRecord> {
     const account = await store.accounts.findById(accountId);
     // A disabled or deleted member is nobody here (the bearer guard refuses them too).
-    if (!account || account.disabled) throw new AppError(401, 'invalid_token');
+    if (!account || account.disabled) throw new AppError('invalid_token');
     return account;
   }
 

@@ -7,7 +7,7 @@ import type { Config } from '../config.ts';
 import type { InviteService } from '../invites/invite-service.ts';
 import type { SessionAccount } from '../oidc/session-account.ts';
 import type { ViewEngine } from '../views/view-engine.ts';
-import { formatMessage } from '../i18n/format-message.ts';
+import { t } from '../i18n/format-message.ts';
 
 export interface WelcomeDeps {
   config: Config;
@@ -23,7 +23,7 @@ export function welcomeRoutes({ config, provider, invites, sessionAccount, views
     ctx.set('Cache-Control', 'no-store');
     ctx.type = 'html';
     if (typeof ctx.query.error === 'string') {
-      ctx.body = views.render('error', { title: formatMessage('signup_cancelled_heading'), heading: formatMessage('signup_cancelled_heading'), message: formatMessage('signup_cancelled_message') });
+      ctx.body = views.render('error', { title: t('signup_cancelled_heading'), heading: t('signup_cancelled_heading'), message: t('signup_cancelled_message') });
       return;
     }
     const account = await sessionAccount(ctx);
@@ -40,7 +40,7 @@ export function welcomeRoutes({ config, provider, invites, sessionAccount, views
       return;
     }
     ctx.body = views.render('welcome', {
-      title: formatMessage('welcome_title'),
+      title: t('welcome_title'),
       email: account?.email ?? null,
       continue_url: null,
     });

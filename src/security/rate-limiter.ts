@@ -110,7 +110,7 @@ export function createRateLimiter({ store, config, clock, audit }: RateLimiterDe
   const secondsUntil = (resetAt: Date | null) => Math.max(1, Math.ceil(((resetAt?.getTime() ?? clock().getTime()) - clock().getTime()) / 1000));
   /** The refusal past a limit: 429 with Retry-After; a member's daily sending says so in its own code. */
   const refusal = (kind: LimitKind, seconds: number) =>
-    kind === 'member_invite' ? new AppError(429, 'daily_invite_limit', undefined, { headers: { 'Retry-After': String(Math.max(1, Math.ceil(seconds))) } }) : tooManyRequests(seconds);
+    tooManyRequests(seconds, kind === 'member_invite' ? 'daily_invite_limit' : 'too_many_requests');
 
   async function alert(kind: LimitKind, subject: string, meta: RequestMeta, data: Record<string, unknown>): Promise<void> {
     if (!audit) return;
@@ -179,7 +179,7 @@ export function createRateLimiter({ store, config, clock, audit }: RateLimiterDe
     },
 
     async hit(kind, subject, meta = NO_REQUEST) {
-      if (kind === 'login_failure') throw new AppError(500, 'server_error', 'wrong passwords are taken with take()');
+      if (kind === 'login_failure') throw new Error('wrong passwords are taken with take()');
       const { count, resetAt } = await store.hit(key('count', kind, subject), windows[kind], clock());
       if (count <= limits[kind]) return;
       await alert(kind, subject, meta, { count });
@@ -187,7 +187,7 @@ export function createRateLimiter({ store, config, clock, audit }: RateLimiterDe
     },
 
     async fail(kind, subject, meta = NO_REQUEST) {
-      if (kind === 'login_failure') throw new AppError(500, 'server_error', 'wrong passwords are taken with take()');
+      if (kind === 'login_failure') throw new Error('wrong passwords are taken with take()');
       const { count, resetAt } = await store.hit(key('count', kind, subject), windows[kind], clock());
       if (count >= limits[kind]) await alert(kind, subject, meta, { count: Math.min(count, limits[kind]) });
       if (count > limits[kind]) throw refusal(kind, secondsUntil(resetAt));

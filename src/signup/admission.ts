@@ -84,7 +84,7 @@ export function createAdmissionGate({ config, audit, invites, accounts, limiter 
     async refuse(code: AdmissionRefusal, email: string, invite: InviteRecord | null, meta: RequestMeta, message?: string): Promise<never> {
       if (invite) await audit.record({ type: 'invite.redeem_failed', actor: 'anonymous', inviteId: invite.id, reason: code }, meta);
       await audit.record({ type: 'registration.failed', actor: 'anonymous', inviteId: invite?.id ?? null, reason: code, data: { email_domain: email.split('@').pop() ?? null } }, meta);
-      throw new AppError(code === 'email_taken' ? 409 : 403, code, message);
+      throw new AppError(code, { message });
     },
   };
 }

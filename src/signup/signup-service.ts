@@ -3,8 +3,8 @@
 // and create the account only when the right codes come back. Redemption is the invite service's.
 import { randomUUID } from 'node:crypto';
 import type { Config } from '../config.ts';
-import { AppError, badRequest, conflict } from '../errors.ts';
-import { messageFor } from '../i18n/messages.ts';
+import { AppError, badRequest, conflict, notFound, tooManyRequests } from '../errors.ts';
+import { t } from '../i18n/format-message.ts';
 import type { AuditRecorder } from '../audit/audit-recorder.ts';
 import type { RequestMeta } from '../audit/request-meta.ts';
 import { EmailTakenError, type AccountRecord, type InviteRecord, type NewAccount, type PendingSignUp, type Store, type VerificationRecord } from '../store/ports.ts';
@@ -70,9 +70,9 @@ const secondsUntil = (until: Date, now: Date) => Math.max(1, Math.ceil((until.ge
 export function createSignUpService(deps: SignUpServiceDeps) {
   const { store, config, clock, audit, gate, invites, limiter, sender, codeKey } = deps;
 
-  const notFound = () => new AppError(404, 'not_found', messageFor('verification_not_found'));
+  const gone = () => notFound(t('verification_not_found'));
   const locked = (record: VerificationRecord, now: Date) =>
-    new AppError(429, 'verification_locked', undefined, { headers: { 'Retry-After': String(secondsUntil(record.expiresAt, now)) } });
+    tooManyRequests(secondsUntil(record.expiresAt, now), 'verification_locked');
 
   /** Draws new codes for `channels`, delivers them (SMS first: the one that can fail inline), returns their hashes. */
   async function issueCodes(id: string, pending: Pick<PendingSignUp, 'email' | 'phoneNumber' | 'channels'>) {
@@ -82,7 +82,7 @@ export function createSignUpService(deps: SignUpServiceDeps) {
       if (codes.phone) await sender.sms(pending.phoneNumber!, codes.phone, CODE_TTL_MINUTES);
     } catch (error) {
       // The gateway's trouble, not the caller's: 503, and nothing promised to the person was lost.
-      if (error instanceof SmsDeliveryError) throw new AppError(503, 'sms_unavailable', undefined, { headers: { 'Retry-After': '60' } });
+      if (error instanceof SmsDeliveryError) throw new AppError('sms_unavailable', { headers: { 'Retry-After': '60' } });
       throw error;
     }
     if (codes.email) await sender.email(pending.email, codes.email, CODE_TTL_MINUTES);
@@ -102,7 +102,7 @@ export function createSignUpService(deps: SignUpServiceDeps) {
     if (invite) return invite;
     // Refusals of a completion are audited; a code page or a resend of an ended sign-up need not be.
     if (meta) await failed('invite_withdrawn', pending, meta);
-    throw new AppError(403, 'invalid_invite', messageFor('invite_withdrawn_meanwhile'));
+    throw new AppError('invalid_invite', { message: t('invite_withdrawn_meanwhile') });
   }
 
   /**
@@ -152,10 +152,10 @@ export function createSignUpService(deps: SignUpServiceDeps) {
   async function loadPending(id: string, interactionUid: string | null | undefined, now: Date, meta?: RequestMeta) {
     const record = typeof id === 'string' && id.length <= 64 ? await store.verifications.findById(id) : null;
     // Past its lifetime the record may linger until the store drops it; it counts as gone.
-    if (!record || record.expiresAt.getTime() <= now.getTime()) throw notFound();
+    if (!record || record.expiresAt.getTime() <= now.getTime()) throw gone();
     const pending = record.registration;
-    if (interactionUid && pending.interactionUid !== interactionUid) throw notFound();
-    if (record.consumedAt) throw conflict(messageFor('verification_used'));
+    if (interactionUid && pending.interactionUid !== interactionUid) throw gone();
+    if (record.consumedAt) throw conflict(t('verification_used'));
     if (record.attempts >= MAX_WRONG_CODES) throw locked(record, now);
     await invitationStillOffered(pending, meta);
     return { record, pending };
@@ -164,11 +164,11 @@ export function createSignUpService(deps: SignUpServiceDeps) {
   /** Why "send a new code" must wait or stop, from the record as stored; null when a send may go. */
   function resendRefusal(record: VerificationRecord, now: Date): AppError | null {
     if (record.sends > MAX_RESENDS) {
-      return new AppError(429, 'resend_limit', undefined, { headers: { 'Retry-After': String(secondsUntil(record.expiresAt, now)) } });
+      return tooManyRequests(secondsUntil(record.expiresAt, now), 'resend_limit');
     }
     const nextAllowed = new Date(record.lastSentAt.getTime() + RESEND_INTERVAL_MS);
     if (now.getTime() < nextAllowed.getTime()) {
-      return new AppError(429, 'resend_too_soon', undefined, { headers: { 'Retry-After': String(secondsUntil(nextAllowed, now)) } });
+      return tooManyRequests(secondsUntil(nextAllowed, now), 'resend_too_soon');
     }
     return null;
   }
@@ -186,7 +186,7 @@ export function createSignUpService(deps: SignUpServiceDeps) {
       // Input first: a malformed or missing number changes nothing and counts nothing.
       let phoneNumber: string | null = null;
       if (input.phoneNumber) phoneNumber = toE164(input.phoneNumber);
-      else if (config.require_phone_verification) throw badRequest([{ path: 'phone_number', message: 'is required' }], messageFor('phone_number_required'));
+      else if (config.require_phone_verification) throw badRequest([{ path: 'phone_number', message: 'is required' }], t('phone_number_required'));
       const admission = await gate.admit(input, meta);
       const channels: Channel[] = [];
       if (config.require_email_verification && !admission.emailVerified) channels.push('email');
@@ -234,11 +234,11 @@ export function createSignUpService(deps: SignUpServiceDeps) {
         const given: Record<Channel, string | null | undefined> = { email: input.emailCode?.trim(), phone: input.phoneCode?.trim() };
         const missing = pending.channels.filter((channel) => !given[channel]);
         if (missing.length) {
-          throw badRequest(missing.map((channel) => ({ path: `${channel}_code`, message: 'is required' })), messageFor('code_required'));
+          throw badRequest(missing.map((channel) => ({ path: `${channel}_code`, message: 'is required' })), t('code_required'));
         }
         if (now.getTime() >= record.lastSentAt.getTime() + CODE_TTL_MINUTES * MINUTE) {
           await failed('code_expired', pending, meta);
-          throw new AppError(400, 'code_expired');
+          throw new AppError('code_expired');
         }
         // The attempt is counted before the codes are compared (one atomic increment), so concurrent
         // guesses cannot slip more than MAX_WRONG_CODES comparisons past the limit.
@@ -260,11 +260,11 @@ export function createSignUpService(deps: SignUpServiceDeps) {
       if (!right) {
         await fromAddress.failed();
         await failed('invalid_code', pending, meta);
-        throw new AppError(400, 'invalid_code', undefined, { details: [{ remaining_attempts: MAX_WRONG_CODES - attempt }] });
+        throw new AppError('invalid_code', { details: [{ remaining_attempts: MAX_WRONG_CODES - attempt }] });
       }
       await fromAddress.giveBack();
       // Consumed before the account is made: a second submission of the same codes is a 409, never a second account.
-      if (!(await store.verifications.consume(record.id, now))) throw conflict(messageFor('verification_used'));
+      if (!(await store.verifications.consume(record.id, now))) throw conflict(t('verification_used'));
       // Looked at again after the consume: a resend or revoke that landed since still ends this sign-up.
       const invite = await invitationStillOffered(pending, meta);
       const admission: Admission = { email: pending.email, invite, emailVerified: pending.emailVerified, roles: invite?.roles ?? pending.roles };
@@ -298,7 +298,7 @@ export function createSignUpService(deps: SignUpServiceDeps) {
       if (!claimed) {
         // Another request claimed it first (or the sign-up ended meanwhile): answer from what is stored now.
         const latest = await loadPending(verificationId, options.interactionUid, now);
-        throw resendRefusal(latest.record, now) ?? new AppError(429, 'resend_too_soon', undefined, { headers: { 'Retry-After': '1' } });
+        throw resendRefusal(latest.record, now) ?? tooManyRequests(1, 'resend_too_soon');
       }
       let hashes: Awaited<ReturnType<typeof issueCodes>>;
       try {
