@@ -206,21 +206,39 @@ export interface Job {
   lastError: string | null;
 }
 
+/** The proof of holding a job: complete, retry and fail apply only while it is still this lease. */
+export interface JobLease {
+  id: string;
+  /** Random per claim: a later claim of the same job (after the lease ran out) has another. */
+  lease: string;
+}
+
+export type ClaimedJob = Job & JobLease;
+
 export interface JobStore {
   enqueue(queue: string, payload: Record<string, unknown>, runAt: Date): Promise<Job>;
+  /** All or nothing: a failure part way leaves none of the batch queued. */
   enqueueMany(queue: string, payloads: Record<string, unknown>[], runAt: Date): Promise<void>;
   /**
-   * Leases the next due job of `queue` until now + leaseMs, atomically: two workers never hold
-   * the same job. A job whose lease ran out (its worker died) is due again.
+   * Leases the next due job of `queue` for `leaseMs`, atomically: two workers never hold the same
+   * job. A job whose lease ran out (its worker died or stalled) is due again, under a new lease.
+   * Due-ness and the lease's end are read from the store's own clock (MongoDB's, not each
+   * node's), so nodes whose clocks disagree still agree on who holds a job.
    */
-  claimNext(queue: string, now: Date, leaseMs: number): Promise<Job | null>;
-  complete(id: string): Promise<void>;
-  /** Schedules another attempt at `runAt`, recording why this one failed. */
-  retry(id: string, runAt: Date, error: string): Promise<void>;
-  /** Gives up on the job for good. */
-  fail(id: string, error: string): Promise<void>;
+  claimNext(queue: string, leaseMs: number): Promise<ClaimedJob | null>;
+  /**
+   * Each of these is fenced: it applies only while `lease` still holds the job, and returns false
+   * (changing nothing) once another worker has claimed it since.
+   */
+  complete(lease: JobLease): Promise<boolean>;
+  /** Schedules another attempt `delayMs` from the store's clock, recording why this one failed. */
+  retry(lease: JobLease, delayMs: number, error: string): Promise<boolean>;
+  /** Gives up on the job for good; it is kept, failed, until purgeFailedBefore. */
+  fail(lease: JobLease, error: string): Promise<boolean>;
   /** Jobs still waiting or leased (not completed, not failed). */
   countPending(queue: string): Promise<number>;
+  /** Drops failed jobs that failed before `before` (retention); returns how many went. */
+  purgeFailedBefore(before: Date): Promise<number>;
 }
 
 /** Pending sign-ups waiting for a verification code; the account does not exist yet. */

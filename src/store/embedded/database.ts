@@ -84,7 +84,9 @@ CREATE TABLE IF NOT EXISTS jobs (
   attempts INTEGER NOT NULL DEFAULT 0,
   run_at INTEGER NOT NULL,
   state TEXT NOT NULL,
-  last_error TEXT
+  last_error TEXT,
+  lease_token TEXT,
+  failed_at INTEGER
 );
 CREATE INDEX IF NOT EXISTS jobs_due ON jobs (queue, state, run_at);
 
@@ -124,6 +126,28 @@ CREATE TABLE IF NOT EXISTS settings (
 ) WITHOUT ROWID;
 `;
 
+/** Columns added since the first release: a database made before them gets them at open. */
+const ADDED_COLUMNS: [table: string, column: string, declaration: string][] = [
+  ['jobs', 'lease_token', 'TEXT'],
+  ['jobs', 'failed_at', 'INTEGER'],
+];
+
+/** Indexes over added columns, created once those columns exist. */
+const LATER_INDEXES = `
+CREATE INDEX IF NOT EXISTS jobs_failed ON jobs (failed_at) WHERE failed_at IS NOT NULL;
+CREATE INDEX IF NOT EXISTS redemptions_at ON redemptions (at);
+`;
+
+function addMissingColumns(db: DatabaseSync): void {
+  // Check and add under the write lock: two processes opening an old file together add each once.
+  transaction(db, () => {
+    for (const [table, column, declaration] of ADDED_COLUMNS) {
+      const columns = db.prepare(`PRAGMA table_info(${table})`).all() as { name: string }[];
+      if (!columns.some((c) => c.name === column)) db.exec(`ALTER TABLE ${table} ADD COLUMN ${column} ${declaration}`);
+    }
+  });
+}
+
 /** `path` is a file, or ':memory:' for tests that need no persistence. */
 export function openDatabase(path: string): DatabaseSync {
   if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
@@ -136,6 +160,8 @@ export function openDatabase(path: string): DatabaseSync {
   db.exec('PRAGMA busy_timeout = 5000');
   db.exec('PRAGMA foreign_keys = ON');
   db.exec(SCHEMA);
+  addMissingColumns(db);
+  db.exec(LATER_INDEXES);
   return db;
 }
 

@@ -47,7 +47,7 @@ export async function createMongoStore(options: MongoStoreOptions): Promise<Stor
       accounts: createMongoAccountStore(connection, models, nextSeq),
       audit: createMongoAuditStore(models, nextSeq),
       rateLimits: createMongoRateLimitStore(models),
-      jobs: createMongoJobStore(models, nextSeq),
+      jobs: createMongoJobStore(connection, models, options.clock),
       verifications: createMongoVerificationStore(models),
       oidc: createMongoOidcPayloadStore(models, clock),
       settings: createMongoSettingsStore(models),

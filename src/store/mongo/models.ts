@@ -78,7 +78,9 @@ export interface JobDoc {
   runAt: Date;
   state: 'waiting' | 'leased' | 'failed';
   lastError: string | null;
-  seq: number;
+  /** The current claim's token (fencing); null while waiting or failed. */
+  lease: string | null;
+  failedAt: Date | null;
 }
 
 export interface VerificationDoc {
@@ -244,11 +246,15 @@ export function createModels(connection: Connection, modelOptions: ModelOptions 
       runAt: { type: Date, required: true },
       state: { type: String, required: true, enum: ['waiting', 'leased', 'failed'] },
       lastError: str,
-      seq: { type: Number, required: true },
+      lease: str,
+      failedAt: date,
     },
     options('jobs'),
   );
-  job.index({ queue: 1, state: 1, runAt: 1, seq: 1 });
+  // Claims: equality on queue and state, the due range and the order on runAt, then _id.
+  job.index({ queue: 1, state: 1, runAt: 1, _id: 1 });
+  // Retention of failed jobs; only failed ones are in it.
+  job.index({ failedAt: 1 }, { partialFilterExpression: { state: 'failed' } });
 
   const verification = new Schema<VerificationDoc>(
     {
