@@ -51,6 +51,8 @@ export const OPTIONS = {
   webhook_secret: option(z.string().min(16, 'must be at least 16 characters').optional(), 'string', 'HMAC-SHA256 key for X-Guestlist-Signature'),
   alert_webhook_url: option(url.optional(), 'string', 'security.alert events are POSTed here too'),
   audit_retention_days: option(days(36500).default(365), 'int', 'audit events older than this are dropped'),
+  failed_job_retention_days: option(days(3650).default(30), 'int', 'mail and webhook jobs given up on are kept this many days (for inspection), then dropped'),
+  redemption_retention_days: option(days(36500).default(365), 'int', 'redemption records (email and address of who used an invite) older than this are dropped'),
   trust_proxy: option(z.boolean({ error: 'must be true or false' }).default(false), 'bool', 'take the client address from X-Forwarded-For'),
   rate_limit_window_minutes: option(days(1440).default(15), 'int', 'length of every rate-limit window'),
   rate_limit_invite_failures: option(days(100000).default(10), 'int', 'bad invitation tokens per address and window'),

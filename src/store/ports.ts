@@ -82,6 +82,8 @@ export interface InviteStore {
    */
   createWithinQuota(invite: NewInvite, quota: number): Promise<InviteRecord | null>;
   listRedemptions(inviteId: string): Promise<Redemption[]>;
+  /** Drops redemption records (they hold an email and an address) older than `before`; returns how many went. */
+  purgeRedemptionsBefore(before: Date): Promise<number>;
 }
 
 export interface AccountRecord {
@@ -156,10 +158,9 @@ export interface AuditEvent {
   reason: string | null;
   /** Extra, non-secret facts (counts for alerts, the admin action's target...). */
   data: Record<string, unknown> | null;
-  seq: number;
 }
 
-export type NewAuditEvent = Omit<AuditEvent, 'seq'>;
+export type NewAuditEvent = AuditEvent;
 
 export interface AuditFilter {
   type?: string;
@@ -172,10 +173,24 @@ export interface AuditFilter {
 }
 
 export interface AuditStore {
+  /**
+   * True when the store drops events past the retention it was opened with by itself (MongoDB's
+   * TTL index); false when the app must call purgeBefore (the retention sweeper does).
+   */
+  readonly expiresOnItsOwn: boolean;
   append(event: NewAuditEvent): Promise<AuditEvent>;
-  /** Newest first. */
+  /**
+   * Newest first: by `at`, and events of the same `at` in the reverse of the order one writer
+   * stored them. No counter is shared by writers, so events stored concurrently by several nodes
+   * at the same instant have no order between them beyond being stable. The cursor is the last
+   * event's place in this order: a walk never repeats an event, and never misses one stored
+   * before the walk began (every page reads the latest committed writes).
+   */
   query(filter: AuditFilter, page: PageRequest): Promise<Page<AuditEvent>>;
-  /** Newest first, one at a time, without holding the result in memory. */
+  /**
+   * Newest first, in the order of query, read a page at a time (no server cursor held while a
+   * slow reader drains it), without holding the result in memory.
+   */
   stream(filter: AuditFilter): AsyncIterable<AuditEvent>;
   /** Drops events older than `before`; returns how many went. */
   purgeBefore(before: Date): Promise<number>;
@@ -273,7 +288,11 @@ export interface OidcPayloadStore {
   find(model: string, id: string): Promise<Record<string, unknown> | undefined>;
   findByUid(model: string, uid: string): Promise<Record<string, unknown> | undefined>;
   findByUserCode(model: string, userCode: string): Promise<Record<string, unknown> | undefined>;
-  consume(model: string, id: string, at: Date): Promise<void>;
+  /**
+   * Marks the payload consumed, conditionally: true for the one caller that consumed it, false
+   * when it was consumed already (or is gone). Two nodes redeeming one code never both win.
+   */
+  consume(model: string, id: string, at: Date): Promise<boolean>;
   destroy(model: string, id: string): Promise<void>;
   revokeByGrantId(grantId: string): Promise<void>;
   /** Destroys every stored session, grant and token belonging to an account. */

@@ -19,6 +19,8 @@ test('defaults follow the contract', () => {
     require_email_verification: false,
     require_phone_verification: false,
     audit_retention_days: 365,
+    failed_job_retention_days: 30,
+    redemption_retention_days: 365,
     trust_proxy: false,
   });
   expect(config.mongodb_uri).toBeUndefined();

@@ -188,7 +188,7 @@ test('a node without webhook_url leaves webhook jobs for a node that has it, and
   const node = (urls: { webhook?: string; alert?: string }) => createWebhookQueue({ jobs: store.jobs, clock: clock.now, urls, secret: SECRET, backoff: BACKOFF });
   try {
     const full = node({ webhook: main.url, alert: alerts.url });
-    const event = (type: string) => ({ id: `evt-${type}`, type, at: clock.now(), actor: 'system', inviteId: null, accountId: null, ip: null, userAgent: null, requestId: null, reason: null, data: null, seq: 0 });
+    const event = (type: string) => ({ id: `evt-${type}`, type, at: clock.now(), actor: 'system', inviteId: null, accountId: null, ip: null, userAgent: null, requestId: null, reason: null, data: null });
     expect(await full.enqueue(event('security.alert'))).toBe(2);
 
     // Neither URL here: nothing is claimed, nothing given up.

@@ -63,12 +63,6 @@ CREATE TABLE IF NOT EXISTS audit_events (
   reason TEXT,
   data TEXT
 );
-CREATE INDEX IF NOT EXISTS audit_type ON audit_events (type, seq);
-CREATE INDEX IF NOT EXISTS audit_invite ON audit_events (invite_id, seq);
-CREATE INDEX IF NOT EXISTS audit_account ON audit_events (account_id, seq);
-CREATE INDEX IF NOT EXISTS audit_actor ON audit_events (actor, seq);
-CREATE INDEX IF NOT EXISTS audit_ip ON audit_events (ip, seq);
-CREATE INDEX IF NOT EXISTS audit_at ON audit_events (at);
 
 CREATE TABLE IF NOT EXISTS rate_limits (
   key TEXT PRIMARY KEY,
@@ -132,8 +126,20 @@ const ADDED_COLUMNS: [table: string, column: string, declaration: string][] = [
   ['jobs', 'failed_at', 'INTEGER'],
 ];
 
-/** Indexes over added columns, created once those columns exist. */
+/** Indexes over added columns (created once those columns exist), and those that replaced older ones. */
 const LATER_INDEXES = `
+DROP INDEX IF EXISTS audit_type;
+DROP INDEX IF EXISTS audit_invite;
+DROP INDEX IF EXISTS audit_account;
+DROP INDEX IF EXISTS audit_actor;
+DROP INDEX IF EXISTS audit_ip;
+DROP INDEX IF EXISTS audit_at;
+CREATE INDEX IF NOT EXISTS audit_newest ON audit_events (at, seq);
+CREATE INDEX IF NOT EXISTS audit_type_at ON audit_events (type, at, seq);
+CREATE INDEX IF NOT EXISTS audit_invite_at ON audit_events (invite_id, at, seq);
+CREATE INDEX IF NOT EXISTS audit_account_at ON audit_events (account_id, at, seq);
+CREATE INDEX IF NOT EXISTS audit_actor_at ON audit_events (actor, at, seq);
+CREATE INDEX IF NOT EXISTS audit_ip_at ON audit_events (ip, at, seq);
 CREATE INDEX IF NOT EXISTS jobs_failed ON jobs (failed_at) WHERE failed_at IS NOT NULL;
 CREATE INDEX IF NOT EXISTS redemptions_at ON redemptions (at);
 `;

@@ -45,6 +45,7 @@ export function createEmbeddedInviteStore(db: DatabaseSync): InviteStore {
     WHERE id = ? AND revoked_at IS NULL AND uses < max_uses RETURNING *`);
   const quotaCount = db.prepare('SELECT COUNT(*) AS n FROM invites WHERE created_by = ? AND revoked_at IS NULL');
   const redemptions = db.prepare('SELECT * FROM redemptions WHERE invite_id = ? ORDER BY at');
+  const purgeRedemptions = db.prepare('DELETE FROM redemptions WHERE at < ?');
 
   const insertOne = (invite: NewInvite): InviteRecord =>
     rowToInvite(
@@ -128,6 +129,9 @@ export function createEmbeddedInviteStore(db: DatabaseSync): InviteStore {
         at: fromMs(row.at)!,
         ip: (row.ip as string | null) ?? null,
       }));
+    },
+    async purgeRedemptionsBefore(before) {
+      return Number(purgeRedemptions.run(before.getTime()).changes);
     },
   };
 }

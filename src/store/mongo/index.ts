@@ -45,7 +45,7 @@ export async function createMongoStore(options: MongoStoreOptions): Promise<Stor
       kind: 'mongo',
       invites: createMongoInviteStore(connection, models, nextSeq),
       accounts: createMongoAccountStore(connection, models, nextSeq),
-      audit: createMongoAuditStore(models, nextSeq),
+      audit: createMongoAuditStore(models),
       rateLimits: createMongoRateLimitStore(models),
       jobs: createMongoJobStore(connection, models, options.clock),
       verifications: createMongoVerificationStore(models),

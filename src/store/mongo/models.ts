@@ -1,5 +1,5 @@
 // MongoDB schemas, models and their indexes (unique, TTL, and one per list/audit filter).
-import { Schema, type Connection, type Model } from 'mongoose';
+import { Schema, type Connection, type Model, type Types } from 'mongoose';
 
 /*
  * Every collection uses our own string ids as `_id`, so "id is unique" is MongoDB's own
@@ -61,7 +61,8 @@ export interface AuditDoc {
   requestId: string | null;
   reason: string | null;
   data: string | null;
-  seq: number;
+  /** Tie-break of the newest-first order among events of the same `at` (absent on events stored before it). */
+  ord?: Types.ObjectId;
 }
 
 export interface RateLimitDoc {
@@ -182,7 +183,9 @@ export function createModels(connection: Connection, modelOptions: ModelOptions 
     },
     options('redemptions'),
   );
-  redemption.index({ inviteId: 1, at: 1 });
+  redemption.index({ inviteId: 1, at: 1, _id: 1 });
+  // Retention: redemption records hold an email and an address.
+  redemption.index({ at: 1 });
 
   const account = new Schema<AccountDoc>(
     {
@@ -219,12 +222,13 @@ export function createModels(connection: Connection, modelOptions: ModelOptions 
       requestId: str,
       reason: str,
       data: str,
-      seq: { type: Number, required: true },
+      ord: { type: Schema.Types.ObjectId },
     },
     options('audit_events'),
   );
-  audit.index({ seq: -1 }, { unique: true });
-  for (const field of ['type', 'inviteId', 'accountId', 'actor', 'ip']) audit.index({ [field]: 1, seq: -1 });
+  // Newest first by (at, ord): the unfiltered list and since/until, then one per equality filter.
+  audit.index({ at: -1, ord: -1 });
+  for (const field of ['type', 'inviteId', 'accountId', 'actor', 'ip']) audit.index({ [field]: 1, at: -1, ord: -1 });
   // One index on `at` serves since/until and, when retention is configured, the TTL monitor
   // (a TTL index must be single-field, so it cannot be folded into the others).
   const retentionDays = modelOptions.auditRetentionDays;
