@@ -24,7 +24,14 @@ const secrets = resolveSecrets(config);
 if (secrets.generated.length) {
   logger.warn({ generated: secrets.generated }, 'development secrets in use (generated and kept in data_dir); production refuses them');
 }
-const store = await openStore(config);
+let store: Awaited<ReturnType<typeof openStore>>;
+try {
+  store = await openStore(config, { logger });
+} catch (error) {
+  // A server that cannot serve us (unreachable, standalone without transactions): say why and stop.
+  logger.fatal({ err: error }, `cannot open the store: ${(error as Error).message}`);
+  process.exit(1);
+}
 // Password hashing runs on the thread pool; below the event loop, it cannot starve it.
 logger.info({ threads: await lowerThreadPoolPriority() }, 'thread pool at lower CPU priority');
 const guestlist = createApp({ config, store, secrets, logger });

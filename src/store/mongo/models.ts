@@ -313,12 +313,3 @@ export function createModels(connection: Connection, modelOptions: ModelOptions 
     Counter: connection.model<CounterDoc>('Counter', counter),
   };
 }
-
-/**
- * Creates the collections and brings their indexes in line with the schemas, dropping stale
- * ones (a changed audit retention rebuilds the TTL index). Collections must exist before any
- * transaction touches them.
- */
-export async function syncModels(models: Models): Promise<void> {
-  for (const model of Object.values(models) as Model<unknown>[]) await model.syncIndexes();
-}
