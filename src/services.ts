@@ -25,7 +25,7 @@ import { createSignInService } from './accounts/sign-in-service.ts';
 import { createAccountAdminService } from './accounts/account-admin-service.ts';
 import { createCodeSender } from './verification/code-sender.ts';
 import { createVerificationService } from './verification/verification-service.ts';
-import { deriveCodeKey } from './verification/verification-codes.ts';
+import { deriveCodeKeys } from './verification/verification-codes.ts';
 
 export interface ServiceDeps {
   config: Config;
@@ -113,7 +113,7 @@ export function createServices(deps: ServiceDeps) {
     registration,
     limiter,
     sender: createCodeSender({ mail, sms: deps.smsTransport ?? createSmsTransport(config, { logger, clock }), productName: config.product_name }),
-    codeKey: deriveCodeKey(secrets.cookieKeys[0]!),
+    codeKey: deriveCodeKeys(secrets.cookieKeys),
   });
 
 

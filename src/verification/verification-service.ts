@@ -13,7 +13,7 @@ import { hashPassword } from '../accounts/passwords.ts';
 import { addressSubject, type RateLimiter } from '../security/rate-limiter.ts';
 import { SmsDeliveryError } from '../sms/sms-transport.ts';
 import type { CodeSender } from './code-sender.ts';
-import { codeMatches, generateCode, hashCode, type Channel } from './verification-codes.ts';
+import { codeMatches, generateCode, hashCode, type Channel, type CodeKeys } from './verification-codes.ts';
 import { toE164 } from './phone-number.ts';
 
 const MINUTE = 60_000;
@@ -68,8 +68,8 @@ export interface VerificationServiceDeps {
   registration: RegistrationService;
   limiter: RateLimiter;
   sender: CodeSender;
-  /** HMAC key for code hashes (see verification-codes.ts). */
-  codeKey: Buffer;
+  /** HMAC keys for code hashes, newest first: hashed with the first, checked against all (see verification-codes.ts). */
+  codeKey: CodeKeys;
 }
 
 const secondsUntil = (until: Date, now: Date) => Math.max(1, Math.ceil((until.getTime() - now.getTime()) / 1000));
