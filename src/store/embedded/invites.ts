@@ -23,11 +23,17 @@ export function rowToInvite(row: Row): InviteRecord {
   };
 }
 
+/**
+ * "Pending at ?": not revoked, uses left, not expired. The one definition behind claiming a use
+ * (here and in the redeem transaction), revoking, and the `pending` list filter.
+ */
+export const CLAIMABLE_SQL = 'revoked_at IS NULL AND uses < max_uses AND expires_at > ?';
+
 const STATUS_SQL = {
   revoked: 'revoked_at IS NOT NULL',
   redeemed: 'revoked_at IS NULL AND uses >= max_uses',
   expired: 'revoked_at IS NULL AND uses < max_uses AND expires_at <= ?',
-  pending: 'revoked_at IS NULL AND uses < max_uses AND expires_at > ?',
+  pending: CLAIMABLE_SQL,
 } as const;
 
 export function createEmbeddedInviteStore(db: DatabaseSync): InviteStore {
@@ -36,11 +42,9 @@ export function createEmbeddedInviteStore(db: DatabaseSync): InviteStore {
     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING *`);
   const byId = db.prepare('SELECT * FROM invites WHERE id = ?');
   const byHash = db.prepare('SELECT * FROM invites WHERE token_hash = ?');
-  const claim = db.prepare(`UPDATE invites SET uses = uses + 1
-    WHERE id = ? AND revoked_at IS NULL AND uses < max_uses AND expires_at > ? RETURNING *`);
+  const claim = db.prepare(`UPDATE invites SET uses = uses + 1 WHERE id = ? AND ${CLAIMABLE_SQL} RETURNING *`);
   const release = db.prepare('UPDATE invites SET uses = uses - 1 WHERE id = ? AND uses > 0');
-  const revoke = db.prepare(`UPDATE invites SET revoked_at = ?
-    WHERE id = ? AND revoked_at IS NULL AND uses < max_uses AND expires_at > ? RETURNING *`);
+  const revoke = db.prepare(`UPDATE invites SET revoked_at = ? WHERE id = ? AND ${CLAIMABLE_SQL} RETURNING *`);
   const rotate = db.prepare(`UPDATE invites SET token_hash = ?, expires_at = ?
     WHERE id = ? AND revoked_at IS NULL AND uses < max_uses RETURNING *`);
   const quotaCount = db.prepare('SELECT COUNT(*) AS n FROM invites WHERE created_by = ? AND revoked_at IS NULL');
