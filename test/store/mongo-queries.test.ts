@@ -61,3 +61,34 @@ test('a claim is one conditional update: pending, unexpired and uses < maxUses',
     { method: 'findOneAndUpdate', filter: { _id: 'inv-1', revokedAt: null, expiresAt: { $gt: now.toISOString() }, $expr: { $lt: ['$uses', '$maxUses'] } } },
   ]);
 });
+
+test('enqueueMany of several jobs is one transaction; a single job is one insert', async () => {
+  const { recordingModels: record } = await import('./mongo-recorder.ts');
+  const { createMongoJobStore } = await import('../../src/store/mongo/jobs.ts');
+  const { models, connection, sent } = record();
+  let transactions = 0;
+  const transaction = (connection as unknown as { transaction: (work: (session: unknown) => unknown) => Promise<unknown> }).transaction;
+  (connection as unknown as { transaction: unknown }).transaction = async (work: (session: unknown) => unknown) => {
+    transactions++;
+    const before = sent.length;
+    const result = await transaction(work);
+    // Everything the transaction sent is the one insertMany of the whole batch.
+    expect(sent.slice(before).map((s) => s.method)).toEqual(['insertMany']);
+    return result;
+  };
+  const jobs = createMongoJobStore(connection, models);
+  await jobs.enqueueMany('mail', [{ n: 1 }, { n: 2 }, { n: 3 }], new Date());
+  expect(transactions).toBe(1);
+  await jobs.enqueueMany('mail', [{ n: 4 }], new Date());
+  expect(transactions).toBe(1);
+  expect(sent.map((s) => s.method)).toEqual(['insertMany', 'insertOne']);
+});
+
+test('the audit export reads page by page (a bounded find each time), never one long-lived cursor', async () => {
+  const { recordingModels: record } = await import('./mongo-recorder.ts');
+  const { createMongoAuditStore } = await import('../../src/store/mongo/audit.ts');
+  const { models, sent } = record();
+  for await (const _ of createMongoAuditStore(models).stream({ type: 'login.failed' })) void _;
+  expect(sent).toHaveLength(1);
+  expect(sent[0]).toMatchObject({ collection: 'audit_events', method: 'find', options: { limit: 501, sort: { at: -1, ord: -1 } } });
+});
