@@ -92,3 +92,23 @@ test('the audit export reads page by page (a bounded find each time), never one 
   expect(sent).toHaveLength(1);
   expect(sent[0]).toMatchObject({ collection: 'audit_events', method: 'find', options: { limit: 501, sort: { at: -1, ord: -1 } } });
 });
+
+test('job leases are timed by the database ($$NOW), and complete, retry and fail match the lease they hold', async () => {
+  const { recordingModels: record } = await import('./mongo-recorder.ts');
+  const { createMongoJobStore } = await import('../../src/store/mongo/jobs.ts');
+  const { models, connection, sent } = record();
+  const jobs = createMongoJobStore(connection, models);
+  await jobs.claimNext('mail', 60_000);
+  const lease = { id: 'job-1', lease: 'lease-1' };
+  await jobs.complete(lease);
+  await jobs.retry(lease, 5_000, 'SMTP 451');
+  await jobs.fail(lease, 'gave up');
+  const [claim, complete, retry, fail] = JSON.parse(JSON.stringify(sent));
+  expect(claim.filter.$expr).toEqual({ $lte: ['$runAt', '$$NOW'] });
+  expect(claim.second[0].$set.runAt).toEqual({ $add: ['$$NOW', 60_000] });
+  expect(claim.second[0].$set.lease).toEqual({ $literal: expect.any(String) });
+  for (const write of [complete, retry, fail]) expect(write.filter).toEqual({ _id: 'job-1', state: 'leased', lease: 'lease-1' });
+  expect(complete.method).toBe('deleteOne');
+  expect(retry.second[0].$set).toMatchObject({ state: 'waiting', runAt: { $add: ['$$NOW', 5_000] }, lease: null });
+  expect(fail.second[0].$set).toMatchObject({ state: 'failed', failedAt: '$$NOW', lease: null });
+});
