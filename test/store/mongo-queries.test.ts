@@ -1,4 +1,6 @@
-// Without a server: the MongoDB store's filters keep caller values literal under sanitizeFilter.
+// Without a server: the MongoDB store's recorded commands keep caller values literal under
+// sanitizeFilter, and have the shapes its guarantees rest on (atomic claims, fenced leases,
+// transactional batches, paged export).
 import mongoose from 'mongoose';
 import { createModels, type Models } from '../../src/store/mongo/models.ts';
 import { createMongoInviteStore } from '../../src/store/mongo/invites.ts';
