@@ -52,6 +52,8 @@ export const OPTIONS = {
   webhook_secret: option(z.string().min(16, 'must be at least 16 characters').optional(), 'string', 'HMAC-SHA256 key for X-Guestlist-Signature'),
   alert_webhook_url: option(url.optional(), 'string', 'security.alert events are POSTed here too'),
   audit_retention_days: option(days(36500).default(365), 'int', 'audit events older than this are dropped'),
+  failed_job_retention_days: option(days(3650).default(30), 'int', 'mail and webhook jobs given up on are kept this many days (for inspection), then dropped'),
+  redemption_retention_days: option(days(36500).default(365), 'int', 'redemption records (email and address of who used an invite) older than this are dropped'),
   trust_proxy: option(z.boolean({ error: 'must be true or false' }).default(false), 'bool', 'take the client address from X-Forwarded-For'),
   rate_limit_window_minutes: option(days(1440).default(15), 'int', 'length of every rate-limit window'),
   rate_limit_invite_failures: option(days(100000).default(10), 'int', 'bad invitation tokens per address and window'),
@@ -95,9 +97,24 @@ function fromEnv(kind: EnvKind, raw: string): unknown {
   }
 }
 
+/**
+ * `NAME_FILE=/run/secrets/x` reads the option from that file (its content, trimmed): how secrets
+ * (`docker compose` secrets, Kubernetes volumes) reach the process without sitting in its environment.
+ */
+function fromEnvOrFile(env: Record<string, string | undefined>, name: string, readFile: (path: string) => string): string | undefined {
+  const path = env[`${name}_FILE`];
+  if (path === undefined || path === '') return env[name];
+  if (env[name] !== undefined && env[name] !== '') throw new ConfigError(`Invalid configuration: set ${name} or ${name}_FILE, not both`);
+  try {
+    return readFile(path).trim();
+  } catch (error) {
+    throw new ConfigError(`Invalid configuration: ${name}_FILE: cannot read ${path} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
+  }
+}
+
 export interface ConfigSources {
   env?: Record<string, string | undefined>;
-  /** Read the JSON file named by GUESTLIST_CONFIG; injectable for tests. */
+  /** Reads the JSON file named by GUESTLIST_CONFIG and NAME_FILE secrets; injectable for tests. */
   readFile?: (path: string) => string;
 }
 
@@ -106,8 +123,11 @@ export function loadConfig(sources: ConfigSources = {}): Config {
   const env = sources.env ?? process.env;
   const readFile = sources.readFile ?? ((path: string) => readFileSync(path, 'utf8'));
   const raw: Record<string, unknown> = {};
+  // Values read from NAME_FILE are secrets: an error names the option, never echoes the value.
+  const fromFiles = new Set<string>();
   for (const [key, opt] of Object.entries(OPTIONS)) {
-    const value = env[key.toUpperCase()];
+    if (env[`${key.toUpperCase()}_FILE`]) fromFiles.add(key);
+    const value = fromEnvOrFile(env, key.toUpperCase(), readFile);
     if (value !== undefined && value !== '') raw[key] = fromEnv(opt.env, value);
   }
   const file = env.GUESTLIST_CONFIG;
@@ -127,7 +147,7 @@ export function loadConfig(sources: ConfigSources = {}): Config {
       const key = String(issue.path[0] ?? '');
       if (issue.code === 'unrecognized_keys') return `unknown option(s) ${issue.keys.join(', ')}`;
       const opt = (OPTIONS as Record<string, Option<z.ZodType>>)[key];
-      const got = raw[key] === undefined ? '' : `; got ${JSON.stringify(raw[key])}`;
+      const got = raw[key] === undefined || fromFiles.has(key) ? '' : `; got ${JSON.stringify(raw[key])}`;
       return `${key} (${key.toUpperCase()}) ${issue.message.startsWith('must') ? issue.message : `is invalid: ${issue.message}`}${got}${opt ? ` — ${opt.doc}` : ''}`;
     });
     throw new ConfigError(`Invalid configuration:\n  ${lines.join('\n  ')}`);
@@ -137,7 +157,7 @@ export function loadConfig(sources: ConfigSources = {}): Config {
   return Object.freeze(config);
 }
 
-/** Generated development secrets would be a silent security hole in production: refuse them. */
+/** Generated development secrets would be a silent security hole in production, an outbox a silent loss: refuse them. */
 function assertProductionReady(config: Config): void {
   const missing = [
     !config.jwks_file && 'jwks_file (JWKS_FILE)',
@@ -148,6 +168,15 @@ function assertProductionReady(config: Config): void {
   ].filter(Boolean);
   if (missing.length) {
     throw new ConfigError(`Invalid configuration: NODE_ENV=production refuses generated secrets; set ${missing.join(', ')}`);
+  }
+  // Without these, mail and texts go to files in data_dir/outbox: inside a container, nobody reads
+  // them, and every invitation and code is silently lost.
+  const undelivered = [
+    !config.smtp_url && 'smtp_url (SMTP_URL)',
+    config.require_phone_verification && !config.sms_webhook_url && 'sms_webhook_url (SMS_WEBHOOK_URL), since require_phone_verification is on',
+  ].filter(Boolean);
+  if (undelivered.length) {
+    throw new ConfigError(`Invalid configuration: NODE_ENV=production needs real delivery, not the outbox folder; set ${undelivered.join(', ')}`);
   }
   if (!config.issuer.startsWith('https://')) {
     throw new ConfigError('Invalid configuration: issuer (ISSUER) must be an https:// URL in production');

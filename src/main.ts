@@ -1,7 +1,7 @@
 // Process entry: config → store → app → listen, and a graceful stop on SIGTERM/SIGINT.
 import { createServer } from 'node:http';
 import { ConfigError, loadConfig, type Config } from './config.ts';
-import { resolveSecrets } from './secrets.ts';
+import { resolveSecrets, shareGeneratedSecrets } from './secrets.ts';
 import { openStore } from './store/open-store.ts';
 import { createApp } from './app.ts';
 import { createLogger } from './logging/logger.ts';
@@ -20,11 +20,20 @@ try {
 }
 
 const logger = createLogger({ level: config.log_level });
-const secrets = resolveSecrets(config);
-if (secrets.generated.length) {
-  logger.warn({ generated: secrets.generated }, 'development secrets in use (generated and kept in data_dir); production refuses them');
+const localSecrets = resolveSecrets(config);
+let store: Awaited<ReturnType<typeof openStore>>;
+try {
+  store = await openStore(config, { logger });
+} catch (error) {
+  // A server that cannot serve us (unreachable, standalone without transactions): say why and stop.
+  logger.fatal({ err: error }, `cannot open the store: ${(error as Error).message}`);
+  process.exit(1);
 }
-const store = await openStore(config);
+// Nodes sharing the store agree on generated development secrets: the first one's win.
+const secrets = await shareGeneratedSecrets(config, store.settings, localSecrets);
+if (secrets.generated.length) {
+  logger.warn({ generated: secrets.generated }, 'development secrets in use (generated, shared through the store and kept in data_dir); production refuses them');
+}
 // Password hashing runs on the thread pool; below the event loop, it cannot starve it.
 logger.info({ threads: await lowerThreadPoolPriority() }, 'thread pool at lower CPU priority');
 const guestlist = createApp({ config, store, secrets, logger });

@@ -4,6 +4,7 @@ import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Config } from './config.ts';
+import type { KeyValueStore } from './store/ports.ts';
 
 export interface Secrets {
   /** Private JWKs (ES256) for oidc-provider. */
@@ -68,4 +69,20 @@ export function resolveSecrets(config: Config, readFile: (path: string) => strin
     generatedNow: dev?.createdNow ?? false,
     generated,
   };
+}
+
+/**
+ * Nodes sharing one store without production secrets (a two-node staging, say) must agree on the
+ * generated ones, or each signs and seals with its own. The first node's set wins through the
+ * store's settings (setIfAbsent), whatever it holds; each node keeps the winner in its data_dir.
+ */
+export async function shareGeneratedSecrets(config: Config, settings: KeyValueStore, local: Secrets, readFile?: (path: string) => string): Promise<Secrets> {
+  if (!local.generated.length) return local;
+  const path = join(config.data_dir, 'dev-secrets.json');
+  const mine = readFileSync(path, 'utf8');
+  const winner = await settings.setIfAbsent('dev-secrets', mine);
+  if (winner === mine) return local;
+  writeFileSync(path, winner, { mode: 0o600 });
+  // Another node's secrets: this one did not create the set that is in use.
+  return { ...resolveSecrets(config, readFile), generatedNow: false };
 }

@@ -1,5 +1,5 @@
 // createServices: every service Guestlist runs, wired together and knowing nothing of HTTP, plus
-// the background workers (mail, webhooks, audit retention) that go with them.
+// the background workers (mail, webhooks, retention) that go with them.
 import type { ClientMetadata } from 'oidc-provider';
 import type { Config } from './config.ts';
 import type { Secrets } from './secrets.ts';
@@ -26,7 +26,7 @@ import { createMemberAccounts } from './accounts/member-accounts.ts';
 import { createCodeSender } from './signup/code-sender.ts';
 import { createSignUpService } from './signup/signup-service.ts';
 import { createAdmissionGate } from './signup/admission.ts';
-import { deriveCodeKey } from './signup/verification-codes.ts';
+import { deriveCodeKeys } from './signup/verification-codes.ts';
 
 export interface ServiceDeps {
   config: Config;
@@ -66,17 +66,17 @@ export function createServices(deps: ServiceDeps) {
     await webhooks.enqueue(event);
   });
   const auditLog = createAuditLog({ audit: store.audit });
-  // MongoDB drops old events through its TTL index; the embedded store needs a sweep.
-  const sweeper =
-    store.kind === 'embedded'
-      ? createRetentionSweeper({
-          audit: store.audit,
-          retentionDays: config.audit_retention_days,
-          clock,
-          onError: (error) => logger.error({ err: error }, 'audit retention sweep failed'),
-          onSwept: (count) => logger.info({ purged: count }, 'audit retention sweep'),
-        })
-      : null;
+  const sweeper = createRetentionSweeper({
+    retentions: [
+      // A store that expires audit events itself (MongoDB's TTL index) needs no sweep for them.
+      ...(store.audit.expiresOnItsOwn ? [] : [{ name: 'audit events', retentionDays: config.audit_retention_days, purgeBefore: (before: Date) => store.audit.purgeBefore(before) }]),
+      { name: 'failed jobs', retentionDays: config.failed_job_retention_days, purgeBefore: (before: Date) => store.jobs.purgeFailedBefore(before) },
+      { name: 'redemption records', retentionDays: config.redemption_retention_days, purgeBefore: (before: Date) => store.invites.purgeRedemptionsBefore(before) },
+    ],
+    clock,
+    onError: (error, name) => logger.error({ err: error, records: name }, 'retention sweep failed'),
+    onSwept: (count, name) => logger.info({ purged: count, records: name }, 'retention sweep'),
+  });
   const limiter = createRateLimiter({ store: store.rateLimits, config, clock, audit });
   const appIds = new Set(apps.map((client) => client.client_id));
   const mail = createMailQueue({
@@ -115,7 +115,7 @@ export function createServices(deps: ServiceDeps) {
     invites,
     limiter,
     sender: createCodeSender({ mail, sms: deps.smsTransport ?? createSmsTransport(config, { logger, clock }), productName: config.product_name }),
-    codeKey: deriveCodeKey(secrets.cookieKeys[0]!),
+    codeKey: deriveCodeKeys(secrets.cookieKeys),
   });
 
 
@@ -135,13 +135,13 @@ export function createServices(deps: ServiceDeps) {
     startWorkers() {
       mail.start();
       webhooks.start();
-      sweeper?.start();
+      sweeper.start();
     },
     /** Waits for the deliveries in hand, so a stop never cuts one in half. */
     async stopWorkers() {
       await mail.stop();
       await webhooks.stop();
-      await sweeper?.stop();
+      await sweeper.stop();
     },
   };
 }

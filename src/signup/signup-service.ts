@@ -14,7 +14,7 @@ import { addressSubject, type RateLimiter } from '../security/rate-limiter.ts';
 import { SmsDeliveryError } from '../sms/sms-transport.ts';
 import { admissionVia, type Admission, type AdmissionGate } from './admission.ts';
 import type { CodeSender } from './code-sender.ts';
-import { codeMatches, generateCode, hashCode, type Channel } from './verification-codes.ts';
+import { codeMatches, generateCode, hashCode, type Channel, type CodeKeys } from './verification-codes.ts';
 import { toE164 } from './phone-number.ts';
 
 const MINUTE = 60_000;
@@ -61,8 +61,8 @@ export interface SignUpServiceDeps {
   invites: InviteService;
   limiter: RateLimiter;
   sender: CodeSender;
-  /** HMAC key for code hashes (see verification-codes.ts). */
-  codeKey: Buffer;
+  /** HMAC keys for code hashes, newest first: hashed with the first, checked against all (see verification-codes.ts). */
+  codeKey: CodeKeys;
 }
 
 const secondsUntil = (until: Date, now: Date) => Math.max(1, Math.ceil((until.getTime() - now.getTime()) / 1000));

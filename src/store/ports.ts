@@ -75,6 +75,8 @@ export interface InviteStore {
    */
   createWithinQuota(invite: NewInvite, quota: number): Promise<InviteRecord | null>;
   listRedemptions(inviteId: string): Promise<Redemption[]>;
+  /** Drops redemption records (they hold an email and an address) older than `before`; returns how many went. */
+  purgeRedemptionsBefore(before: Date): Promise<number>;
 }
 
 export interface AccountRecord {
@@ -149,10 +151,9 @@ export interface AuditEvent {
   reason: string | null;
   /** Extra, non-secret facts (counts for alerts, the admin action's target...). */
   data: Record<string, unknown> | null;
-  seq: number;
 }
 
-export type NewAuditEvent = Omit<AuditEvent, 'seq'>;
+export type NewAuditEvent = AuditEvent;
 
 export interface AuditFilter {
   type?: string;
@@ -165,10 +166,24 @@ export interface AuditFilter {
 }
 
 export interface AuditStore {
+  /**
+   * True when the store drops events past the retention it was opened with by itself (MongoDB's
+   * TTL index); false when the app must call purgeBefore (the retention sweeper does).
+   */
+  readonly expiresOnItsOwn: boolean;
   append(event: NewAuditEvent): Promise<AuditEvent>;
-  /** Newest first. */
+  /**
+   * Newest first: by `at`, and events of the same `at` in the reverse of the order one writer
+   * stored them. No counter is shared by writers, so events stored concurrently by several nodes
+   * at the same instant have no order between them beyond being stable. The cursor is the last
+   * event's place in this order: a walk never repeats an event, and never misses one stored
+   * before the walk began (every page reads the latest committed writes).
+   */
   query(filter: AuditFilter, page: PageRequest): Promise<Page<AuditEvent>>;
-  /** Newest first, one at a time, without holding the result in memory. */
+  /**
+   * Newest first, in the order of query, read a page at a time (no server cursor held while a
+   * slow reader drains it), without holding the result in memory.
+   */
   stream(filter: AuditFilter): AsyncIterable<AuditEvent>;
   /** Drops events older than `before`; returns how many went. */
   purgeBefore(before: Date): Promise<number>;
@@ -209,21 +224,39 @@ export interface Job {
   lastError: string | null;
 }
 
+/** The proof of holding a job: complete, retry and fail apply only while it is still this lease. */
+export interface JobLease {
+  id: string;
+  /** Random per claim: a later claim of the same job (after the lease ran out) has another. */
+  lease: string;
+}
+
+export type ClaimedJob = Job & JobLease;
+
 export interface JobStore {
   enqueue(queue: string, payload: Record<string, unknown>, runAt: Date): Promise<Job>;
+  /** All or nothing: a failure part way leaves none of the batch queued. */
   enqueueMany(queue: string, payloads: Record<string, unknown>[], runAt: Date): Promise<void>;
   /**
-   * Leases the next due job of `queue` until now + leaseMs, atomically: two workers never hold
-   * the same job. A job whose lease ran out (its worker died) is due again.
+   * Leases the next due job of `queue` for `leaseMs`, atomically: two workers never hold the same
+   * job. A job whose lease ran out (its worker died or stalled) is due again, under a new lease.
+   * Due-ness and the lease's end are read from the store's own clock (MongoDB's, not each
+   * node's), so nodes whose clocks disagree still agree on who holds a job.
    */
-  claimNext(queue: string, now: Date, leaseMs: number): Promise<Job | null>;
-  complete(id: string): Promise<void>;
-  /** Schedules another attempt at `runAt`, recording why this one failed. */
-  retry(id: string, runAt: Date, error: string): Promise<void>;
-  /** Gives up on the job for good. */
-  fail(id: string, error: string): Promise<void>;
+  claimNext(queue: string, leaseMs: number): Promise<ClaimedJob | null>;
+  /**
+   * Each of these is fenced: it applies only while `lease` still holds the job, and returns false
+   * (changing nothing) once another worker has claimed it since.
+   */
+  complete(lease: JobLease): Promise<boolean>;
+  /** Schedules another attempt `delayMs` from the store's clock, recording why this one failed. */
+  retry(lease: JobLease, delayMs: number, error: string): Promise<boolean>;
+  /** Gives up on the job for good; it is kept, failed, until purgeFailedBefore. */
+  fail(lease: JobLease, error: string): Promise<boolean>;
   /** Jobs still waiting or leased (not completed, not failed). */
   countPending(queue: string): Promise<number>;
+  /** Drops failed jobs that failed before `before` (retention); returns how many went. */
+  purgeFailedBefore(before: Date): Promise<number>;
 }
 
 /** Pending sign-ups waiting for a verification code; the account does not exist yet. */
@@ -289,7 +322,11 @@ export interface OidcPayloadStore {
   find(model: string, id: string): Promise<Record<string, unknown> | undefined>;
   findByUid(model: string, uid: string): Promise<Record<string, unknown> | undefined>;
   findByUserCode(model: string, userCode: string): Promise<Record<string, unknown> | undefined>;
-  consume(model: string, id: string, at: Date): Promise<void>;
+  /**
+   * Marks the payload consumed, conditionally: true for the one caller that consumed it, false
+   * when it was consumed already (or is gone). Two nodes redeeming one code never both win.
+   */
+  consume(model: string, id: string, at: Date): Promise<boolean>;
   destroy(model: string, id: string): Promise<void>;
   /**
    * Removes the `model` records of a grant. Per model, as oidc-provider calls it: an Interaction

@@ -5,7 +5,7 @@
 import { FormClient, textOf, type Page } from '../support/browser-form.ts';
 import { createInvite, startGuestlist, type RunningGuestlist } from '../support/start-guestlist.ts';
 import { call } from '../audit/http.ts';
-import { startSmsReceiver, textedCodes, wrongCode, type SmsReceiver } from '../verification/support.ts';
+import { startSmsReceiver, textedCodes, wrongCode, type SmsReceiver } from '../signup/support.ts';
 import { overTheNetwork } from '../support/networked-store.ts';
 import type { AuditEvent } from '../../src/store/ports.ts';
 

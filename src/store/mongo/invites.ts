@@ -138,5 +138,9 @@ export function createMongoInviteStore(connection: Connection, { Invite, Redempt
       const docs = await Redemption.find({ inviteId: String(inviteId) }).sort({ at: 1, _id: 1 }).lean();
       return docs.map((doc) => ({ inviteId: doc.inviteId, accountId: doc.accountId, email: doc.email, at: doc.at, ip: doc.ip ?? null }));
     },
+    async purgeRedemptionsBefore(before) {
+      const result = await Redemption.deleteMany({ at: op({ $lt: before }) });
+      return result.deletedCount;
+    },
   };
 }

@@ -279,5 +279,18 @@ export function inviteContract({ store, clock }: ContractContext): void {
       ]);
       expect(await store().invites.listRedemptions('missing')).toEqual([]);
     });
+
+    test('purgeRedemptionsBefore drops redemption records past retention and keeps the invite and its uses', async () => {
+      const c = clock();
+      const invite = await store().invites.create(newInvite(c, { maxUses: 3 }));
+      await store().accounts.createRedeemingInvite(newAccount(c, { inviteId: invite.id }), invite.id, { ip: '198.51.100.7' }, c.now);
+      const cutoff = c.advance(MINUTE);
+      const kept = newAccount(c, { inviteId: invite.id });
+      await store().accounts.createRedeemingInvite(kept, invite.id, { ip: null }, c.now);
+      expect(await store().invites.purgeRedemptionsBefore(cutoff)).toBe(1);
+      expect(await store().invites.purgeRedemptionsBefore(cutoff)).toBe(0);
+      expect((await store().invites.listRedemptions(invite.id)).map((r) => r.accountId)).toEqual([kept.id]);
+      expect((await store().invites.findById(invite.id))?.uses).toBe(2);
+    });
   });
 }
