@@ -15,15 +15,16 @@ interface Option<S extends z.ZodType> {
 const option = <S extends z.ZodType>(schema: S, env: EnvKind, doc: string): Option<S> => ({ schema, env, doc });
 
 const url = z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' });
-const days = (max: number) => z.number({ error: 'must be a whole number' }).int('must be a whole number').min(1, 'must be at least 1').max(max, `must be at most ${max}`);
+/** A whole number from 1 to `max`: days, minutes or a count of attempts. */
+const countUpTo = (max: number) => z.number({ error: 'must be a whole number' }).int('must be a whole number').min(1, 'must be at least 1').max(max, `must be at most ${max}`);
 const count = z.number({ error: 'must be a whole number' }).int('must be a whole number').min(0, 'must be 0 or more');
 
 /** Every option, its type, default and meaning: the single source of truth. */
 export const OPTIONS = {
   enable_invite_only: option(z.boolean({ error: 'must be true or false' }).default(true), 'bool', 'sign-up requires a valid invitation'),
-  invite_link_expiry: option(days(365).default(7), 'int', 'days until a new invitation expires'),
+  invite_link_expiry: option(countUpTo(365).default(7), 'int', 'days until a new invitation expires'),
   max_invites_per_user: option(count.default(5), 'int', 'invitations one member may create (admins: no limit)'),
-  member_invites_per_day: option(days(100000).default(20), 'int', 'invitations one member may send in 24 hours, revoked ones included (admins: no limit)'),
+  member_invites_per_day: option(countUpTo(100000).default(20), 'int', 'invitations one member may send in 24 hours, revoked ones included (admins: no limit)'),
   invitation_whitelist_emails: option(
     z.array(z.string().trim().toLowerCase().regex(/^(@?[a-z0-9.-]+\.[a-z]{2,}|[^@\s]+@[a-z0-9.-]+\.[a-z]{2,})$/, 'must be example.com, @example.com or alice@example.org')).default([]),
     'list',
@@ -51,17 +52,17 @@ export const OPTIONS = {
   webhook_url: option(url.optional(), 'string', 'every audit event is POSTed here'),
   webhook_secret: option(z.string().min(16, 'must be at least 16 characters').optional(), 'string', 'HMAC-SHA256 key for X-Guestlist-Signature'),
   alert_webhook_url: option(url.optional(), 'string', 'security.alert events are POSTed here too'),
-  audit_retention_days: option(days(36500).default(365), 'int', 'audit events older than this are dropped'),
-  failed_job_retention_days: option(days(3650).default(30), 'int', 'mail and webhook jobs given up on are kept this many days (for inspection), then dropped'),
-  redemption_retention_days: option(days(36500).default(365), 'int', 'redemption records (email and address of who used an invite) older than this are dropped'),
+  audit_retention_days: option(countUpTo(36500).default(365), 'int', 'audit events older than this are dropped'),
+  failed_job_retention_days: option(countUpTo(3650).default(30), 'int', 'mail and webhook jobs given up on are kept this many days (for inspection), then dropped'),
+  redemption_retention_days: option(countUpTo(36500).default(365), 'int', 'redemption records (email and address of who used an invite) older than this are dropped'),
   trust_proxy: option(z.boolean({ error: 'must be true or false' }).default(false), 'bool', 'take the client address from X-Forwarded-For'),
-  rate_limit_window_minutes: option(days(1440).default(15), 'int', 'length of every rate-limit window'),
-  rate_limit_invite_failures: option(days(100000).default(10), 'int', 'bad invitation tokens per address and window'),
-  rate_limit_registrations: option(days(100000).default(30), 'int', 'sign-up attempts per address and window'),
-  rate_limit_invite_lookups: option(days(100000).default(60), 'int', 'invitation checks per address and window'),
-  rate_limit_login_failures: option(days(1000).default(5), 'int', 'failed sign-ins per account and address before a lockout'),
-  rate_limit_login_failures_per_address: option(days(100000).default(20), 'int', 'failed sign-ins per address and window, across accounts'),
-  rate_limit_code_failures: option(days(1000).default(10), 'int', 'wrong verification codes per address and window'),
+  rate_limit_window_minutes: option(countUpTo(1440).default(15), 'int', 'length of every rate-limit window'),
+  rate_limit_invite_failures: option(countUpTo(100000).default(10), 'int', 'bad invitation tokens per address and window'),
+  rate_limit_registrations: option(countUpTo(100000).default(30), 'int', 'sign-up attempts per address and window'),
+  rate_limit_invite_lookups: option(countUpTo(100000).default(60), 'int', 'invitation checks per address and window'),
+  rate_limit_login_failures: option(countUpTo(1000).default(5), 'int', 'failed sign-ins per account and address before a lockout'),
+  rate_limit_login_failures_per_address: option(countUpTo(100000).default(20), 'int', 'failed sign-ins per address and window, across accounts'),
+  rate_limit_code_failures: option(countUpTo(1000).default(10), 'int', 'wrong verification codes per address and window'),
   log_level: option(z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'), 'string', 'log verbosity'),
 } as const;
 

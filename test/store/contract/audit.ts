@@ -55,11 +55,11 @@ export function auditContract({ store, clock }: ContractContext): void {
       const add = (overrides: Partial<NewAuditEvent>) => store().audit.append(newEvent(c, overrides));
       const e1 = await add({ type: 'invite.created', actor: 'admin', inviteId: 'inv-1', ip: '192.0.2.1' });
       c.advance(MINUTE);
-      const since = c.now;
+      const since = c.now();
       const e2 = await add({ type: 'invite.viewed', actor: 'anonymous', inviteId: 'inv-1', ip: '192.0.2.2' });
       const e3 = await add({ type: 'login.failed', actor: 'anonymous', accountId: 'acc-1', ip: '192.0.2.2', reason: 'bad_password' });
       c.advance(MINUTE);
-      const until = c.now;
+      const until = c.now();
       const e4 = await add({ type: 'login.succeeded', actor: 'account:acc-1', accountId: 'acc-1', ip: '192.0.2.1' });
       const query = async (filter: Parameters<ReturnType<typeof store>['audit']['query']>[0]) => ids((await store().audit.query(filter, { limit: 50 })).items);
 
@@ -114,7 +114,7 @@ export function auditContract({ store, clock }: ContractContext): void {
       await store().audit.append(newEvent(c));
       await store().audit.append(newEvent(c));
       c.advance(MINUTE);
-      const cutoff = c.now;
+      const cutoff = c.now();
       const kept = await store().audit.append(newEvent(c));
       expect(await store().audit.purgeBefore(cutoff)).toBe(2);
       expect(await store().audit.purgeBefore(cutoff)).toBe(0);

@@ -26,7 +26,7 @@ export function inviteContract({ store, clock }: ContractContext): void {
       const first = await store().invites.create(newInvite(clock()));
       await expect(store().invites.create(newInvite(clock(), { tokenHash: first.tokenHash }))).rejects.toThrow();
       await expect(store().invites.create(newInvite(clock(), { id: first.id }))).rejects.toThrow();
-      expect((await store().invites.list({}, { limit: 10 }, clock().now)).items).toHaveLength(1);
+      expect((await store().invites.list({}, { limit: 10 }, clock().now())).items).toHaveLength(1);
     });
 
     test('createMany inserts all, in order, with increasing seq', async () => {
@@ -56,10 +56,10 @@ export function inviteContract({ store, clock }: ContractContext): void {
         await spendUse(store(), redeemed.id, c);
         const expired = await s.create(newInvite(c, { expiresAt: later(c, MINUTE) }));
         const revoked = await s.create(newInvite(c));
-        await s.revoke(revoked.id, c.now);
+        await s.revoke(revoked.id, c.now());
         // Revoked and used-up invites keep their status once their date passes too.
         const revokedThenExpired = await s.create(newInvite(c, { expiresAt: later(c, MINUTE) }));
-        await s.revoke(revokedThenExpired.id, c.now);
+        await s.revoke(revokedThenExpired.id, c.now());
         const redeemedThenExpired = await s.create(newInvite(c, { expiresAt: later(c, MINUTE) }));
         await spendUse(store(), redeemedThenExpired.id, c);
         c.advance(2 * MINUTE);
@@ -77,18 +77,18 @@ export function inviteContract({ store, clock }: ContractContext): void {
           revoked: [seeded.revokedThenExpired, seeded.revoked],
         };
         for (const status of Object.keys(expected) as InviteStatus[]) {
-          const page = await store().invites.list({ status }, { limit: 50 }, clock().now);
+          const page = await store().invites.list({ status }, { limit: 50 }, clock().now());
           expect({ status, ids: ids(page.items) }).toEqual({ status, ids: ids(expected[status]) });
           expect(page.nextCursor).toBeNull();
         }
-        const all = await store().invites.list({}, { limit: 50 }, clock().now);
+        const all = await store().invites.list({}, { limit: 50 }, clock().now());
         expect(all.items).toHaveLength(7);
         expectNewestFirst(all.items.map((invite) => invite.seq));
       });
 
       test('status depends on the `now` passed in', async () => {
         const invite = await store().invites.create(newInvite(clock(), { expiresAt: later(clock(), DAY) }));
-        const at = (ms: number) => new Date(clock().now.getTime() + ms);
+        const at = (ms: number) => new Date(clock().now().getTime() + ms);
         expect(ids((await store().invites.list({ status: 'pending' }, { limit: 5 }, at(DAY - 1))).items)).toEqual([invite.id]);
         expect(ids((await store().invites.list({ status: 'expired' }, { limit: 5 }, at(DAY - 1))).items)).toEqual([]);
         // The expiry instant itself is already expired: a redemption requires expiresAt > now.
@@ -101,12 +101,12 @@ export function inviteContract({ store, clock }: ContractContext): void {
         const s = store().invites;
         const a1 = await s.create(newInvite(c, { email: 'ada@example.test', createdBy: 'alice' }));
         c.advance(MINUTE);
-        const midpoint = c.now;
+        const midpoint = c.now();
         const b1 = await s.create(newInvite(c, { email: 'bob@example.test', createdBy: 'alice' }));
         c.advance(MINUTE);
         const a2 = await s.create(newInvite(c, { email: 'ada@example.test', createdBy: 'bob' }));
         const open = await s.create(newInvite(c, { createdBy: 'bob' }));
-        const list = async (filter: Parameters<typeof s.list>[0]) => ids((await s.list(filter, { limit: 50 }, c.now)).items);
+        const list = async (filter: Parameters<typeof s.list>[0]) => ids((await s.list(filter, { limit: 50 }, c.now())).items);
 
         expect(await list({ email: 'ada@example.test' })).toEqual([a2.id, a1.id]);
         expect(await list({ email: 'nobody@example.test' })).toEqual([]);
@@ -115,21 +115,21 @@ export function inviteContract({ store, clock }: ContractContext): void {
         // createdAfter is inclusive, createdBefore exclusive: adjacent ranges neither overlap nor miss.
         expect(await list({ createdAfter: midpoint })).toEqual([open.id, a2.id, b1.id]);
         expect(await list({ createdBefore: midpoint })).toEqual([a1.id]);
-        expect(await list({ createdAfter: midpoint, createdBefore: c.now })).toEqual([b1.id]);
+        expect(await list({ createdAfter: midpoint, createdBefore: c.now() })).toEqual([b1.id]);
         expect(await list({ email: 'ada@example.test', createdBy: 'bob' })).toEqual([a2.id]);
         expect(await list({ email: 'ada@example.test', createdBy: 'alice', status: 'pending' })).toEqual([a1.id]);
-        await s.revoke(a1.id, c.now);
+        await s.revoke(a1.id, c.now());
         expect(await list({ email: 'ada@example.test', createdBy: 'alice', status: 'pending' })).toEqual([]);
         expect(await list({ email: 'ada@example.test', status: 'revoked' })).toEqual([a1.id]);
       });
 
       test('cursor pagination walks every invite once, newest first', async () => {
         const created = await store().invites.createMany(Array.from({ length: 25 }, () => newInvite(clock())));
-        const pages = await walkPages((cursor) => store().invites.list({}, { limit: 10, cursor }, clock().now));
+        const pages = await walkPages((cursor) => store().invites.list({}, { limit: 10, cursor }, clock().now()));
         expect(pages.map((page) => page.length)).toEqual([10, 10, 5]);
         expect(pages.flat().map((invite) => invite.id)).toEqual(created.map((invite) => invite.id).reverse());
         // A last page that is exactly full has no next cursor.
-        const exact = await store().invites.list({}, { limit: 25 }, clock().now);
+        const exact = await store().invites.list({}, { limit: 25 }, clock().now());
         expect(exact.items).toHaveLength(25);
         expect(exact.nextCursor).toBeNull();
       });
@@ -140,7 +140,7 @@ export function inviteContract({ store, clock }: ContractContext): void {
         let cursor: string | null = null;
         let pagesRead = 0;
         do {
-          const page: Page<InviteRecord> = await store().invites.list({}, { limit: 4, cursor }, clock().now);
+          const page: Page<InviteRecord> = await store().invites.list({}, { limit: 4, cursor }, clock().now());
           seen.push(...page.items.map((invite) => invite.id));
           cursor = page.nextCursor;
           await store().invites.createMany([newInvite(clock()), newInvite(clock())]);
@@ -156,14 +156,14 @@ export function inviteContract({ store, clock }: ContractContext): void {
           mine.push(await store().invites.create(newInvite(c, { createdBy: 'alice' })));
           await store().invites.create(newInvite(c, { createdBy: 'bob' }));
         }
-        const pages = await walkPages((cursor) => store().invites.list({ createdBy: 'alice' }, { limit: 4, cursor }, c.now));
+        const pages = await walkPages((cursor) => store().invites.list({ createdBy: 'alice' }, { limit: 4, cursor }, c.now()));
         expect(pages.flat().map((invite) => invite.id)).toEqual(mine.map((invite) => invite.id).reverse());
       });
 
       test('a forged cursor throws InvalidCursorError', async () => {
         await store().invites.create(newInvite(clock()));
         for (const cursor of FORGED_CURSORS) {
-          await expect(store().invites.list({}, { limit: 5, cursor }, clock().now)).rejects.toBeInstanceOf(InvalidCursorError);
+          await expect(store().invites.list({}, { limit: 5, cursor }, clock().now())).rejects.toBeInstanceOf(InvalidCursorError);
         }
       });
     });
@@ -173,10 +173,10 @@ export function inviteContract({ store, clock }: ContractContext): void {
         const invite = await store().invites.create(newInvite(clock(), { maxUses: 3 }));
         await spendUse(store(), invite.id, clock());
         clock().advance(MINUTE);
-        const revoked = await store().invites.revoke(invite.id, clock().now);
-        expect(revoked).toEqual({ ...invite, uses: 1, revokedAt: clock().now });
+        const revoked = await store().invites.revoke(invite.id, clock().now());
+        expect(revoked).toEqual({ ...invite, uses: 1, revokedAt: clock().now() });
         expect(await store().invites.findById(invite.id)).toEqual(revoked);
-        expect(await store().invites.revoke(invite.id, clock().now)).toBeNull();
+        expect(await store().invites.revoke(invite.id, clock().now())).toBeNull();
       });
 
       test('refuses used-up, expired and unknown invites', async () => {
@@ -185,9 +185,9 @@ export function inviteContract({ store, clock }: ContractContext): void {
         await spendUse(store(), used.id, c);
         const expired = await store().invites.create(newInvite(c, { expiresAt: later(c, MINUTE) }));
         c.advance(MINUTE);
-        expect(await store().invites.revoke(used.id, c.now)).toBeNull();
-        expect(await store().invites.revoke(expired.id, c.now)).toBeNull();
-        expect(await store().invites.revoke('missing', c.now)).toBeNull();
+        expect(await store().invites.revoke(used.id, c.now())).toBeNull();
+        expect(await store().invites.revoke(expired.id, c.now())).toBeNull();
+        expect(await store().invites.revoke('missing', c.now())).toBeNull();
         expect((await store().invites.findById(used.id))?.revokedAt).toBeNull();
         expect((await store().invites.findById(expired.id))?.revokedAt).toBeNull();
       });
@@ -216,7 +216,7 @@ export function inviteContract({ store, clock }: ContractContext): void {
       test('refuses revoked, used-up and unknown invites', async () => {
         const c = clock();
         const revoked = await store().invites.create(newInvite(c));
-        await store().invites.revoke(revoked.id, c.now);
+        await store().invites.revoke(revoked.id, c.now());
         const used = await store().invites.create(newInvite(c));
         await spendUse(store(), used.id, c);
         expect(await store().invites.rotateToken(revoked.id, 'a'.repeat(64), later(c, DAY))).toBeNull();
@@ -236,7 +236,7 @@ export function inviteContract({ store, clock }: ContractContext): void {
       await spendUse(store(), used.id, c);
       await s.create(newInvite(c, { createdBy: 'alice', expiresAt: later(c, MINUTE) }));
       const revoked = await s.create(newInvite(c, { createdBy: 'alice' }));
-      await s.revoke(revoked.id, c.now);
+      await s.revoke(revoked.id, c.now());
       await s.create(newInvite(c, { createdBy: 'bob' }));
       c.advance(2 * MINUTE);
       expect(await s.countCountedAgainstQuota('alice')).toBe(3);
@@ -251,7 +251,7 @@ export function inviteContract({ store, clock }: ContractContext): void {
       expect(second).not.toBeNull();
       expect(await s.createWithinQuota(newInvite(c, { createdBy: 'carol' }), 2)).toBeNull();
       expect(await s.countCountedAgainstQuota('carol')).toBe(2);
-      await s.revoke(second!.id, c.now);
+      await s.revoke(second!.id, c.now());
       expect(await s.createWithinQuota(newInvite(c, { createdBy: 'carol' }), 2)).not.toBeNull();
       expect(await s.createWithinQuota(newInvite(c, { createdBy: 'dave' }), 1)).not.toBeNull();
     });
@@ -268,7 +268,7 @@ export function inviteContract({ store, clock }: ContractContext): void {
       const invite = await store().invites.create(newInvite(c, { maxUses: 3 }));
       expect(await store().invites.listRedemptions(invite.id)).toEqual([]);
       const first = newAccount(c, { inviteId: invite.id });
-      const firstAt = c.now;
+      const firstAt = c.now();
       await store().accounts.createRedeemingInvite(first, invite.id, { ip: '198.51.100.7' }, firstAt);
       const second = newAccount(c, { inviteId: invite.id });
       const secondAt = c.advance(MINUTE);
@@ -283,10 +283,10 @@ export function inviteContract({ store, clock }: ContractContext): void {
     test('purgeRedemptionsBefore drops redemption records past retention and keeps the invite and its uses', async () => {
       const c = clock();
       const invite = await store().invites.create(newInvite(c, { maxUses: 3 }));
-      await store().accounts.createRedeemingInvite(newAccount(c, { inviteId: invite.id }), invite.id, { ip: '198.51.100.7' }, c.now);
+      await store().accounts.createRedeemingInvite(newAccount(c, { inviteId: invite.id }), invite.id, { ip: '198.51.100.7' }, c.now());
       const cutoff = c.advance(MINUTE);
       const kept = newAccount(c, { inviteId: invite.id });
-      await store().accounts.createRedeemingInvite(kept, invite.id, { ip: null }, c.now);
+      await store().accounts.createRedeemingInvite(kept, invite.id, { ip: null }, c.now());
       expect(await store().invites.purgeRedemptionsBefore(cutoff)).toBe(1);
       expect(await store().invites.purgeRedemptionsBefore(cutoff)).toBe(0);
       expect((await store().invites.listRedemptions(invite.id)).map((r) => r.accountId)).toEqual([kept.id]);

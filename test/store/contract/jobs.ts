@@ -21,7 +21,7 @@ export function jobContract({ store, clock }: ContractContext): void {
 
     test('a lapsed lease makes the job claimable again, under a new lease', async () => {
       const c = clock();
-      const job = await store().jobs.enqueue('mail', { n: 1 }, c.now);
+      const job = await store().jobs.enqueue('mail', { n: 1 }, c.now());
       const first = await store().jobs.claimNext('mail', MINUTE);
       c.advance(MINUTE - 1);
       expect(await store().jobs.claimNext('mail', MINUTE)).toBeNull();
@@ -33,7 +33,7 @@ export function jobContract({ store, clock }: ContractContext): void {
 
     test('a worker whose lease lapsed and was taken can no longer complete, retry or fail the job', async () => {
       const c = clock();
-      const job = await store().jobs.enqueue('mail', { n: 1 }, c.now);
+      const job = await store().jobs.enqueue('mail', { n: 1 }, c.now());
       const late = (await store().jobs.claimNext('mail', MINUTE))!;
       c.advance(MINUTE);
       const current = (await store().jobs.claimNext('mail', MINUTE))!;
@@ -54,7 +54,7 @@ export function jobContract({ store, clock }: ContractContext): void {
 
     test('a lease that lapsed but was not taken still finishes the job', async () => {
       const c = clock();
-      await store().jobs.enqueue('mail', { n: 1 }, c.now);
+      await store().jobs.enqueue('mail', { n: 1 }, c.now());
       const slow = (await store().jobs.claimNext('mail', MINUTE))!;
       c.advance(2 * MINUTE);
       expect(await store().jobs.complete(slow)).toBe(true);
@@ -63,7 +63,7 @@ export function jobContract({ store, clock }: ContractContext): void {
 
     test('a retried job is no longer held: its old lease cannot finish it after the retry', async () => {
       const c = clock();
-      await store().jobs.enqueue('mail', { n: 1 }, c.now);
+      await store().jobs.enqueue('mail', { n: 1 }, c.now());
       const job = (await store().jobs.claimNext('mail', MINUTE))!;
       expect(await store().jobs.retry(job, 0, 'SMTP 451')).toBe(true);
       expect(await store().jobs.complete(job)).toBe(false);
@@ -75,7 +75,7 @@ export function jobContract({ store, clock }: ContractContext): void {
       const c = clock();
       const second = await store().jobs.enqueue('mail', { n: 2 }, later(c, -MINUTE));
       const first = await store().jobs.enqueue('mail', { n: 1 }, later(c, -2 * MINUTE));
-      await store().jobs.enqueueMany('mail', [{ n: 3 }, { n: 4 }, { n: 5 }], c.now);
+      await store().jobs.enqueueMany('mail', [{ n: 3 }, { n: 4 }, { n: 5 }], c.now());
       const order = [];
       for (let job = await store().jobs.claimNext('mail', MINUTE); job; job = await store().jobs.claimNext('mail', MINUTE)) order.push(job);
       expect(order.map((job) => job.id).slice(0, 2)).toEqual([first.id, second.id]);
@@ -84,11 +84,11 @@ export function jobContract({ store, clock }: ContractContext): void {
 
     test('concurrent workers never hold the same job', async () => {
       const c = clock();
-      await store().jobs.enqueue('mail', { n: 1 }, c.now);
+      await store().jobs.enqueue('mail', { n: 1 }, c.now());
       const pair = await Promise.all([store().jobs.claimNext('mail', MINUTE), store().jobs.claimNext('mail', MINUTE)]);
       expect(pair.filter(Boolean)).toHaveLength(1);
 
-      await store().jobs.enqueueMany('hooks', Array.from({ length: 5 }, (_, n) => ({ n })), c.now);
+      await store().jobs.enqueueMany('hooks', Array.from({ length: 5 }, (_, n) => ({ n })), c.now());
       const claims = await Promise.all(Array.from({ length: 10 }, () => store().jobs.claimNext('hooks', MINUTE)));
       const held = claims.filter((job): job is ClaimedJob => job !== null);
       expect(held).toHaveLength(5);
@@ -98,7 +98,7 @@ export function jobContract({ store, clock }: ContractContext): void {
 
     test('retry reschedules from the store clock with the error; complete and fail take the job out', async () => {
       const c = clock();
-      const job = await store().jobs.enqueue('mail', { n: 1 }, c.now);
+      const job = await store().jobs.enqueue('mail', { n: 1 }, c.now());
       const claimed = (await store().jobs.claimNext('mail', MINUTE))!;
       expect(await store().jobs.retry(claimed, 5 * MINUTE, 'SMTP 451')).toBe(true);
       expect(await store().jobs.countPending('mail')).toBe(1);
@@ -112,7 +112,7 @@ export function jobContract({ store, clock }: ContractContext): void {
       c.advance(10 * MINUTE);
       expect(await store().jobs.claimNext('mail', MINUTE)).toBeNull();
 
-      await store().jobs.enqueue('mail', { n: 2 }, c.now);
+      await store().jobs.enqueue('mail', { n: 2 }, c.now());
       const doomed = (await store().jobs.claimNext('mail', MINUTE))!;
       expect(await store().jobs.fail(doomed, 'mailbox does not exist')).toBe(true);
       expect(await store().jobs.countPending('mail')).toBe(0);
@@ -122,14 +122,14 @@ export function jobContract({ store, clock }: ContractContext): void {
 
     test('purgeFailedBefore drops failed jobs past retention, and only those', async () => {
       const c = clock();
-      await store().jobs.enqueue('mail', { n: 1 }, c.now);
+      await store().jobs.enqueue('mail', { n: 1 }, c.now());
       expect(await store().jobs.fail((await store().jobs.claimNext('mail', MINUTE))!, 'gone')).toBe(true);
       c.advance(MINUTE);
-      const cutoff = c.now;
-      await store().jobs.enqueue('mail', { n: 2 }, c.now);
+      const cutoff = c.now();
+      await store().jobs.enqueue('mail', { n: 2 }, c.now());
       expect(await store().jobs.fail((await store().jobs.claimNext('mail', MINUTE))!, 'gone too')).toBe(true);
       await store().jobs.enqueue('mail', { n: 3 }, later(c, -10 * MINUTE));
-      await store().jobs.enqueue('mail', { n: 4 }, c.now);
+      await store().jobs.enqueue('mail', { n: 4 }, c.now());
       await store().jobs.claimNext('mail', MINUTE);
       expect(await store().jobs.purgeFailedBefore(cutoff)).toBe(1);
       expect(await store().jobs.purgeFailedBefore(cutoff)).toBe(0);
@@ -141,10 +141,10 @@ export function jobContract({ store, clock }: ContractContext): void {
     test('countPending counts waiting and leased jobs of one queue; enqueueMany adds them all', async () => {
       const c = clock();
       expect(await store().jobs.countPending('mail')).toBe(0);
-      await store().jobs.enqueueMany('mail', [{ n: 1 }, { n: 2 }, { n: 3 }], c.now);
+      await store().jobs.enqueueMany('mail', [{ n: 1 }, { n: 2 }, { n: 3 }], c.now());
       await store().jobs.enqueue('mail', { n: 4 }, later(c, MINUTE));
-      await store().jobs.enqueue('webhook', { n: 5 }, c.now);
-      await store().jobs.enqueueMany('webhook', [], c.now);
+      await store().jobs.enqueue('webhook', { n: 5 }, c.now());
+      await store().jobs.enqueueMany('webhook', [], c.now());
       expect(await store().jobs.countPending('mail')).toBe(4);
       await store().jobs.claimNext('mail', MINUTE);
       expect(await store().jobs.countPending('mail')).toBe(4);
@@ -162,7 +162,7 @@ export function jobContract({ store, clock }: ContractContext): void {
       const c = clock();
       // A BigInt cannot be serialised: the third payload fails after two were ready to go.
       const batch = [{ n: 1 }, { n: 2 }, { n: 3n }, { n: 4 }] as Record<string, unknown>[];
-      await expect(store().jobs.enqueueMany('mail', batch, c.now)).rejects.toThrow();
+      await expect(store().jobs.enqueueMany('mail', batch, c.now())).rejects.toThrow();
       expect(await store().jobs.countPending('mail')).toBe(0);
     });
   });

@@ -11,7 +11,7 @@ function newVerification(clock: TestClock): VerificationRecord {
     phoneCodeHash: null,
     attempts: 0,
     sends: 1,
-    lastSentAt: clock.now,
+    lastSentAt: clock.now(),
     expiresAt: later(clock, 15 * MINUTE),
     consumedAt: null,
   };
@@ -38,11 +38,11 @@ export function verificationContract({ store, clock }: ContractContext): void {
 
     test('consume succeeds for exactly one caller', async () => {
       const record = await store().verifications.create(newVerification(clock()));
-      const results = await Promise.all(Array.from({ length: 10 }, () => store().verifications.consume(record.id, clock().now)));
+      const results = await Promise.all(Array.from({ length: 10 }, () => store().verifications.consume(record.id, clock().now())));
       expect(results.filter(Boolean)).toHaveLength(1);
-      expect((await store().verifications.findById(record.id))?.consumedAt).toEqual(clock().now);
+      expect((await store().verifications.findById(record.id))?.consumedAt).toEqual(clock().now());
       expect(await store().verifications.consume(record.id, later(clock(), MINUTE))).toBe(false);
-      expect(await store().verifications.consume('missing', clock().now)).toBe(false);
+      expect(await store().verifications.consume('missing', clock().now())).toBe(false);
     });
 
     test('a claimed send counts and restarts expiry; setCodes swaps the hashes, keeping the wrong-code count', async () => {
@@ -68,7 +68,7 @@ export function verificationContract({ store, clock }: ContractContext): void {
     test('claimSend refuses a send too soon, past maxSends, of a consumed or expired record, and of a missing one', async () => {
       const c = clock();
       const claim = (id: string, overrides: Partial<{ now: Date; sentBefore: Date; maxSends: number; expiresAt: Date }> = {}) =>
-        store().verifications.claimSend(id, { now: c.now, sentBefore: new Date(c.now.getTime() - MINUTE), maxSends: 3, expiresAt: later(c, 15 * MINUTE), ...overrides });
+        store().verifications.claimSend(id, { now: c.now(), sentBefore: new Date(c.now().getTime() - MINUTE), maxSends: 3, expiresAt: later(c, 15 * MINUTE), ...overrides });
       const record = await store().verifications.create(newVerification(c));
       expect(await claim(record.id)).toBeNull();
       c.advance(MINUTE);
@@ -79,11 +79,11 @@ export function verificationContract({ store, clock }: ContractContext): void {
       expect(await claim(record.id)).toBeNull();
       expect((await store().verifications.findById(record.id))?.sends).toBe(3);
       const consumed = await store().verifications.create(newVerification(c));
-      await store().verifications.consume(consumed.id, c.now);
-      expect(await claim(consumed.id, { sentBefore: c.now })).toBeNull();
-      const expired = await store().verifications.create({ ...newVerification(c), expiresAt: c.now });
-      expect(await claim(expired.id, { sentBefore: c.now })).toBeNull();
-      expect(await claim('missing', { sentBefore: c.now })).toBeNull();
+      await store().verifications.consume(consumed.id, c.now());
+      expect(await claim(consumed.id, { sentBefore: c.now() })).toBeNull();
+      const expired = await store().verifications.create({ ...newVerification(c), expiresAt: c.now() });
+      expect(await claim(expired.id, { sentBefore: c.now() })).toBeNull();
+      expect(await claim('missing', { sentBefore: c.now() })).toBeNull();
     });
 
     test('of racing claims exactly one lands', async () => {
