@@ -25,6 +25,7 @@ const invite = (overrides: Partial<InviteRecord> = {}): InviteRecord => ({
   metadata: {},
   note: null,
   revokedAt: null,
+  seq: 1,
   ...overrides,
 });
 const inviteOnly = { enable_invite_only: true, invitation_whitelist_emails: ['friends.org'] };
