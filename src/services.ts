@@ -20,6 +20,7 @@ import { createSmsTransport } from './sms/create-sms-transport.ts';
 import type { SmsTransport } from './sms/sms-transport.ts';
 import { createInviteService } from './invites/invite-service.ts';
 import { createMemberInviteService } from './invites/member-invite-service.ts';
+import { createRedemption } from './invites/redemption.ts';
 import { createSignInService } from './accounts/sign-in-service.ts';
 import { createAccountAdminService } from './accounts/account-admin-service.ts';
 import { createMemberAccounts } from './accounts/member-accounts.ts';
@@ -112,7 +113,7 @@ export function createServices(deps: ServiceDeps) {
     clock,
     audit,
     gate: createAdmissionGate({ config, audit, invites, accounts: memberAccounts, limiter }),
-    invites,
+    redemption: createRedemption({ store, clock, audit }),
     limiter,
     sender: createCodeSender({ mail, sms: deps.smsTransport ?? createSmsTransport(config, { logger, clock }), productName: config.product_name }),
     codeKey: deriveCodeKeys(secrets.cookieKeys),

@@ -1,10 +1,10 @@
-// Invitations: create, inspect, list, revoke and resend. Knows nothing of HTTP.
+// Invitations: create, inspect, list, revoke and resend (redemption is redemption.ts). Knows nothing of HTTP.
 import { randomUUID } from 'node:crypto';
 import type { Config } from '../config.ts';
 import { AppError, badRequest, conflict, notFound } from '../errors.ts';
 import type { AuditRecorder } from '../audit/audit-recorder.ts';
 import type { RequestMeta } from '../audit/request-meta.ts';
-import type { AccountRecord, InviteFilter, InviteRecord, NewAccount, NewInvite, Page, PageRequest, Redemption as RedemptionRecord, Store } from '../store/ports.ts';
+import type { InviteFilter, InviteRecord, NewInvite, Page, PageRequest, Redemption as RedemptionRecord, Store } from '../store/ports.ts';
 import { t } from '../i18n/format-message.ts';
 import { generateInviteToken, hashInviteToken, looksLikeInviteToken } from './invite-token.ts';
 import { normalizeEmail } from '../email-address.ts';
@@ -53,11 +53,6 @@ export interface SignUpInvite {
   /** That address already has an account: the person is offered to sign in instead. */
   accountExists: boolean;
 }
-
-/** The outcome of a redemption: the new account, or why the store refused it. */
-export type Redemption =
-  | { ok: true; account: AccountRecord }
-  | { ok: false; refusal: 'email_taken' | 'invalid_invite'; message?: string };
 
 /** Sends (queues) the invitation email; the mail module implements it. */
 export interface InvitationMailer {
@@ -235,33 +230,6 @@ export function createInviteService({ store, config, clock, audit, isKnownClient
       if (inspection.state !== 'valid') return { state: inspection.state, inviteId: inspection.invite.id, lockedEmail: null, accountExists: false };
       const lockedEmail = inspection.invite.email;
       return { state: 'valid', inviteId: inspection.invite.id, lockedEmail, accountExists: lockedEmail !== null && (await store.accounts.findByEmail(lockedEmail)) !== null };
-    },
-
-    /**
-     * Redemption: claims one use of the invitation and creates the account in one atomic store
-     * step, so a race lost since admission is refused cleanly and nothing is half done.
-     */
-    async redeem(invite: InviteRecord, account: NewAccount, meta: RequestMeta): Promise<Redemption> {
-      const outcome = await store.accounts.createRedeemingInvite(account, invite.id, { ip: meta.ip }, clock());
-      if (outcome.ok) {
-        await audit.record({ type: 'invite.redeemed', actor: outcome.account.id, inviteId: invite.id, accountId: outcome.account.id }, meta);
-        return { ok: true, account: outcome.account };
-      }
-      if (outcome.reason === 'email_taken') return { ok: false, refusal: 'email_taken' };
-      // It was fine at admission; if its last place went since, say so rather than call the link invalid.
-      const latest = await store.invites.findById(invite.id);
-      const usedUp = latest !== null && latest.uses >= latest.maxUses;
-      return { ok: false, refusal: 'invalid_invite', ...(usedUp ? { message: t('invite_used_meanwhile') } : {}) };
-    },
-
-    /**
-     * The invitation a pending sign-up may still redeem: a resend (new link) or a revoke of the
-     * invitation ends every sign-up started with it. Null when it is gone, revoked or relinked.
-     */
-    async stillOffered(inviteId: string, startedWithTokenHash: string | null | undefined): Promise<InviteRecord | null> {
-      const invite = await store.invites.findById(inviteId);
-      const relinked = startedWithTokenHash !== undefined && startedWithTokenHash !== null && invite?.tokenHash !== startedWithTokenHash;
-      return invite && !invite.revokedAt && !relinked ? invite : null;
     },
 
     /** The invitation with this id, or null (an id from a redirect's state may name nothing). */

@@ -1,6 +1,6 @@
 // Sign-up, start to finish: admit the person (admission.ts), then create the account at once, or
 // hold the sign-up (password already hashed) in a pending record, send codes by email and/or SMS,
-// and create the account only when the right codes come back. Redemption is the invite service's.
+// and create the account only when the right codes come back. Redemption is invites/redemption.ts.
 import { randomUUID } from 'node:crypto';
 import type { Config } from '../config.ts';
 import { AppError, badRequest, conflict, notFound, tooManyRequests } from '../errors.ts';
@@ -8,7 +8,7 @@ import { t } from '../i18n/format-message.ts';
 import type { AuditRecorder } from '../audit/audit-recorder.ts';
 import type { RequestMeta } from '../audit/request-meta.ts';
 import { EmailTakenError, type AccountRecord, type InviteRecord, type NewAccount, type PendingSignUp, type Store, type VerificationRecord } from '../store/ports.ts';
-import type { InviteService } from '../invites/invite-service.ts';
+import type { Redemption } from '../invites/redemption.ts';
 import { hashPassword } from '../accounts/passwords.ts';
 import { addressSubject, type RateLimiter } from '../security/rate-limiter.ts';
 import { SmsDeliveryError } from '../sms/sms-transport.ts';
@@ -58,7 +58,7 @@ export interface SignUpServiceDeps {
   clock: () => Date;
   audit: AuditRecorder;
   gate: AdmissionGate;
-  invites: InviteService;
+  redemption: Redemption;
   limiter: RateLimiter;
   sender: CodeSender;
   /** HMAC keys for code hashes, newest first: hashed with the first, checked against all (see verification-codes.ts). */
@@ -68,7 +68,7 @@ export interface SignUpServiceDeps {
 const secondsUntil = (until: Date, now: Date) => Math.max(1, Math.ceil((until.getTime() - now.getTime()) / 1000));
 
 export function createSignUpService(deps: SignUpServiceDeps) {
-  const { store, config, clock, audit, gate, invites, limiter, sender, codeKey } = deps;
+  const { store, config, clock, audit, gate, redemption, limiter, sender, codeKey } = deps;
 
   const gone = () => notFound(t('verification_not_found'));
   const locked = (record: VerificationRecord, now: Date) =>
@@ -98,7 +98,7 @@ export function createSignUpService(deps: SignUpServiceDeps) {
    */
   async function invitationStillOffered(pending: PendingSignUp, meta?: RequestMeta): Promise<InviteRecord | null> {
     if (!pending.inviteId) return null;
-    const invite = await invites.stillOffered(pending.inviteId, pending.inviteTokenHash);
+    const invite = await redemption.stillOffered(pending.inviteId, pending.inviteTokenHash);
     if (invite) return invite;
     // Refusals of a completion are audited; a code page or a resend of an ended sign-up need not be.
     if (meta) await failed('invite_withdrawn', pending, meta);
@@ -130,7 +130,7 @@ export function createSignUpService(deps: SignUpServiceDeps) {
     };
     let created: AccountRecord;
     if (admission.invite) {
-      const redeemed = await invites.redeem(admission.invite, account, meta);
+      const redeemed = await redemption.redeem(admission.invite, account, meta);
       if (!redeemed.ok) return gate.refuse(redeemed.refusal, admission.email, admission.invite, meta, redeemed.message);
       created = redeemed.account;
     } else {
