@@ -183,3 +183,17 @@ function assertProductionReady(config: Config): void {
     throw new ConfigError('Invalid configuration: issuer (ISSUER) must be an https:// URL in production');
   }
 }
+
+/**
+ * For process entry points (the server, migrate, the command line): the configuration, or the
+ * bad option's message on stderr and exit 78 (EX_CONFIG).
+ */
+export function loadConfigOrExit(): Config {
+  try {
+    return loadConfig();
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    process.stderr.write(`${error.message}\n`);
+    process.exit(78);
+  }
+}

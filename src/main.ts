@@ -1,6 +1,6 @@
 // Process entry: config → store → app → listen, and a graceful stop on SIGTERM/SIGINT.
 import { createServer } from 'node:http';
-import { ConfigError, loadConfig, type Config } from './config.ts';
+import { loadConfigOrExit } from './config.ts';
 import { resolveSecrets, shareGeneratedSecrets } from './secrets.ts';
 import { openStore } from './store/open-store.ts';
 import { createApp } from './app.ts';
@@ -8,16 +8,7 @@ import { createLogger } from './logging/logger.ts';
 import { firstRunBanner } from './first-run-banner.ts';
 import { lowerThreadPoolPriority } from './accounts/hashing-priority.ts';
 
-let config: Config;
-try {
-  config = loadConfig();
-} catch (error) {
-  if (error instanceof ConfigError) {
-    process.stderr.write(`${error.message}\n`);
-    process.exit(78); // EX_CONFIG
-  }
-  throw error;
-}
+const config = loadConfigOrExit();
 
 const logger = createLogger({ level: config.log_level });
 const localSecrets = resolveSecrets(config);
