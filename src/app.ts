@@ -16,6 +16,7 @@ import { requestContext } from './security/request-context.ts';
 import { securityHeaders } from './security/security-headers.ts';
 import { requestLogger } from './logging/request-logger.ts';
 import { healthRoutes } from './health/health-routes.ts';
+import { createReadiness } from './health/readiness.ts';
 import { interactionRoutes } from './interaction/interaction-routes.ts';
 import { inviteLinkRoutes } from './interaction/invite-link-routes.ts';
 import { welcomeRoutes } from './member/welcome-routes.ts';
@@ -93,7 +94,7 @@ export function createApp(deps: AppDeps) {
   // A member's own invitations: a user access token with scope `invites`.
   const memberApiRouters = [memberInviteRoutes({ config, members, clock })];
   const routers = [
-    healthRoutes({ store, isDraining: () => draining }),
+    healthRoutes({ readiness: createReadiness({ store, isDraining: () => draining }) }),
     assetRoutes({ viewsDir: VIEWS_DIR, accentColor: config.accent_color }),
     interactionRoutes({ provider, views, invites, signIn, signUp, config, inviteTokenParam }),
     inviteLinkRoutes({ config, invites, views }),
