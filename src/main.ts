@@ -8,19 +8,22 @@ import { createLogger } from './logging/logger.ts';
 import { firstRunBanner } from './first-run-banner.ts';
 import { lowerThreadPoolPriority } from './accounts/hashing-priority.ts';
 
-let config: Config;
-try {
-  config = loadConfig();
-} catch (error) {
-  if (error instanceof ConfigError) {
-    process.stderr.write(`${error.message}\n`);
-    process.exit(78); // EX_CONFIG
+/** A configuration mistake stops the start with its message and EX_CONFIG, not a stack trace. */
+async function configured<T>(step: () => T | Promise<T>): Promise<T> {
+  try {
+    return await step();
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`${error.message}\n`);
+      process.exit(78); // EX_CONFIG
+    }
+    throw error;
   }
-  throw error;
 }
 
+const config: Config = await configured(() => loadConfig());
 const logger = createLogger({ level: config.log_level });
-const secrets = resolveSecrets(config);
+const secrets = await configured(() => resolveSecrets(config));
 if (secrets.generated.length) {
   logger.warn({ generated: secrets.generated }, 'development secrets in use (generated and kept in data_dir); production refuses them');
 }

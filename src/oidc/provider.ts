@@ -5,6 +5,7 @@ import type { Secrets } from '../secrets.ts';
 import type { Store } from '../store/ports.ts';
 import { createAdapterClass } from './adapter.ts';
 import { CLAIMS, createFindAccount } from './find-account.ts';
+import { DEFAULT_ID_TOKEN_ALG, ID_TOKEN_SIGNING_ALGS } from './signing-keys.ts';
 
 export interface ProviderPages {
   error(ctx: KoaContextWithOIDC, out: ErrorOut, error: Error): Promise<void> | void;
@@ -45,8 +46,10 @@ export function createProvider({ config, secrets, store, clock, pages, clients }
     extraClientMetadata: { properties: ['first_party'] },
     responseTypes: ['code', 'none'],
     jwks: secrets.jwks as Configuration['jwks'],
-    // The signing keys are ES256 (P-256): cheaper to sign than RS256, and smaller tokens.
-    clientDefaults: { id_token_signed_response_alg: 'ES256', grant_types: ['authorization_code'], response_types: ['code'] },
+    // RS256 unless the client registers another: the registration default every RP library expects.
+    // ES256 and EdDSA (smaller, cheaper signatures) for clients that ask, given a key for each.
+    enabledJWA: { idTokenSigningAlgValues: ID_TOKEN_SIGNING_ALGS as NonNullable<Configuration['enabledJWA']>['idTokenSigningAlgValues'] },
+    clientDefaults: { id_token_signed_response_alg: DEFAULT_ID_TOKEN_ALG, grant_types: ['authorization_code'], response_types: ['code'] },
     cookies: {
       keys: secrets.cookieKeys,
       long: { signed: true, httpOnly: true, sameSite: 'lax', secure: secureCookies },

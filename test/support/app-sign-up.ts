@@ -1,0 +1,50 @@
+// Any registered app (not only the default test RP) signing a new member up through the hosted
+// pages with openid-client: invitation, prompt=create, consent when asked, code + PKCE, tokens.
+import { FormClient, type Page } from './browser-form.ts';
+import { oidc } from './relying-party.ts';
+import { createInvite, type RunningGuestlist } from './start-guestlist.ts';
+
+export interface TestApp {
+  client_id: string;
+  /** Unset: a public client (token_endpoint_auth_method none). */
+  client_secret?: string;
+  redirect_uri: string;
+}
+
+export async function discoverAs(issuer: string, app: TestApp): Promise<oidc.Configuration> {
+  const auth = app.client_secret ? undefined : oidc.None();
+  return oidc.discovery(new URL(issuer), app.client_id, app.client_secret, auth, { execute: [oidc.allowInsecureRequests] });
+}
+
+export interface SignedUp {
+  config: oidc.Configuration;
+  browser: FormClient;
+  tokens: Awaited<ReturnType<typeof oidc.authorizationCodeGrant>>;
+}
+
+/** Invites `email`, signs it up from the app with prompt=create, and exchanges the code. */
+export async function signUpThrough(gl: RunningGuestlist, app: TestApp, email: string, options: { scope?: string; password?: string } = {}): Promise<SignedUp> {
+  const invite = await createInvite(gl, { email });
+  const config = await discoverAs(gl.url, app);
+  const verifier = oidc.randomPKCECodeVerifier();
+  const state = oidc.randomState();
+  const nonce = oidc.randomNonce();
+  const url = oidc.buildAuthorizationUrl(config, {
+    redirect_uri: app.redirect_uri,
+    scope: options.scope ?? 'openid email',
+    code_challenge: await oidc.calculatePKCECodeChallenge(verifier),
+    code_challenge_method: 'S256',
+    state,
+    nonce,
+    prompt: 'create',
+    invite_token: invite.token,
+  });
+  const isCallback = (location: string) => location.startsWith(app.redirect_uri);
+  const browser = new FormClient();
+  const signUp = await browser.get(url.toString());
+  let page: Page = await browser.submit(signUp, '/register', { email, password: options.password ?? 'a long enough password', invite_token: invite.token }, isCallback);
+  if (!isCallback(page.url)) page = await browser.submit(page, '/consent', {}, isCallback);
+  if (!isCallback(page.url)) throw new Error(`expected the app's callback, got ${page.status} ${page.url}\n${page.html.slice(0, 1500)}`);
+  const tokens = await oidc.authorizationCodeGrant(config, new URL(page.url), { pkceCodeVerifier: verifier, expectedState: state, expectedNonce: nonce });
+  return { config, browser, tokens };
+}
