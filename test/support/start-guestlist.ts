@@ -23,6 +23,8 @@ export interface StartOptions {
   keepStore?: boolean;
   dataDir?: string;
   extraDeps?: Partial<AppDeps>;
+  /** Listen on this port (a restart that must keep its issuer); default: any free one. */
+  port?: number;
 }
 
 export interface RunningGuestlist {
@@ -39,8 +41,8 @@ export interface RunningGuestlist {
   stop(): Promise<void>;
 }
 
-async function listen(server: Server): Promise<number> {
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+async function listen(server: Server, port = 0): Promise<number> {
+  await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
   return (server.address() as AddressInfo).port;
 }
 
@@ -50,7 +52,7 @@ export async function startGuestlist(options: StartOptions = {}): Promise<Runnin
   const ownsDataDir = !options.dataDir;
   // The issuer must name the port, so the server listens before the app is built.
   const server = createServer();
-  const port = await listen(server);
+  const port = await listen(server, options.port);
   const url = `http://127.0.0.1:${port}`;
   const config = loadConfig({ env: { DATA_DIR: dataDir, ISSUER: url, LOG_LEVEL: 'info', ...options.env } });
   const secrets = resolveSecrets(config);
@@ -81,6 +83,9 @@ export async function startGuestlist(options: StartOptions = {}): Promise<Runnin
       await guestlist.stop?.();
       if (!options.keepStore) await store.close();
       if (ownsDataDir) rmSync(dataDir, { recursive: true, force: true });
+      // One turn of the event loop, so this process's own kept-alive client sockets see the close
+      // before a restart on the same port could be handed one of them.
+      await new Promise((resolve) => setImmediate(resolve));
     },
   };
 }
