@@ -132,6 +132,8 @@ export function createApp(deps: AppDeps) {
   return {
     app,
     provider,
+    /** The relying parties, for the start-up check of their metadata (client-metadata-validation.ts). */
+    apps,
     services,
     startDraining() {
       draining = true;

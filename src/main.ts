@@ -4,6 +4,7 @@ import { ConfigError, loadConfig, type Config } from './config.ts';
 import { resolveSecrets } from './secrets.ts';
 import { openStore } from './store/open-store.ts';
 import { createApp } from './app.ts';
+import { validateClientMetadata } from './oidc/client-metadata-validation.ts';
 import { createLogger } from './logging/logger.ts';
 import { firstRunBanner } from './first-run-banner.ts';
 import { lowerThreadPoolPriority } from './accounts/hashing-priority.ts';
@@ -30,7 +31,12 @@ if (secrets.generated.length) {
 const store = await openStore(config);
 // Password hashing runs on the thread pool; below the event loop, it cannot starve it.
 logger.info({ threads: await lowerThreadPoolPriority() }, 'thread pool at lower CPU priority');
-const guestlist = createApp({ config, store, secrets, logger });
+const guestlist = await configured(async () => {
+  const app = createApp({ config, store, secrets, logger });
+  // Every client is checked now, not at its first sign-in in front of an end user.
+  await validateClientMetadata(app.provider, app.apps);
+  return app;
+});
 
 // Timeouts are enforced by a sweep; every second instead of Node's default 30 s keeps them honest.
 const server = createServer({ connectionsCheckingInterval: 1_000 }, guestlist.app.callback());

@@ -2,7 +2,7 @@
 // admin client for client_credentials, and Guestlist's own first-party client for invitation links.
 import { readFileSync } from 'node:fs';
 import type { ClientMetadata } from 'oidc-provider';
-import type { Config } from '../config.ts';
+import { ConfigError, type Config } from '../config.ts';
 import type { Secrets } from '../secrets.ts';
 
 /** The first-party client behind GET /invite/{token}: it only needs a session, not tokens. */
@@ -51,12 +51,17 @@ export function adminClient(secrets: Secrets): ClientMetadata {
 /** The relying parties: clients_file when given, the demo client otherwise. */
 export function relyingParties(config: Config, readFile: (path: string) => string = (p) => readFileSync(p, 'utf8')): ClientMetadata[] {
   if (!config.clients_file) return [DEMO_CLIENT];
-  const parsed: unknown = JSON.parse(readFile(config.clients_file));
-  if (!Array.isArray(parsed)) throw new Error(`clients_file (CLIENTS_FILE): ${config.clients_file} must hold a JSON array of client metadata`);
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(readFile(config.clients_file));
+  } catch (error) {
+    throw new ConfigError(`clients_file (CLIENTS_FILE): cannot read ${config.clients_file} as JSON (${(error as Error).message})`);
+  }
+  if (!Array.isArray(parsed)) throw new ConfigError(`clients_file (CLIENTS_FILE): ${config.clients_file} must hold a JSON array of client metadata`);
   for (const client of parsed as ClientMetadata[]) {
     // The admin scope is only ever granted to the admin client through client_credentials.
     if (typeof client.scope === 'string' && client.scope.split(' ').includes('admin')) {
-      throw new Error(`clients_file (CLIENTS_FILE): client ${client.client_id} may not have the admin scope`);
+      throw new ConfigError(`clients_file (CLIENTS_FILE): client ${client.client_id} may not have the admin scope`);
     }
   }
   return parsed as ClientMetadata[];

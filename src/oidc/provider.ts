@@ -5,6 +5,7 @@ import type { Secrets } from '../secrets.ts';
 import type { Store } from '../store/ports.ts';
 import { createAdapterClass } from './adapter.ts';
 import { CLAIMS, createFindAccount } from './find-account.ts';
+import { assertClientIds } from './client-metadata-validation.ts';
 import { DEFAULT_ID_TOKEN_ALG, ID_TOKEN_SIGNING_ALGS } from './signing-keys.ts';
 
 export interface ProviderPages {
@@ -31,6 +32,7 @@ function interactionPolicyWithCreate() {
 }
 
 export function createProvider({ config, secrets, store, clock, pages, clients }: ProviderDeps): Provider {
+  assertClientIds(clients);
   const secureCookies = config.issuer.startsWith('https://');
   const configuration: Configuration = {
     adapter: createAdapterClass(store.oidc, clock),
