@@ -31,10 +31,12 @@ import { memberInviteRoutes } from './member/member-invite-routes.ts';
 import { accountPageRoutes } from './member/account-page-routes.ts';
 import { discoveryCache } from './oidc/discovery-cache.ts';
 import { createIssuerOriginPin } from './oidc/pin-issuer-origin.ts';
+import { createLogoutReceivers } from './oidc/logout-receivers.ts';
+import { createSingleLogout } from './oidc/single-logout.ts';
 
 export const VIEWS_DIR = join(fileURLToPath(new URL('.', import.meta.url)), '..', 'interactions');
 
-export type AppDeps = Omit<ServiceDeps, 'clock' | 'apps'> & {
+export type AppDeps = Omit<ServiceDeps, 'clock' | 'apps' | 'endAppSessions'> & {
   clock?: () => Date;
   /** Background workers (mail, webhooks, retention) start with the app unless false (tests drive them by hand). */
   startWorkers?: boolean;
@@ -47,6 +49,7 @@ export function createApp(deps: AppDeps) {
 
   const views = createViewEngine(config, VIEWS_DIR);
   const apps = relyingParties(config);
+  const logoutReceivers = createLogoutReceivers({ store: store.oidc, clock, clients: apps });
   const provider: Provider = createProvider({
     config,
     secrets,
@@ -54,8 +57,10 @@ export function createApp(deps: AppDeps) {
     clock,
     pages: createProviderPages(views),
     clients: [...apps, adminClient(secrets), accountClient(config)],
+    logoutReceivers,
   });
-  const services = createServices({ ...deps, clock, apps });
+  const singleLogout = createSingleLogout({ provider, receivers: logoutReceivers, logger });
+  const services = createServices({ ...deps, clock, apps, endAppSessions: singleLogout.signOutEverywhere });
   const { auditLog, invites, members, registration, signIn, accountAdmin, verification } = services;
 
   // Behind a trusted proxy the client is the last address it appended to X-Forwarded-For

@@ -127,6 +127,8 @@ export const MESSAGES = {
   logout_question: 'Do you want to sign out of {product}?',
   logout_confirm: 'Sign out',
   logout_stay: 'Stay signed in',
+  logout_in_progress: 'Signing you out…',
+  logout_continue: 'Continue',
   logged_out_title: 'You are signed out',
   logged_out_lead: 'You have been signed out of {product}.',
   error_title: 'Something went wrong',

@@ -45,6 +45,7 @@ test.each([
   { problem: 'no redirect_uris', entry: { ...GOOD, redirect_uris: undefined }, expected: 'client "good-app", field redirect_uris: redirect_uris is mandatory property' },
   { problem: 'a redirect URI with a fragment', entry: { ...GOOD, redirect_uris: ['https://good.example.com/cb#x'] }, expected: 'client "good-app", field redirect_uris: redirect_uris must not contain fragments' },
   { problem: 'an unknown token endpoint auth method', entry: { ...GOOD, token_endpoint_auth_method: 'client_secret_magic' }, expected: 'client "good-app", field token_endpoint_auth_method:' },
+  { problem: 'a backchannel_logout_uri that is no URL', entry: { ...GOOD, backchannel_logout_uri: 'not a url' }, expected: 'client "good-app", field backchannel_logout_uri: backchannel_logout_uri must be a web uri' },
   { problem: 'a misspelt field', entry: { ...GOOD, post_logout_redirect_uri: 'https://good.example.com/' }, expected: 'client "good-app", field post_logout_redirect_uri: post_logout_redirect_uri is not client metadata this provider knows' },
   { problem: 'front-channel logout (not offered)', entry: { ...GOOD, frontchannel_logout_uri: 'https://good.example.com/fc' }, expected: 'client "good-app", field frontchannel_logout_uri: frontchannel_logout_uri is not client metadata' },
 ])('$problem is refused at start, naming the client and the field', async ({ entry, expected }) => {

@@ -1,5 +1,5 @@
-// Any registered app (not only the default test RP) signing a new member up through the hosted
-// pages with openid-client: invitation, prompt=create, consent when asked, code + PKCE, tokens.
+// Any registered app (not only the default test RP) signing a member in through the hosted pages
+// with openid-client: code + PKCE, the sign-up or sign-in form when shown, consent when asked.
 import { FormClient, type Page } from './browser-form.ts';
 import { oidc } from './relying-party.ts';
 import { createInvite, type RunningGuestlist } from './start-guestlist.ts';
@@ -16,15 +16,23 @@ export async function discoverAs(issuer: string, app: TestApp): Promise<oidc.Con
   return oidc.discovery(new URL(issuer), app.client_id, app.client_secret, auth, { execute: [oidc.allowInsecureRequests] });
 }
 
-export interface SignedUp {
+export interface Authorized {
   config: oidc.Configuration;
   browser: FormClient;
   tokens: Awaited<ReturnType<typeof oidc.authorizationCodeGrant>>;
 }
 
-/** Invites `email`, signs it up from the app with prompt=create, and exchanges the code. */
-export async function signUpThrough(gl: RunningGuestlist, app: TestApp, email: string, options: { scope?: string; password?: string } = {}): Promise<SignedUp> {
-  const invite = await createInvite(gl, { email });
+export interface AuthorizeOptions {
+  scope?: string;
+  params?: Record<string, string>;
+  /** The browser (its cookies: the Guestlist session); a new one by default. */
+  browser?: FormClient;
+  /** Filled into the sign-in or sign-up form when the page shows one. */
+  form?: { path: '/login' | '/register'; fields: Record<string, string> };
+}
+
+/** One authorization request from the app, through whatever pages Guestlist shows, to tokens. */
+export async function authorize(gl: Pick<RunningGuestlist, 'url'>, app: TestApp, options: AuthorizeOptions = {}): Promise<Authorized> {
   const config = await discoverAs(gl.url, app);
   const verifier = oidc.randomPKCECodeVerifier();
   const state = oidc.randomState();
@@ -36,15 +44,24 @@ export async function signUpThrough(gl: RunningGuestlist, app: TestApp, email: s
     code_challenge_method: 'S256',
     state,
     nonce,
-    prompt: 'create',
-    invite_token: invite.token,
+    ...options.params,
   });
   const isCallback = (location: string) => location.startsWith(app.redirect_uri);
-  const browser = new FormClient();
-  const signUp = await browser.get(url.toString());
-  let page: Page = await browser.submit(signUp, '/register', { email, password: options.password ?? 'a long enough password', invite_token: invite.token }, isCallback);
-  if (!isCallback(page.url)) page = await browser.submit(page, '/consent', {}, isCallback);
+  const browser = options.browser ?? new FormClient();
+  let page: Page = await browser.get(url.toString(), isCallback);
+  if (!isCallback(page.url) && options.form) page = await browser.submit(page, options.form.path, options.form.fields, isCallback);
+  if (!isCallback(page.url) && page.html.includes('/consent')) page = await browser.submit(page, '/consent', {}, isCallback);
   if (!isCallback(page.url)) throw new Error(`expected the app's callback, got ${page.status} ${page.url}\n${page.html.slice(0, 1500)}`);
   const tokens = await oidc.authorizationCodeGrant(config, new URL(page.url), { pkceCodeVerifier: verifier, expectedState: state, expectedNonce: nonce });
   return { config, browser, tokens };
+}
+
+/** Invites `email`, signs it up from the app with prompt=create, and exchanges the code. */
+export async function signUpThrough(gl: RunningGuestlist, app: TestApp, email: string, options: { scope?: string; password?: string } = {}): Promise<Authorized> {
+  const invite = await createInvite(gl, { email });
+  return authorize(gl, app, {
+    scope: options.scope,
+    params: { prompt: 'create', invite_token: invite.token },
+    form: { path: '/register', fields: { email, password: options.password ?? 'a long enough password', invite_token: invite.token } },
+  });
 }
