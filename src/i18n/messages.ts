@@ -116,6 +116,7 @@ export const MESSAGES = {
   welcome_close_go_back: 'You can close this page and go back to the app that invited you.',
   consent_title: 'Allow access',
   consent_would_like_to: 'would like to:',
+  consent_confirm_again: 'asks you to confirm that it may still:',
   consent_allow: 'Allow',
   consent_cancel: 'Cancel',
   scope_openid: 'Know who you are',
