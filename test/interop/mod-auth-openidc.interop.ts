@@ -5,7 +5,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import { childAdminToken, freePort, startChildGuestlist, type ChildGuestlist } from '../support/child-guestlist.ts';
+import { CHILD_ADMIN, childAdminToken, freePort, startChildGuestlist, type ChildGuestlist } from '../support/child-guestlist.ts';
 import { launchBrowser, openContext } from '../support/browser.ts';
 import { postJson } from '../support/start-guestlist.ts';
 import { startApacheRp, type ApacheRp } from './support/apache-rp.ts';
@@ -105,8 +105,8 @@ async function sessionInfo(page: Page, refreshInterval?: number): Promise<{ acce
   return JSON.parse(await page.locator('body').innerText()) as { access_token: string; refresh_token: string };
 }
 
+/** As the admin client, which may introspect any token. */
 async function introspect(token: string): Promise<{ active: boolean; client_id?: string }> {
-  const { CHILD_ADMIN } = await import('../support/child-guestlist.ts');
   const response = await fetch(`${gl.url}/token/introspection`, {
     method: 'POST',
     headers: { Authorization: `Basic ${Buffer.from(`${CHILD_ADMIN.id}:${CHILD_ADMIN.secret}`).toString('base64')}`, 'Content-Type': 'application/x-www-form-urlencoded' },
