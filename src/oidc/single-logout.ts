@@ -18,6 +18,10 @@ export interface SingleLogout {
 }
 
 export function createSingleLogout({ provider, receivers, logger }: { provider: Provider; receivers: LogoutReceivers; logger: Logger }): SingleLogout {
+  // The tokens oidc-provider sends itself when someone signs out: a receiver that fails is logged too.
+  provider.on('backchannel.error', (_ctx: unknown, error: Error, client: { clientId: string }, accountId: string) => {
+    logger.warn({ client_id: client.clientId, account_id: accountId, reason: error.message }, 'back-channel logout failed');
+  });
   return {
     async signOutEverywhere(accountId) {
       const sent = new Set<string>();

@@ -28,7 +28,7 @@ export async function startLogoutReceiver({ clientId, alg = 'RS256' }: { clientI
     const { header, payload } = verifyJwt(token, await fetchJwks(issuer));
     const now = Math.floor(Date.now() / 1000);
     if (header.alg !== alg) throw new Error(`alg ${header.alg}, expected ${alg}`);
-    if (header.typ !== undefined && header.typ !== 'logout+jwt') throw new Error(`typ ${header.typ}`);
+    if (header.typ !== 'logout+jwt') throw new Error(`typ ${String(header.typ)}, expected logout+jwt`);
     if (payload.iss !== issuer) throw new Error(`iss ${String(payload.iss)}`);
     if (!(payload.aud === clientId || (Array.isArray(payload.aud) && payload.aud.includes(clientId)))) throw new Error(`aud ${String(payload.aud)}`);
     if (typeof payload.iat !== 'number' || Math.abs(payload.iat - now) > 300) throw new Error('iat missing or far off');
