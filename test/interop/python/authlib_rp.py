@@ -92,7 +92,7 @@ def main():
     )
     code_verifier = generate_token(48)
     nonce = secrets.token_urlsafe(16)
-    url, _state = session.create_authorization_url(
+    url, state = session.create_authorization_url(
         metadata["authorization_endpoint"], code_verifier=code_verifier, nonce=nonce, **job.get("params", {})
     )
     observed["authorization_url_has_pkce"] = "code_challenge" in parse_qs(urlparse(url).query)
@@ -105,7 +105,7 @@ def main():
     if callback is None:
         raise RuntimeError(f"no callback to the app; the page at {page.url} says: {page.text[:800]}")
 
-    token = session.fetch_token(metadata["token_endpoint"], authorization_response=callback, code_verifier=code_verifier)
+    token = session.fetch_token(metadata["token_endpoint"], authorization_response=callback, state=state, code_verifier=code_verifier)
     header, claims = validate_id_token(token["id_token"], jwks, client["alg"], issuer, client["client_id"], nonce)
     observed["id_token_alg"] = header["alg"]
     observed["id_token_kid_in_jwks"] = any(key.get("kid") == header.get("kid") for key in jwks["keys"])
