@@ -35,10 +35,12 @@ import { createIssuerOriginPin } from './oidc/pin-issuer-origin.ts';
 import { isProviderPath } from './oidc/provider-routes.ts';
 import { createInviteTokenParam } from './oidc/invite-token-param.ts';
 import { createSessionAccount } from './oidc/session-account.ts';
+import { createLogoutReceivers } from './oidc/logout-receivers.ts';
+import { createSingleLogout } from './oidc/single-logout.ts';
 
 export const VIEWS_DIR = join(fileURLToPath(new URL('.', import.meta.url)), '..', 'interactions');
 
-export type AppDeps = Omit<ServiceDeps, 'clock' | 'apps'> & {
+export type AppDeps = Omit<ServiceDeps, 'clock' | 'apps' | 'endAppSessions'> & {
   clock?: () => Date;
   /** Background workers (mail, webhooks, retention) start with the app unless false (tests drive them by hand). */
   startWorkers?: boolean;
@@ -52,6 +54,7 @@ export function createApp(deps: AppDeps) {
   const views = createViewEngine(config, VIEWS_DIR);
   const apps = relyingParties(config);
   const inviteTokenParam = createInviteTokenParam(secrets.cookieKeys);
+  const logoutReceivers = createLogoutReceivers({ store: store.oidc, clock, clients: apps });
   const provider: Provider = createProvider({
     inviteTokenParam,
     config,
@@ -60,8 +63,10 @@ export function createApp(deps: AppDeps) {
     clock,
     pages: createProviderPages(views),
     clients: [...apps, adminClient(secrets), accountClient(config)],
+    logoutReceivers,
   });
-  const services = createServices({ ...deps, clock, apps });
+  const singleLogout = createSingleLogout({ provider, receivers: logoutReceivers, logger });
+  const services = createServices({ ...deps, clock, apps, endAppSessions: singleLogout.signOutEverywhere });
   const { auditLog, invites, members, memberAccounts, signIn, accountAdmin, signUp } = services;
   const sessionAccount = createSessionAccount(provider, memberAccounts);
 
@@ -131,6 +136,8 @@ export function createApp(deps: AppDeps) {
   return {
     app,
     provider,
+    /** The relying parties, for the start-up check of their metadata (client-metadata-validation.ts). */
+    apps,
     services,
     /** Every route Guestlist's own routers answer (the provider's are in its discovery document). */
     routes: routeTable(routers),

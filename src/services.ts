@@ -37,6 +37,8 @@ export interface ServiceDeps {
   clock: () => Date;
   /** The relying parties: the apps an invitation may name. */
   apps: ClientMetadata[];
+  /** Signs an account out of every app that asked for back-channel logout. */
+  endAppSessions?: (accountId: string) => Promise<void>;
   /** Replaces the mail transport (SMTP or outbox, from the config). */
   mailTransport?: MailTransport;
   /** Replaces the SMS transport (webhook or outbox, from the config). */
@@ -104,7 +106,7 @@ export function createServices(deps: ServiceDeps) {
   });
   const invites = createInviteService({ store, config, clock, audit, isKnownClient: (id) => appIds.has(id), mailer, limiter });
   const signIn = createSignInService({ store, audit, limiter });
-  const accountAdmin = createAccountAdminService({ store, audit });
+  const accountAdmin = createAccountAdminService({ store, audit, endAppSessions: deps.endAppSessions });
   const memberAccounts = createMemberAccounts({ store });
   const members = createMemberInviteService({ store, config, invites });
   const signUp = createSignUpService({

@@ -35,6 +35,10 @@ export function welcomeRoutes({ config, provider, invites, sessionAccount, views
       const target = new URL(initiateLoginUri);
       target.searchParams.set('iss', config.issuer);
       target.searchParams.set('login_hint', account.email);
+      // Where the app should land afterwards, when it registered a home page (client_uri): some
+      // apps (mod_auth_openidc without OIDCDefaultURL) refuse a third-party login without one.
+      const home = client?.metadata().client_uri as string | undefined;
+      if (home) target.searchParams.set('target_link_uri', home);
       ctx.status = 303;
       ctx.redirect(target.toString());
       return;
