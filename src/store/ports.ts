@@ -84,6 +84,7 @@ export interface AccountRecord {
   /** Lower-cased and trimmed. Unique. */
   email: string;
   emailVerified: boolean;
+  /** Empty when the account has no password (it signs in through an upstream provider only). */
   passwordHash: string;
   phoneNumber: string | null;
   phoneNumberVerified: boolean;
@@ -344,6 +345,36 @@ export interface KeyValueStore {
   setIfAbsent(key: string, value: string): Promise<string>;
 }
 
+/** An account's link to an upstream identity provider, keyed by the upstream's (issuer, subject). */
+export interface FederatedIdentityRecord {
+  id: string;
+  accountId: string;
+  /** The configured provider entry (`upstream_providers[].id`) it was linked through. */
+  providerId: string;
+  issuer: string;
+  subject: string;
+  /** The upstream's verified email when linked, shown to the member; never used to find the link. */
+  email: string | null;
+  createdAt: Date;
+}
+
+export type UnlinkOutcome = 'removed' | 'not_found' | 'last';
+
+export interface FederatedIdentityStore {
+  /** Inserts the link; null when (issuer, subject) is already linked to any account. Atomic under races. */
+  link(identity: FederatedIdentityRecord): Promise<FederatedIdentityRecord | null>;
+  findBySubject(issuer: string, subject: string): Promise<FederatedIdentityRecord | null>;
+  /** Oldest first. */
+  listByAccount(accountId: string): Promise<FederatedIdentityRecord[]>;
+  /**
+   * Removes one link of the account. With `keepOne`, the account's only link stays ('last'): two
+   * racing unlinks of an account's last two links never both succeed.
+   */
+  unlink(accountId: string, id: string, options: { keepOne: boolean }): Promise<UnlinkOutcome>;
+  /** Removes every link of an account (it was deleted, or its creation was undone); returns how many went. */
+  deleteByAccount(accountId: string): Promise<number>;
+}
+
 export interface Store {
   readonly kind: 'embedded' | 'mongo';
   invites: InviteStore;
@@ -354,6 +385,7 @@ export interface Store {
   verifications: VerificationStore;
   oidc: OidcPayloadStore;
   settings: KeyValueStore;
+  federatedIdentities: FederatedIdentityStore;
   /** Throws when the store cannot be reached or written. */
   ping(): Promise<void>;
   close(): Promise<void>;

@@ -11,6 +11,7 @@ import { createMongoJobStore } from '../../src/store/mongo/jobs.ts';
 import { createMongoVerificationStore } from '../../src/store/mongo/verifications.ts';
 import { createMongoOidcPayloadStore } from '../../src/store/mongo/oidc-payloads.ts';
 import { createMongoSettingsStore } from '../../src/store/mongo/settings.ts';
+import { createMongoFederatedIdentityStore } from '../../src/store/mongo/federated-identities.ts';
 import { encodeTimeCursor } from '../../src/store/cursor.ts';
 import { recordingModels, type Sent } from './mongo-recorder.ts';
 
@@ -100,5 +101,12 @@ export async function everyQuery(): Promise<{ sent: Sent[]; models: Models }> {
   const settings = createMongoSettingsStore(models);
   await settings.get('k');
   await settled(settings.setIfAbsent('k', 'v'));
+
+  const federated = createMongoFederatedIdentityStore(models);
+  await settled(federated.link({ id: 'f1', accountId: 'a1', providerId: 'up', issuer: 'https://up.example', subject: 's1', email: null, createdAt: now }));
+  await federated.findBySubject('https://up.example', 's1');
+  await federated.listByAccount('a1');
+  await settled(federated.unlink('a1', 'f1', { keepOne: true }));
+  await federated.deleteByAccount('a1');
   return { sent, models };
 }

@@ -114,6 +114,18 @@ CREATE INDEX IF NOT EXISTS oidc_grant ON oidc_payloads (grant_id) WHERE grant_id
 CREATE INDEX IF NOT EXISTS oidc_account ON oidc_payloads (account_id) WHERE account_id IS NOT NULL;
 CREATE INDEX IF NOT EXISTS oidc_expiry ON oidc_payloads (expires_at) WHERE expires_at IS NOT NULL;
 
+CREATE TABLE IF NOT EXISTS federated_identities (
+  id TEXT PRIMARY KEY,
+  account_id TEXT NOT NULL,
+  provider_id TEXT NOT NULL,
+  issuer TEXT NOT NULL,
+  subject TEXT NOT NULL,
+  email TEXT,
+  created_at INTEGER NOT NULL,
+  UNIQUE (issuer, subject)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS federated_identities_account ON federated_identities (account_id, created_at);
+
 CREATE TABLE IF NOT EXISTS settings (
   key TEXT PRIMARY KEY,
   value TEXT NOT NULL

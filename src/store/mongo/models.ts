@@ -33,6 +33,16 @@ export interface RedemptionDoc {
   ip: string | null;
 }
 
+export interface FederatedIdentityDoc {
+  _id: string;
+  accountId: string;
+  providerId: string;
+  issuer: string;
+  subject: string;
+  email: string | null;
+  createdAt: Date;
+}
+
 export interface AccountDoc {
   _id: string;
   email: string;
@@ -129,6 +139,7 @@ export interface Models {
   Verification: Model<VerificationDoc>;
   OidcPayload: Model<OidcPayloadDoc>;
   Setting: Model<SettingDoc>;
+  FederatedIdentity: Model<FederatedIdentityDoc>;
   Counter: Model<CounterDoc>;
 }
 
@@ -192,7 +203,8 @@ export function createModels(connection: Connection, modelOptions: ModelOptions 
       _id: id,
       email: { type: String, required: true },
       emailVerified: { type: Boolean, required: true },
-      passwordHash: { type: String, required: true },
+      // Empty for an account that signs in through an upstream provider only (`required` refuses '').
+      passwordHash: { type: String, default: '' },
       phoneNumber: str,
       phoneNumberVerified: { type: Boolean, required: true },
       roles: { type: [String], default: [] },
@@ -297,6 +309,22 @@ export function createModels(connection: Connection, modelOptions: ModelOptions 
   oidcPayload.index({ grantId: 1 }, whenString('grantId'));
   oidcPayload.index({ accountId: 1 }, whenString('accountId'));
 
+  const federatedIdentity = new Schema<FederatedIdentityDoc>(
+    {
+      _id: id,
+      accountId: { type: String, required: true },
+      providerId: { type: String, required: true },
+      issuer: { type: String, required: true },
+      subject: { type: String, required: true },
+      email: str,
+      createdAt: { type: Date, required: true },
+    },
+    options('federated_identities'),
+  );
+  // Linking goes by (issuer, subject): one account per upstream identity, MongoDB's own guarantee.
+  federatedIdentity.index({ issuer: 1, subject: 1 }, { unique: true });
+  federatedIdentity.index({ accountId: 1, createdAt: 1 });
+
   const setting = new Schema<SettingDoc>({ _id: id, value: { type: String, required: true } }, options('settings'));
   const counter = new Schema<CounterDoc>({ _id: id, seq: { type: Number, required: true } }, options('counters'));
 
@@ -310,6 +338,7 @@ export function createModels(connection: Connection, modelOptions: ModelOptions 
     Verification: connection.model<VerificationDoc>('Verification', verification),
     OidcPayload: connection.model<OidcPayloadDoc>('OidcPayload', oidcPayload),
     Setting: connection.model<SettingDoc>('Setting', setting),
+    FederatedIdentity: connection.model<FederatedIdentityDoc>('FederatedIdentity', federatedIdentity),
     Counter: connection.model<CounterDoc>('Counter', counter),
   };
 }
