@@ -2,8 +2,9 @@
 // This is the only module that reads process.env.
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
+import { upstreamProvidersSchema } from './federation/upstream-provider-config.ts';
 
-type EnvKind = 'bool' | 'int' | 'list' | 'string';
+type EnvKind = 'bool' | 'int' | 'list' | 'string' | 'json';
 
 interface Option<S extends z.ZodType> {
   schema: S;
@@ -63,6 +64,8 @@ export const OPTIONS = {
   rate_limit_login_failures: option(countUpTo(1000).default(5), 'int', 'failed sign-ins per account and address before a lockout'),
   rate_limit_login_failures_per_address: option(countUpTo(100000).default(20), 'int', 'failed sign-ins per address and window, across accounts'),
   rate_limit_code_failures: option(countUpTo(1000).default(10), 'int', 'wrong verification codes per address and window'),
+  // Upstream identity providers (federation/): usually set in the config file; the env takes JSON.
+  upstream_providers: option(upstreamProvidersSchema.default([]), 'json', 'identity providers people may join and sign in with (see "Upstream identity providers")'),
   log_level: option(z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'), 'string', 'log verbosity'),
 } as const;
 
@@ -95,6 +98,12 @@ function fromEnv(kind: EnvKind, raw: string): unknown {
       return value === '' ? [] : value.split(',').map((item) => item.trim()).filter(Boolean);
     case 'string':
       return value;
+    case 'json':
+      try {
+        return JSON.parse(value);
+      } catch {
+        return value; // left for zod to refuse with the option's name
+      }
   }
 }
 
@@ -148,8 +157,10 @@ export function loadConfig(sources: ConfigSources = {}): Config {
       const key = String(issue.path[0] ?? '');
       if (issue.code === 'unrecognized_keys') return `unknown option(s) ${issue.keys.join(', ')}`;
       const opt = (OPTIONS as Record<string, Option<z.ZodType>>)[key];
-      const got = raw[key] === undefined || fromFiles.has(key) ? '' : `; got ${JSON.stringify(raw[key])}`;
-      return `${key} (${key.toUpperCase()}) ${issue.message.startsWith('must') ? issue.message : `is invalid: ${issue.message}`}${got}${opt ? ` — ${opt.doc}` : ''}`;
+      // A nested value is named by its path; the provider entries hold secrets, so they are never echoed.
+      const where = key !== 'upstream_providers' ? '' : issue.path.slice(1).map((part) => (typeof part === 'number' ? `[${part}]` : `.${String(part)}`)).join('');
+      const got = raw[key] === undefined || fromFiles.has(key) || key === 'upstream_providers' ? '' : `; got ${JSON.stringify(raw[key])}`;
+      return `${key}${where} (${key.toUpperCase()}) ${issue.message.startsWith('must') ? issue.message : `is invalid: ${issue.message}`}${got}${opt ? ` — ${opt.doc}` : ''}`;
     });
     throw new ConfigError(`Invalid configuration:\n  ${lines.join('\n  ')}`);
   }
@@ -182,6 +193,8 @@ function assertProductionReady(config: Config): void {
   if (!config.issuer.startsWith('https://')) {
     throw new ConfigError('Invalid configuration: issuer (ISSUER) must be an https:// URL in production');
   }
+  const plainUpstream = config.upstream_providers.find((provider) => !provider.issuer.startsWith('https://'));
+  if (plainUpstream) throw new ConfigError(`Invalid configuration: upstream_providers "${plainUpstream.id}": issuer must be an https:// URL in production`);
 }
 
 /**
