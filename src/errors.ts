@@ -38,6 +38,15 @@ const ERRORS = {
   resend_limit: { status: 429 },
   resend_too_soon: { status: 429 },
   daily_invite_limit: { status: 429 },
+  // Upstream identity providers (federation/).
+  no_invitation: { status: 403 },
+  email_unverified: { status: 403 },
+  domain_not_allowed: { status: 403 },
+  not_linked: { status: 403 },
+  upstream_failed: { status: 400 },
+  identity_linked_elsewhere: { status: 409 },
+  last_sign_in_method: { status: 409 },
+  upstream_unavailable: { status: 503, expose: true },
   server_error: { status: 500 },
   // The store or the SMS gateway is briefly away: the caller should hear so, and try again.
   service_unavailable: { status: 503, expose: true },
