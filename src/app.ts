@@ -37,6 +37,9 @@ import { createInviteTokenParam } from './oidc/invite-token-param.ts';
 import { createSessionAccount } from './oidc/session-account.ts';
 import { createLogoutReceivers } from './oidc/logout-receivers.ts';
 import { createSingleLogout } from './oidc/single-logout.ts';
+import { federationRoutes } from './federation/federation-routes.ts';
+import { createFederationCookies } from './federation/federation-cookies.ts';
+import { linkedAccountsRoutes, createLinkedAccountsSection } from './member/linked-accounts-routes.ts';
 
 export const VIEWS_DIR = join(fileURLToPath(new URL('.', import.meta.url)), '..', 'interactions');
 
@@ -67,8 +70,9 @@ export function createApp(deps: AppDeps) {
   });
   const singleLogout = createSingleLogout({ provider, receivers: logoutReceivers, logger });
   const services = createServices({ ...deps, clock, apps, endAppSessions: singleLogout.signOutEverywhere });
-  const { auditLog, invites, members, memberAccounts, signIn, accountAdmin, signUp } = services;
+  const { auditLog, invites, members, memberAccounts, signIn, accountAdmin, signUp, federation } = services;
   const sessionAccount = createSessionAccount(provider, memberAccounts);
+  const federationCookies = createFederationCookies(secrets.cookieKeys, clock);
 
   // Behind a trusted proxy the client is the last address it appended to X-Forwarded-For
   // (maxIpsCount 1): entries to its left are whatever the client sent, and could be forged.
@@ -101,10 +105,12 @@ export function createApp(deps: AppDeps) {
   const routers = [
     healthRoutes({ readiness: createReadiness({ store, isDraining: () => draining }) }),
     assetRoutes({ viewsDir: VIEWS_DIR, accentColor: config.accent_color }),
-    interactionRoutes({ provider, views, invites, signIn, signUp, config, inviteTokenParam }),
+    interactionRoutes({ provider, views, invites, signIn, signUp, config, inviteTokenParam, upstreamButtons: () => federation.buttons() }),
+    federationRoutes({ issuer: config.issuer, provider, federation, cookies: federationCookies, views, sessionAccount, inviteTokenParam }),
     inviteLinkRoutes({ config, invites, views }),
     welcomeRoutes({ config, provider, invites, sessionAccount, views }),
-    accountPageRoutes({ config, accounts: memberAccounts, sessionAccount, members, views, clock, viewsDir: VIEWS_DIR }),
+    accountPageRoutes({ config, accounts: memberAccounts, sessionAccount, members, views, clock, viewsDir: VIEWS_DIR, sections: [createLinkedAccountsSection(federation)] }),
+    linkedAccountsRoutes({ federation, cookies: federationCookies, sessionAccount, views }),
     ...apiRouters,
     // Public, ahead of the admin router: shapes only, no data.
     openApiRoutes({ issuer: config.issuer, groups: [{ routers: apiRouters }, { routers: adminRouters, security: 'admin' }, { routers: memberApiRouters, security: 'member' }] }),

@@ -28,6 +28,9 @@ import { createCodeSender } from './signup/code-sender.ts';
 import { createSignUpService } from './signup/signup-service.ts';
 import { createAdmissionGate } from './signup/admission.ts';
 import { deriveCodeKeys } from './signup/verification-codes.ts';
+import { createUpstreamClients } from './federation/upstream-client.ts';
+import { createFederationService } from './federation/federation-service.ts';
+import { federationCallbackUrl } from './federation/federation-paths.ts';
 
 export interface ServiceDeps {
   config: Config;
@@ -109,16 +112,30 @@ export function createServices(deps: ServiceDeps) {
   const accountAdmin = createAccountAdminService({ store, audit, endAppSessions: deps.endAppSessions });
   const memberAccounts = createMemberAccounts({ store });
   const members = createMemberInviteService({ store, config, invites });
+  const gate = createAdmissionGate({ config, audit, invites, accounts: memberAccounts, limiter });
   const signUp = createSignUpService({
     store,
     config,
     clock,
     audit,
-    gate: createAdmissionGate({ config, audit, invites, accounts: memberAccounts, limiter }),
+    gate,
     redemption: createRedemption({ store, clock, audit }),
     limiter,
     sender: createCodeSender({ mail, sms: deps.smsTransport ?? createSmsTransport(config, { logger, clock }), productName: config.product_name }),
     codeKey: deriveCodeKeys(secrets.cookieKeys),
+  });
+  // Upstream identity providers: their sign-ups go through the same gate and redemption as above.
+  const federation = createFederationService({
+    providers: config.upstream_providers,
+    clients: createUpstreamClients(config.upstream_providers, {
+      redirectUri: (id) => federationCallbackUrl(config.issuer, id),
+      onError: (error, provider) => logger.warn({ err: error, provider }, 'upstream sign-in failed'),
+    }),
+    store,
+    clock,
+    audit,
+    gate,
+    signUp,
   });
 
 
@@ -135,6 +152,7 @@ export function createServices(deps: ServiceDeps) {
     accountAdmin,
     memberAccounts,
     signUp,
+    federation,
     startWorkers() {
       mail.start();
       webhooks.start();

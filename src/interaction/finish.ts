@@ -11,7 +11,10 @@ export async function finishInteraction(provider: Provider, ctx: Context, result
   ctx.redirect(returnTo);
 }
 
-/** Signing in resolves `login`, and `create` too when the app asked for the sign-up page. */
-export function signedIn(accountId: string): InteractionResults {
-  return { login: { accountId, amr: ['pwd'] }, create: {} } as InteractionResults;
+/**
+ * Signing in resolves `login`, and `create` too when the app asked for the sign-up page. `amr`
+ * names how: a password by default; an upstream sign-in passes federation/upstream-amr.ts.
+ */
+export function signedIn(accountId: string, amr: readonly string[] = ['pwd']): InteractionResults {
+  return { login: { accountId, amr: [...amr] }, create: {} } as InteractionResults;
 }

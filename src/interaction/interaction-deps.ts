@@ -6,6 +6,7 @@ import type { InviteService } from '../invites/invite-service.ts';
 import type { SignInService } from '../accounts/sign-in-service.ts';
 import type { SignUpService } from '../signup/signup-service.ts';
 import type { Config } from '../config.ts';
+import { t } from '../i18n/format-message.ts';
 
 export interface InteractionDeps {
   provider: Provider;
@@ -17,4 +18,10 @@ export interface InteractionDeps {
   config: Pick<Config, 'require_phone_verification'>;
   /** Opens the sealed invite_token of an authorization request. */
   inviteTokenParam: InviteTokenParam;
+  /** The upstream identity providers whose "Continue with" buttons the pages show. */
+  upstreamButtons: () => Array<{ id: string; name: string }>;
 }
+
+/** The buttons as the templates take them (partials/upstream-buttons.hbs). */
+export const upstreamButtonsFor = (deps: Pick<InteractionDeps, 'upstreamButtons'>) =>
+  deps.upstreamButtons().map((button) => ({ id: button.id, label: t('federation_continue', { name: button.name }) }));

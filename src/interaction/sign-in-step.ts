@@ -5,7 +5,7 @@ import { AppError } from '../errors.ts';
 import { t } from '../i18n/format-message.ts';
 import { assertCsrf } from '../security/csrf.ts';
 import { requestMeta } from '../security/request-context.ts';
-import type { InteractionDeps } from './interaction-deps.ts';
+import { upstreamButtonsFor, type InteractionDeps } from './interaction-deps.ts';
 import { loadInteraction, paramString, type LoadedInteraction } from './page-context.ts';
 import { finishInteraction, signedIn } from './finish.ts';
 
@@ -20,6 +20,7 @@ function renderSignIn(deps: InteractionDeps, ctx: Context, loaded: LoadedInterac
     email,
     error: problems.error,
     errors: problems.errors ?? {},
+    upstream: upstreamButtonsFor(deps),
   });
 }
 

@@ -6,7 +6,7 @@ import { t } from '../i18n/format-message.ts';
 import { assertCsrf } from '../security/csrf.ts';
 import { requestMeta } from '../security/request-context.ts';
 import { emailSchema, inviteTokenSchema, passwordSchema } from '../accounts/credential-schemas.ts';
-import type { InteractionDeps } from './interaction-deps.ts';
+import { upstreamButtonsFor, type InteractionDeps } from './interaction-deps.ts';
 import { loadInteraction, paramString, type LoadedInteraction } from './page-context.ts';
 import { finishInteraction, signedIn } from './finish.ts';
 import { placeRefusal } from './refusal-placement.ts';
@@ -96,6 +96,7 @@ async function renderSignUp(
     error,
     error_link: errorLink,
     errors,
+    upstream: upstreamButtonsFor(deps),
   });
 }
 

@@ -29,12 +29,17 @@ export interface AccountPageDeps {
   views: ViewEngine;
   clock: () => Date;
   viewsDir: string;
+  /** More sections of the page, each from its own module: their view data, merged in. */
+  sections?: AccountPageSection[];
 }
+
+/** One section's view data for the signed-in member; `query` is the page's query string (notices). */
+export type AccountPageSection = (accountId: string, query: Record<string, unknown>) => Promise<Record<string, unknown>>;
 
 /** A member with more invites than this sees the newest ones; the JSON API pages through all. */
 const PAGE_SIZE = 100;
 
-export function accountPageRoutes({ config, accounts, sessionAccount, members, views, clock, viewsDir }: AccountPageDeps): Router {
+export function accountPageRoutes({ config, accounts, sessionAccount, members, views, clock, viewsDir, sections = [] }: AccountPageDeps): Router {
   const router = createRouter();
   // A separate file, never inline: the CSP allows scripts from 'self' only.
   const copyScript = readFileSync(join(viewsDir, 'assets', 'account-copy-link.js'), 'utf8');
@@ -48,7 +53,12 @@ export function accountPageRoutes({ config, accounts, sessionAccount, members, v
   const signedInMember = async (ctx: Context): Promise<string | null> => (await sessionAccount(ctx))?.id ?? null;
 
   async function render(ctx: Context, accountId: string, extra: { created_url?: string; error?: string; notice?: string } = {}) {
-    const [account, quota, page] = await Promise.all([accounts.activeMember(accountId), members.quota(accountId), members.list(accountId, { limit: PAGE_SIZE })]);
+    const [account, quota, page, ...sectionData] = await Promise.all([
+      accounts.activeMember(accountId),
+      members.quota(accountId),
+      members.list(accountId, { limit: PAGE_SIZE }),
+      ...sections.map((section) => section(accountId, ctx.query)),
+    ]);
     const now = clock();
     const invites = page.items.map((invite) => {
       const status = inviteStatus(invite, now);
@@ -71,6 +81,7 @@ export function accountPageRoutes({ config, accounts, sessionAccount, members, v
       can_invite: quota.left > 0,
       invites,
       csrf: csrfToken(ctx),
+      ...Object.assign({}, ...sectionData),
       ...extra,
     });
   }

@@ -113,9 +113,11 @@ export function createSignUpService(deps: SignUpServiceDeps) {
     admission: Admission,
     credentials: { passwordHash: string; phoneNumber?: string | null; phoneNumberVerified?: boolean; emailVerified?: boolean },
     meta: RequestMeta,
+    /** An upstream sign-up names the account id (its link is stored first) and how it came in. */
+    origin: { accountId?: string; via?: string } = {},
   ): Promise<AccountRecord> {
     const account: NewAccount = {
-      id: randomUUID(),
+      id: origin.accountId ?? randomUUID(),
       email: admission.email,
       emailVerified: admission.emailVerified || (credentials.emailVerified ?? false),
       passwordHash: credentials.passwordHash,
@@ -142,7 +144,7 @@ export function createSignUpService(deps: SignUpServiceDeps) {
       }
     }
     await audit.record(
-      { type: 'registration.succeeded', actor: created.id, inviteId: created.inviteId, accountId: created.id, data: { via: admissionVia(admission, config) } },
+      { type: 'registration.succeeded', actor: created.id, inviteId: created.inviteId, accountId: created.id, data: { via: origin.via ?? admissionVia(admission, config) } },
       meta,
     );
     return created;
@@ -178,6 +180,14 @@ export function createSignUpService(deps: SignUpServiceDeps) {
   }
 
   return {
+    /**
+     * Creates the account of a sign-up the gate admitted through an upstream account (admitUpstream):
+     * no password, the email as the upstream vouched for it, the same redemption and audit trail.
+     */
+    async createFromUpstream(admission: Admission, origin: { accountId: string; via: string }, meta: RequestMeta): Promise<AccountRecord> {
+      return createAccount(admission, { passwordHash: '', emailVerified: admission.emailVerified }, meta, origin);
+    },
+
     /**
      * The sign-up entry point for both the JSON API and the hosted form: creates the account
      * right away, or holds it until the codes come back when the configuration asks for them.
