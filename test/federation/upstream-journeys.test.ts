@@ -1,0 +1,214 @@
+// Joining and signing in through an upstream identity provider, for real: a second oidc-provider on
+// loopback is the upstream, a real relying party (openid-client) drives Guestlist's hosted pages.
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { FormClient, textOf, type Page } from '../support/browser-form.ts';
+import { createInvite, startGuestlist, type RunningGuestlist } from '../support/start-guestlist.ts';
+import { discover, finishAuthorization, isCallback, passConsent, startAuthorization, writeClientsFile } from '../support/relying-party.ts';
+import { freePort, startUpstream, type RunningUpstream } from '../support/upstream-idp.ts';
+import { signUpMember } from '../member/member-session.ts';
+
+let upstream: RunningUpstream | undefined;
+let gl: RunningGuestlist | undefined;
+
+afterEach(async () => {
+  await gl?.stop();
+  await upstream?.stop();
+  gl = undefined;
+  upstream = undefined;
+});
+
+async function start(entry: Record<string, unknown>, env: Record<string, string> = {}) {
+  const port = await freePort();
+  upstream = await startUpstream(`http://127.0.0.1:${port}/federation/upstream/callback`);
+  const dir = mkdtempSync(join(tmpdir(), 'guestlist-upstream-'));
+  const file = join(dir, 'config.json');
+  writeFileSync(file, JSON.stringify({ upstream_providers: [{ id: 'upstream', name: 'Upstream', issuer: upstream.issuer, client_id: upstream.clientId, client_secret: upstream.clientSecret, ...entry }] }));
+  gl = await startGuestlist({ port, env: { CLIENTS_FILE: writeClientsFile(), GUESTLIST_CONFIG: file, ...env } });
+  return { gl, upstream };
+}
+
+/** Opens the app's sign-up (with the invitation) or sign-in page in a fresh browser. */
+async function openPage(params: Record<string, string>) {
+  const config = await discover(gl!.url);
+  const browser = new FormClient();
+  const authorization = await startAuthorization(config, { scope: 'openid email', ...params });
+  const page = await browser.get(authorization.url.toString());
+  return { config, browser, authorization, page };
+}
+
+/** "Continue with Upstream", then the upstream's own sign-in as `login`; stops at the app's callback or a page. */
+async function continueWithUpstream(browser: FormClient, page: Page, login: string): Promise<Page> {
+  expect(textOf(page.html, 'upstream-upstream')).toBe('Continue with Upstream');
+  const atUpstream = await browser.submit(page, '/federation/upstream', {});
+  expect(atUpstream.url.startsWith(`${upstream!.issuer}/interaction/`)).toBe(true);
+  return browser.submit(atUpstream, '/login', { login }, isCallback);
+}
+
+const events = async (type: string) => (await gl!.store.audit.query({ type }, { limit: 100 })).items;
+
+test('invitation → Continue with Upstream → back at the app signed in, with the invitation\'s roles and invited_by', async () => {
+  await start({ signup: 'invite_required' });
+  upstream!.accounts.set('ada', { email: 'Ada@Example.com', email_verified: true });
+  const invite = await createInvite(gl!, { email: 'ada@example.com', roles: ['beta'] });
+  const { config, browser, authorization, page } = await openPage({ prompt: 'create consent', invite_token: invite.token });
+  expect(page.status).toBe(200);
+  // The invitation rides along with the button.
+  expect(page.html).toContain(`name="invite_token" value="${invite.token}"`);
+  const callback = await passConsent(browser, await continueWithUpstream(browser, page, 'ada'));
+  const tokens = await finishAuthorization(config, callback.url, authorization);
+  const claims = tokens.claims()!;
+  expect(claims.email).toBe('ada@example.com');
+  expect(claims.email_verified).toBe(true);
+  expect(claims.roles).toEqual(['beta']);
+  const account = (await gl!.store.accounts.findById(claims.sub))!;
+  expect(account).toMatchObject({ email: 'ada@example.com', emailVerified: true, inviteId: invite.id, passwordHash: '', roles: ['beta'] });
+  expect(account.invitedBy).toBe((await gl!.store.invites.findById(invite.id))!.createdBy);
+  expect(await gl!.store.federatedIdentities.findBySubject(upstream!.issuer, 'ada')).toMatchObject({ accountId: claims.sub, providerId: 'upstream' });
+  expect((await events('registration.succeeded')).map((e) => e.data)).toEqual([{ via: 'upstream:upstream' }]);
+  expect((await events('invite.redeemed')).map((e) => e.accountId)).toEqual([claims.sub]);
+  expect((await events('federation.linked')).map((e) => [e.accountId, e.data])).toEqual([[claims.sub, { provider: 'upstream' }]]);
+  // Upstream claims stay upstream: nothing but Guestlist's own claims reach the app.
+  expect(Object.keys(claims).filter((key) => !['iss', 'sub', 'aud', 'exp', 'iat', 'auth_time', 'nonce', 'at_hash', 'sid', 'email', 'email_verified', 'roles', 'amr', 'acr'].includes(key))).toEqual([]);
+
+  // Next time, from another browser: the same upstream account signs in to the same account, no second one.
+  const again = await openPage({});
+  const signedIn = await passConsent(again.browser, await continueWithUpstream(again.browser, again.page, 'ada'));
+  expect((await finishAuthorization(again.config, signedIn.url, again.authorization)).claims()!.sub).toBe(claims.sub);
+  expect((await gl!.store.accounts.list({}, { limit: 10 })).items).toHaveLength(1);
+
+  // The account has no password: password sign-in refuses it cleanly.
+  const withPassword = await openPage({});
+  const refused = await withPassword.browser.submit(withPassword.page, '/login', { email: 'ada@example.com', password: 'any password at all' });
+  expect(refused.status).toBe(401);
+  expect(textOf(refused.html, 'form-error')).toBe('The email or password is not correct.');
+});
+
+test('without an invitation, invite_required refuses the upstream account and creates nothing', async () => {
+  await start({ signup: 'invite_required' });
+  upstream!.accounts.set('mallory', { email: 'mallory@example.com', email_verified: true });
+  const { browser, page } = await openPage({ prompt: 'create' });
+  const refused = await continueWithUpstream(browser, page, 'mallory');
+  expect(refused.status).toBe(403);
+  expect(textOf(refused.html, 'error-message')).toBe('An invitation is required to join with this account. Open your invitation link first, then continue with it.');
+  expect((await gl!.store.accounts.list({}, { limit: 10 })).items).toEqual([]);
+  expect(await gl!.store.federatedIdentities.findBySubject(upstream!.issuer, 'mallory')).toBeNull();
+  expect((await events('federation.rejected')).map((e) => [e.reason, e.data])).toEqual([['no_invitation', { provider: 'upstream', email_domain: 'example.com' }]]);
+});
+
+test('an unverified email, and a verified one that is not the invitation\'s, are refused with their reasons', async () => {
+  await start({ signup: 'invite_required' });
+  upstream!.accounts.set('unverified', { email: 'ada@example.com', email_verified: false });
+  upstream!.accounts.set('other', { email: 'eve@example.com', email_verified: true });
+  const invite = await createInvite(gl!, { email: 'ada@example.com' });
+
+  const first = await openPage({ prompt: 'create', invite_token: invite.token });
+  const unverified = await continueWithUpstream(first.browser, first.page, 'unverified');
+  expect(unverified.status).toBe(403);
+  expect(textOf(unverified.html, 'error-message')).toBe('This provider did not confirm your email address, so it cannot be used to join.');
+
+  const second = await openPage({ prompt: 'create', invite_token: invite.token });
+  const mismatched = await continueWithUpstream(second.browser, second.page, 'other');
+  expect(mismatched.status).toBe(403);
+  expect(textOf(mismatched.html, 'error-message')).toBe('This invitation was sent to a different email address. Use the address it was sent to.');
+
+  expect((await events('federation.rejected')).map((e) => e.reason).sort()).toEqual(['email_mismatch', 'email_unverified']);
+  expect((await gl!.store.invites.findById(invite.id))!.uses).toBe(0);
+  expect((await gl!.store.accounts.list({}, { limit: 10 })).items).toEqual([]);
+});
+
+test('under whitelist a whitelisted domain joins without an invitation; another domain does not; allowed_domains refuses outsiders', async () => {
+  await start({ signup: 'whitelist' }, { INVITATION_WHITELIST_EMAILS: 'friends.org' });
+  upstream!.accounts.set('bob', { email: 'bob@friends.org', email_verified: true });
+  upstream!.accounts.set('eve', { email: 'eve@elsewhere.org', email_verified: true });
+  const joined = await openPage({ prompt: 'create consent' });
+  const callback = await passConsent(joined.browser, await continueWithUpstream(joined.browser, joined.page, 'bob'));
+  const claims = (await finishAuthorization(joined.config, callback.url, joined.authorization)).claims()!;
+  expect(claims.email).toBe('bob@friends.org');
+  expect((await gl!.store.accounts.findById(claims.sub))!.inviteId).toBeNull();
+
+  const outsider = await openPage({ prompt: 'create' });
+  expect((await continueWithUpstream(outsider.browser, outsider.page, 'eve')).status).toBe(403);
+  expect((await events('federation.rejected')).map((e) => e.reason)).toEqual(['no_invitation']);
+});
+
+test('allowed_domains refuses an account of another domain, even under open sign-up', async () => {
+  await start({ signup: 'open', allowed_domains: ['friends.org'] });
+  upstream!.accounts.set('eve', { email: 'eve@elsewhere.org', email_verified: true });
+  const { browser, page } = await openPage({ prompt: 'create' });
+  const refused = await continueWithUpstream(browser, page, 'eve');
+  expect(refused.status).toBe(403);
+  expect(textOf(refused.html, 'error-message')).toBe('Accounts from this email domain cannot join here.');
+  expect((await events('federation.rejected')).map((e) => e.reason)).toEqual(['domain_not_allowed']);
+});
+
+test('an upstream email that matches a local account never links by itself; the member links after signing in, then unlinks', async () => {
+  await start({ signup: 'open' });
+  const member = await signUpMember(gl!, 'carol@example.com');
+  upstream!.accounts.set('carol-upstream', { email: 'carol@example.com', email_verified: true });
+
+  // Someone holding an upstream account with Carol's email cannot take over her account.
+  const stranger = await openPage({});
+  const refused = await continueWithUpstream(stranger.browser, stranger.page, 'carol-upstream');
+  expect(refused.status).toBe(409);
+  expect(textOf(refused.html, 'error-message')).toBe('An account with this email already exists. Sign in to it with your password, then link Upstream on your account page.');
+  expect(await gl!.store.federatedIdentities.findBySubject(upstream!.issuer, 'carol-upstream')).toBeNull();
+  expect((await events('federation.rejected')).map((e) => e.reason)).toEqual(['email_taken']);
+
+  // Carol, signed in with her password, links it from /account.
+  const accountPage = await member.browser.get(`${gl!.url}/account`);
+  expect(textOf(accountPage.html, 'no-links')).toBe('No other accounts are linked.');
+  const atUpstream = await member.browser.submit(accountPage, '/account/federation/upstream/link', {});
+  const linked = await member.browser.submit(atUpstream, '/login', { login: 'carol-upstream' });
+  expect(linked.url).toBe(`${gl!.url}/account?federation=linked`);
+  expect(textOf(linked.html, 'linked-notice')).toBe('The account is linked. You can now sign in with it.');
+  expect(linked.html).toContain('id="link-upstream"');
+  expect((await events('federation.linked')).map((e) => [e.accountId, e.data])).toEqual([[member.sub, { provider: 'upstream' }]]);
+
+  // Now the upstream account signs in to Carol's account.
+  const later = await openPage({});
+  const callback = await passConsent(later.browser, await continueWithUpstream(later.browser, later.page, 'carol-upstream'));
+  expect((await finishAuthorization(later.config, callback.url, later.authorization)).claims()!.sub).toBe(member.sub);
+
+  // She unlinks it: she still has her password, so that is allowed.
+  const unlinked = await member.browser.submit(await member.browser.get(`${gl!.url}/account`), '/account/federation/unlink', {});
+  expect(unlinked.url).toBe(`${gl!.url}/account?federation=unlinked`);
+  expect(textOf(unlinked.html, 'no-links')).toBe('No other accounts are linked.');
+  expect(await gl!.store.federatedIdentities.findBySubject(upstream!.issuer, 'carol-upstream')).toBeNull();
+  expect((await events('federation.unlinked')).map((e) => [e.accountId, e.data])).toEqual([[member.sub, { provider: 'upstream' }]]);
+});
+
+test('an account whose only way in is its upstream link cannot unlink it', async () => {
+  await start({ signup: 'open' });
+  upstream!.accounts.set('dan', { email: 'dan@example.com', email_verified: true });
+  const { browser, page } = await openPage({ prompt: 'create consent' });
+  await passConsent(browser, await continueWithUpstream(browser, page, 'dan'));
+  const accountPage = await browser.get(`${gl!.url}/account`);
+  const refused = await browser.submit(accountPage, '/account/federation/unlink', {});
+  expect(refused.status).toBe(409);
+  expect(textOf(refused.html, 'error-message')).toBe('This is your only way to sign in, so it cannot be removed.');
+  expect(await gl!.store.federatedIdentities.findBySubject(upstream!.issuer, 'dan')).not.toBeNull();
+  expect(await events('federation.unlinked')).toEqual([]);
+});
+
+test('40 parallel upstream sign-ups on one single-use invitation give exactly one account', async () => {
+  await start({ signup: 'invite_required' }, { RATE_LIMIT_REGISTRATIONS: '1000', RATE_LIMIT_INVITE_LOOKUPS: '1000' });
+  const invite = await createInvite(gl!, { max_uses: 1 });
+  for (let i = 0; i < 40; i++) upstream!.accounts.set(`racer${i}`, { email: `racer${i}@example.com`, email_verified: true });
+  const pages = await Promise.all(Array.from({ length: 40 }, () => openPage({ prompt: 'create consent', invite_token: invite.token })));
+  const outcomes = await Promise.all(pages.map(({ browser, page }, i) => continueWithUpstream(browser, page, `racer${i}`)));
+  const statuses = outcomes.map((page) => page.status);
+  // One reached the app (a consent page or its callback); every other was told the invitation is gone.
+  expect(statuses.filter((status) => status === 403)).toHaveLength(39);
+  const accounts = (await gl!.store.accounts.list({ inviteId: invite.id }, { limit: 100 })).items;
+  expect(accounts).toHaveLength(1);
+  expect((await gl!.store.accounts.list({}, { limit: 100 })).items).toHaveLength(1);
+  expect((await gl!.store.invites.findById(invite.id))!.uses).toBe(1);
+  expect(await gl!.store.federatedIdentities.listByAccount(accounts[0]!.id)).toHaveLength(1);
+  // The losers' links were taken back: no (issuer, sub) points at an account that does not exist.
+  for (let i = 0; i < 40; i++) {
+    const link = await gl!.store.federatedIdentities.findBySubject(upstream!.issuer, `racer${i}`);
+    if (link) expect(link.accountId).toBe(accounts[0]!.id);
+  }
+});
