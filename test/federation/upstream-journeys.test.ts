@@ -212,3 +212,55 @@ test('40 parallel upstream sign-ups on one single-use invitation give exactly on
     if (link) expect(link.accountId).toBe(accounts[0]!.id);
   }
 });
+
+test('with trust_email, a verified upstream email signs in to the local account of that email and links it', async () => {
+  await start({ signup: 'link_only', trust_email: true });
+  const member = await signUpMember(gl!, 'erin@example.com');
+  upstream!.accounts.set('erin-upstream', { email: 'erin@example.com', email_verified: true });
+  upstream!.accounts.set('erin-unverified', { email: 'erin@example.com', email_verified: false });
+
+  // An unverified email is never trusted: link_only then has no account to offer.
+  const unverified = await openPage({});
+  const refused = await continueWithUpstream(unverified.browser, unverified.page, 'erin-unverified');
+  expect(refused.status).toBe(403);
+  expect((await events('federation.rejected')).map((e) => e.reason)).toEqual(['not_linked']);
+
+  const { config, browser, authorization, page } = await openPage({});
+  const callback = await passConsent(browser, await continueWithUpstream(browser, page, 'erin-upstream'));
+  expect((await finishAuthorization(config, callback.url, authorization)).claims()!.sub).toBe(member.sub);
+  expect(await gl!.store.federatedIdentities.findBySubject(upstream!.issuer, 'erin-upstream')).toMatchObject({ accountId: member.sub });
+  expect((await events('federation.linked')).map((e) => e.data)).toEqual([{ provider: 'upstream', automatic: true }]);
+});
+
+test('a callback without its pending request, replayed, or with a forged state is refused with 400 and signs no one in', async () => {
+  await start({ signup: 'open' });
+  upstream!.accounts.set('fay', { email: 'fay@example.com', email_verified: true });
+  const { browser, page } = await openPage({ prompt: 'create' });
+  const atUpstream = await browser.submit(page, '/federation/upstream', {});
+  // Stop at Guestlist's callback to hold its URL (code, state, iss) in hand.
+  const atCallback = await browser.submit(atUpstream, '/login', { login: 'fay' }, (location) => location.startsWith(`${gl!.url}/federation/upstream/callback`));
+  const callbackUrl = new URL(atCallback.url);
+  expect(callbackUrl.searchParams.get('iss')).toBe(upstream!.issuer);
+
+  // Another browser (no pending request of its own) cannot use it.
+  const elsewhere = await new FormClient().get(callbackUrl.href);
+  expect(elsewhere.status).toBe(400);
+  expect(textOf(elsewhere.html, 'error-message')).toBe('The sign-in with the other provider did not complete. Start again.');
+
+  // The right browser with a forged state is refused too, and its pending request is spent.
+  const forged = new URL(callbackUrl);
+  forged.searchParams.set('state', 'forged');
+  expect((await browser.get(forged.href)).status).toBe(400);
+  expect((await browser.get(callbackUrl.href)).status).toBe(400);
+  expect((await gl!.store.accounts.list({}, { limit: 10 })).items).toEqual([]);
+});
+
+test('an unknown provider id is a 404 and starts nothing', async () => {
+  await start({ signup: 'open' });
+  const { browser, page } = await openPage({ prompt: 'create' });
+  const form = page.html.match(/action="(\/interaction\/[^/"]+)\/federation\/upstream"/)![1];
+  const csrf = page.html.match(/name="_csrf" value="([^"]+)"/)![1]!;
+  const response = await browser.request(`${gl!.url}${form}/federation/nobody`, { method: 'POST', headers: { 'Content-Type': 'application/x-www-form-urlencoded' }, body: `_csrf=${csrf}` });
+  expect(response.status).toBe(404);
+  expect((await browser.get(`${gl!.url}/federation/nobody/callback?code=x&state=y`)).status).toBe(400);
+});
