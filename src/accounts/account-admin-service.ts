@@ -64,6 +64,8 @@ export function createAccountAdminService({ store, audit, endAppSessions = async
       // After the account: a crash in between leaves payloads that no longer resolve to anyone.
       await endAppSessions(id);
       await store.oidc.destroyByAccountId(id);
+      // Its upstream links go too, so that upstream account may join again (signInLinked also drops stale ones).
+      await store.federatedIdentities.deleteByAccount(id);
       await audit.record({ type: 'user.deleted', actor, accountId: id }, meta);
     },
 

@@ -4,7 +4,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { FormClient, textOf, type Page } from '../support/browser-form.ts';
-import { createInvite, startGuestlist, type RunningGuestlist } from '../support/start-guestlist.ts';
+import { adminToken, createInvite, startGuestlist, type RunningGuestlist } from '../support/start-guestlist.ts';
 import { discover, finishAuthorization, isCallback, passConsent, startAuthorization, writeClientsFile } from '../support/relying-party.ts';
 import { freePort, startUpstream, type RunningUpstream } from '../support/upstream-idp.ts';
 import { signUpMember } from '../member/member-session.ts';
@@ -83,6 +83,30 @@ test('invitation → Continue with Upstream → back at the app signed in, with 
   const refused = await withPassword.browser.submit(withPassword.page, '/login', { email: 'ada@example.com', password: 'any password at all' });
   expect(refused.status).toBe(401);
   expect(textOf(refused.html, 'form-error')).toBe('The email or password is not correct.');
+
+  // No secret of the journey reached a log line or an audit event.
+  const audit = JSON.stringify((await gl!.store.audit.query({}, { limit: 200 })).items);
+  for (const secret of [invite.token, upstream!.clientSecret]) {
+    expect(gl!.logs()).not.toContain(secret);
+    expect(audit).not.toContain(secret);
+  }
+});
+
+test('an account deleted by an admin takes its upstream links with it: that upstream account may join again', async () => {
+  await start({ signup: 'open' });
+  upstream!.accounts.set('ivy', { email: 'ivy@example.com', email_verified: true });
+  const first = await openPage({ prompt: 'create consent' });
+  const callback = await passConsent(first.browser, await continueWithUpstream(first.browser, first.page, 'ivy'));
+  const sub = (await finishAuthorization(first.config, callback.url, first.authorization)).claims()!.sub;
+  const response = await fetch(`${gl!.url}/admin/users/${sub}`, { method: 'DELETE', headers: { Authorization: `Bearer ${await adminToken(gl!)}` } });
+  expect(response.status).toBe(204);
+  expect(await gl!.store.federatedIdentities.findBySubject(upstream!.issuer, 'ivy')).toBeNull();
+
+  const again = await openPage({ prompt: 'create consent' });
+  const rejoined = await passConsent(again.browser, await continueWithUpstream(again.browser, again.page, 'ivy'));
+  const newSub = (await finishAuthorization(again.config, rejoined.url, again.authorization)).claims()!.sub;
+  expect(newSub).not.toBe(sub);
+  expect(await gl!.store.federatedIdentities.findBySubject(upstream!.issuer, 'ivy')).toMatchObject({ accountId: newSub });
 });
 
 test('without an invitation, invite_required refuses the upstream account and creates nothing', async () => {
@@ -253,6 +277,9 @@ test('a callback without its pending request, replayed, or with a forged state i
   expect((await browser.get(forged.href)).status).toBe(400);
   expect((await browser.get(callbackUrl.href)).status).toBe(400);
   expect((await gl!.store.accounts.list({}, { limit: 10 })).items).toEqual([]);
+  // The upstream's code and state are redacted from the request log.
+  expect(gl!.logs()).not.toContain(callbackUrl.searchParams.get('code')!);
+  expect(gl!.logs()).not.toContain(callbackUrl.searchParams.get('state')!);
 });
 
 test('an unknown provider id is a 404 and starts nothing', async () => {
@@ -263,4 +290,21 @@ test('an unknown provider id is a 404 and starts nothing', async () => {
   const response = await browser.request(`${gl!.url}${form}/federation/nobody`, { method: 'POST', headers: { 'Content-Type': 'application/x-www-form-urlencoded' }, body: `_csrf=${csrf}` });
   expect(response.status).toBe(404);
   expect((await browser.get(`${gl!.url}/federation/nobody/callback?code=x&state=y`)).status).toBe(400);
+});
+
+test('a link left pointing at no account (a crash between link and account) is dropped and the person joins; a disabled account is refused', async () => {
+  await start({ signup: 'open' });
+  upstream!.accounts.set('jon', { email: 'jon@example.com', email_verified: true });
+  await gl!.store.federatedIdentities.link({ id: 'stale', accountId: 'no-such-account', providerId: 'upstream', issuer: upstream!.issuer, subject: 'jon', email: null, createdAt: gl!.clock.now() });
+  const first = await openPage({ prompt: 'create consent' });
+  const callback = await passConsent(first.browser, await continueWithUpstream(first.browser, first.page, 'jon'));
+  const sub = (await finishAuthorization(first.config, callback.url, first.authorization)).claims()!.sub;
+  expect(await gl!.store.federatedIdentities.findBySubject(upstream!.issuer, 'jon')).toMatchObject({ accountId: sub });
+
+  await gl!.store.accounts.update(sub, { disabled: true });
+  const later = await openPage({});
+  const refused = await continueWithUpstream(later.browser, later.page, 'jon');
+  expect(refused.status).toBe(403);
+  expect(textOf(refused.html, 'error-message')).toBe('This account is disabled. Contact the administrator.');
+  expect((await events('login.failed')).map((e) => [e.accountId, e.reason, e.data])).toEqual([[sub, 'account_disabled', { via: 'upstream:upstream' }]]);
 });
