@@ -38,8 +38,13 @@ const str = (value: unknown): string | null => (typeof value === 'string' && val
 /** Discovery and protocol failures become the caller's 400 or a 503 (the upstream is away), never a 500. */
 function upstreamError(error: unknown): AppError {
   if (error instanceof AppError) return error;
-  // fetch() itself failed (refused, reset, DNS): the upstream is unreachable, not wrong.
-  if (error instanceof TypeError && (error as { cause?: unknown }).cause) return new AppError('upstream_unavailable', { headers: { 'Retry-After': '60' } });
+  // fetch() itself failed (refused, reset, DNS): the upstream is unreachable, not wrong. Duck-typed:
+  // fetch's TypeError may come from another realm than ours (a vm-sandboxed caller), where instanceof misses.
+  // openid-client wraps it (ClientError "something went wrong", caused by it): the causes are walked.
+  let failed = error as { name?: unknown; cause?: unknown } | null | undefined;
+  for (let depth = 0; failed && depth < 5; depth++, failed = failed.cause as typeof failed) {
+    if (failed.name === 'TypeError' && failed.cause) return new AppError('upstream_unavailable', { headers: { 'Retry-After': '60' } });
+  }
   return new AppError('upstream_failed');
 }
 

@@ -308,3 +308,14 @@ test('a link left pointing at no account (a crash between link and account) is d
   expect(textOf(refused.html, 'error-message')).toBe('This account is disabled. Contact the administrator.');
   expect((await events('login.failed')).map((e) => [e.accountId, e.reason, e.data])).toEqual([[sub, 'account_disabled', { via: 'upstream:upstream' }]]);
 });
+
+test('an upstream that cannot be reached is a 503 page with Retry-After, and the sign-in page is still there', async () => {
+  await start({ signup: 'open', issuer: `http://127.0.0.1:${await freePort()}` });
+  const { browser, page } = await openPage({});
+  const refused = await browser.submit(page, '/federation/upstream', {});
+  expect(refused.status).toBe(503);
+  expect(refused.headers!.get('retry-after')).toBe('60');
+  expect(textOf(refused.html, 'error-message')).toBe('The other provider cannot be reached right now. Try again in a minute.');
+  const back = refused.html.match(/href="(\/interaction\/[^"]+)"/)![1]!;
+  expect((await browser.get(`${gl!.url}${back}`)).status).toBe(200);
+});

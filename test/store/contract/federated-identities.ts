@@ -1,7 +1,7 @@
 // Contract for FederatedIdentityStore: one account per (issuer, subject), races included; the last link kept on request.
 import { randomUUID } from 'node:crypto';
 import type { FederatedIdentityRecord } from '../../../src/store/ports.ts';
-import { MINUTE, later, type ContractContext, type TestClock } from './fixtures.ts';
+import { MINUTE, later, newAccount, type ContractContext, type TestClock } from './fixtures.ts';
 
 function newLink(clock: TestClock, overrides: Partial<FederatedIdentityRecord> = {}): FederatedIdentityRecord {
   return { id: randomUUID(), accountId: randomUUID(), providerId: 'upstream', issuer: 'https://upstream.example', subject: randomUUID(), email: 'a@example.test', createdAt: clock.now(), ...overrides };
@@ -53,6 +53,12 @@ export function federatedIdentityContract({ store, clock }: ContractContext): vo
       const outcomes = await Promise.all(links.map((link) => store().federatedIdentities.unlink(accountId, link.id, { keepOne: true })));
       expect(outcomes.filter((o) => o === 'removed').length).toBeLessThanOrEqual(1);
       expect((await store().federatedIdentities.listByAccount(accountId)).length).toBeGreaterThanOrEqual(1);
+    });
+
+    test('an account that signs in only upstream has no password: an empty hash is stored and read back as it is', async () => {
+      const account = await store().accounts.create(newAccount(clock(), { passwordHash: '' }));
+      expect(account.passwordHash).toBe('');
+      expect((await store().accounts.findById(account.id))!.passwordHash).toBe('');
     });
 
     test('deleteByAccount removes every link of that account and no other', async () => {
