@@ -319,3 +319,35 @@ test('an upstream that cannot be reached is a 503 page with Retry-After, and the
   const back = refused.html.match(/href="(\/interaction\/[^"]+)"/)![1]!;
   expect((await browser.get(`${gl!.url}${back}`)).status).toBe(200);
 });
+
+test('the google preset pins its Workspace domain: hd is asked for, and an account of another hd is refused', async () => {
+  await start({ preset: 'google', hd: 'example.com', scopes: ['openid', 'email'], signup: 'open' });
+  upstream!.accounts.set('kim', { email: 'kim@example.com', email_verified: true, hd: 'example.com' });
+  upstream!.accounts.set('lee', { email: 'lee@gmail.example', email_verified: true });
+  const { config, browser, authorization, page } = await openPage({ prompt: 'create consent' });
+  const atUpstream = await browser.submit(page, '/federation/upstream', {}, (location) => location.startsWith(upstream!.issuer));
+  expect(new URL(atUpstream.url).searchParams.get('hd')).toBe('example.com');
+  const callback = await passConsent(browser, await browser.submit(await browser.get(atUpstream.url), '/login', { login: 'kim' }, isCallback));
+  expect((await finishAuthorization(config, callback.url, authorization)).claims()!.email).toBe('kim@example.com');
+
+  const other = await openPage({ prompt: 'create' });
+  expect((await continueWithUpstream(other.browser, other.page, 'lee')).status).toBe(403);
+  expect((await events('federation.rejected')).map((e) => e.reason)).toEqual(['domain_not_allowed']);
+});
+
+test('the entra preset pins its tenant, and takes xms_edov as the email\'s verification', async () => {
+  const tenant = '11111111-2222-3333-4444-555555555555';
+  await start({ preset: 'entra', tenant, scopes: ['openid', 'email'], signup: 'open' });
+  upstream!.accounts.set('mo', { email: 'mo@contoso.example', tid: tenant, xms_edov: true });
+  upstream!.accounts.set('ned', { email: 'ned@fabrikam.example', tid: '99999999-2222-3333-4444-555555555555', xms_edov: true });
+  upstream!.accounts.set('oz', { email: 'oz@contoso.example', tid: tenant });
+  const { config, browser, authorization, page } = await openPage({ prompt: 'create consent' });
+  const callback = await passConsent(browser, await continueWithUpstream(browser, page, 'mo'));
+  expect((await finishAuthorization(config, callback.url, authorization)).claims()!).toMatchObject({ email: 'mo@contoso.example', email_verified: true });
+
+  for (const login of ['ned', 'oz']) {
+    const other = await openPage({ prompt: 'create' });
+    expect((await continueWithUpstream(other.browser, other.page, login)).status).toBe(403);
+  }
+  expect((await events('federation.rejected')).map((e) => e.reason)).toEqual(['email_unverified', 'domain_not_allowed']);
+});

@@ -52,6 +52,11 @@ export async function freePort(): Promise<number> {
 export interface UpstreamAccount {
   email?: string;
   email_verified?: boolean;
+  /** Google's Workspace domain claim. */
+  hd?: string;
+  /** Entra's tenant id, and its "email domain owner verified" optional claim. */
+  tid?: string;
+  xms_edov?: boolean;
 }
 
 export interface RunningUpstream {
@@ -79,7 +84,7 @@ export async function startUpstream(redirectUri: string): Promise<RunningUpstrea
   const configuration: Configuration = {
     clients: [{ ...client, redirect_uris: [redirectUri], grant_types: ['authorization_code'], response_types: ['code'] }],
     findAccount: async (_ctx, sub) => (accounts.has(sub) ? { accountId: sub, claims: async () => ({ sub, ...accounts.get(sub) }) } : undefined),
-    claims: { openid: ['sub'], email: ['email', 'email_verified'] },
+    claims: { openid: ['sub', 'hd', 'tid', 'xms_edov'], email: ['email', 'email_verified'] },
     // Guestlist reads email from userinfo when the ID token has none: keep them out of the ID token, as many providers do.
     conformIdTokenClaims: true,
     adapter: memoryAdapter(),
