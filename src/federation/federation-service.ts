@@ -95,6 +95,12 @@ export function createFederationService({ providers, clients, store, clock, audi
       // Twice at most: a link found stale, or a racing sign-up of the same upstream account, looks again once.
       for (let attempt = 0; attempt < 2; attempt++) {
         const existing = await store.federatedIdentities.findBySubject(identity.issuer, identity.subject);
+        // The provider's domain rules hold at every sign-in, not only at sign-up: someone who left the
+        // Workspace or tenant no longer comes in through it.
+        if (existing && !identity.domainAllowed) {
+          await audit.record({ type: 'federation.rejected', actor: 'anonymous', accountId: existing.accountId, reason: 'domain_not_allowed', data: { provider: provider.id } }, meta);
+          throw new AppError('domain_not_allowed');
+        }
         if (existing) {
           const account = await signInLinked(existing, provider, meta);
           if (account) return account;

@@ -67,8 +67,9 @@ export function createUpstreamClients(providers: readonly UpstreamProvider[], de
     return found;
   }
 
-  function domainAllowed(provider: UpstreamProvider, email: string | null, claims: Record<string, unknown>): boolean {
-    if (provider.allowedDomains.length && !(email && provider.allowedDomains.includes(email.split('@').pop()!))) return false;
+  /** `verifiedEmail`: only an email the upstream vouched for can place an account in a domain. */
+  function domainAllowed(provider: UpstreamProvider, verifiedEmail: string | null, claims: Record<string, unknown>): boolean {
+    if (provider.allowedDomains.length && !(verifiedEmail && provider.allowedDomains.includes(verifiedEmail.split('@').pop()!))) return false;
     if (provider.hd && claims.hd !== provider.hd) return false;
     if (provider.tenant && String(claims.tid ?? '').toLowerCase() !== provider.tenant.toLowerCase()) return false;
     return true;
@@ -134,7 +135,7 @@ export function createUpstreamClients(providers: readonly UpstreamProvider[], de
         const email = str(claims.email) ? normalizeEmail(String(claims.email)) : null;
         // Entra sends no email_verified; its optional claim xms_edov says the tenant owns the email's domain.
         const emailVerified = email !== null && (claims.email_verified === true || (provider.preset === 'entra' && claims.xms_edov === true));
-        return { issuer: idClaims.iss, subject: idClaims.sub, email, emailVerified, domainAllowed: domainAllowed(provider, email, claims) };
+        return { issuer: idClaims.iss, subject: idClaims.sub, email, emailVerified, domainAllowed: domainAllowed(provider, emailVerified ? email : null, claims) };
       } catch (error) {
         deps.onError?.(error, provider.id);
         throw upstreamError(error);

@@ -333,6 +333,25 @@ test('the google preset pins its Workspace domain: hd is asked for, and an accou
   const other = await openPage({ prompt: 'create' });
   expect((await continueWithUpstream(other.browser, other.page, 'lee')).status).toBe(403);
   expect((await events('federation.rejected')).map((e) => e.reason)).toEqual(['domain_not_allowed']);
+
+  // Kim leaves the Workspace: her link no longer signs her in.
+  upstream!.accounts.set('kim', { email: 'kim@example.com', email_verified: true });
+  const after = await openPage({});
+  const refused = await continueWithUpstream(after.browser, after.page, 'kim');
+  expect(refused.status).toBe(403);
+  expect(textOf(refused.html, 'error-message')).toBe('Accounts from this email domain cannot join here.');
+});
+
+test('allowed_domains counts only a verified email: an unverified address in the domain does not place the account there', async () => {
+  await start({ signup: 'link_only', allowed_domains: ['friends.org'] });
+  const member = await signUpMember(gl!, 'pat@example.com');
+  upstream!.accounts.set('pat-upstream', { email: 'pat@friends.org', email_verified: false });
+  const accountPage = await member.browser.get(`${gl!.url}/account`);
+  const atUpstream = await member.browser.submit(accountPage, '/account/federation/upstream/link', {});
+  const refused = await member.browser.submit(atUpstream, '/login', { login: 'pat-upstream' });
+  expect(refused.status).toBe(403);
+  expect(await gl!.store.federatedIdentities.findBySubject(upstream!.issuer, 'pat-upstream')).toBeNull();
+  expect((await events('federation.rejected')).map((e) => [e.reason, e.accountId])).toEqual([['domain_not_allowed', member.sub]]);
 });
 
 test('the entra preset pins its tenant, and takes xms_edov as the email\'s verification', async () => {
