@@ -105,7 +105,7 @@ export function createFederationService({ providers, clients, store, clock, audi
           const account = await signInLinked(existing, provider, meta);
           if (account) return account;
         }
-        if (provider.trustEmail && identity.emailVerified && identity.email) {
+        if (provider.trustEmail && identity.emailVerified && identity.email && identity.domainAllowed) {
           const owner = await store.accounts.findByEmail(identity.email);
           if (owner) {
             const linked = await link(owner.id, provider, identity, meta, true);
