@@ -12,6 +12,9 @@ import type { SignUpService } from '../signup/signup-service.ts';
 import type { UpstreamProvider } from './upstream-provider-config.ts';
 import type { PendingAuthorization, UpstreamClients, UpstreamIdentity } from './upstream-client.ts';
 
+/** How long a link may point at an account not yet created before it counts as stale (a sign-up takes well under this). */
+export const SIGN_UP_GRACE_MS = 60_000;
+
 export interface FederationServiceDeps {
   providers: readonly UpstreamProvider[];
   clients: UpstreamClients;
@@ -44,7 +47,10 @@ export function createFederationService({ providers, clients, store, clock, audi
   async function signInLinked(link: FederatedIdentityRecord, provider: UpstreamProvider, meta: RequestMeta): Promise<AccountRecord | null> {
     const account = await store.accounts.findById(link.accountId);
     if (!account) {
-      // The account went (deleted, or a sign-up undone by a crash): the stale link goes too.
+      // A young link may be a sign-up of this same upstream account still creating its account
+      // (the link goes in first): leave it, and say so, rather than take the link from under it.
+      if (clock().getTime() - link.createdAt.getTime() < SIGN_UP_GRACE_MS) throw new AppError('conflict', { message: t('upstream_signup_in_progress') });
+      // Older: the account went (deleted, or a sign-up undone by a crash); the stale link goes too.
       await store.federatedIdentities.unlink(link.accountId, link.id, { keepOne: false });
       return null;
     }

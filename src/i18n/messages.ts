@@ -159,6 +159,7 @@ export const MESSAGES = {
   last_sign_in_method: 'This is your only way to sign in, so it cannot be removed.',
   upstream_unavailable: 'The other provider cannot be reached right now. Try again in a minute.',
   upstream_email_taken: 'An account with this email already exists. Sign in to it with your password, then link {name} on your account page.',
+  upstream_signup_in_progress: 'This account is being created right now. Try again in a moment.',
   federation_continue: 'Continue with {name}',
   federation_or: 'or',
   federation_heading: 'Linked sign-in accounts',

@@ -296,6 +296,8 @@ test('a link left pointing at no account (a crash between link and account) is d
   await start({ signup: 'open' });
   upstream!.accounts.set('jon', { email: 'jon@example.com', email_verified: true });
   await gl!.store.federatedIdentities.link({ id: 'stale', accountId: 'no-such-account', providerId: 'upstream', issuer: upstream!.issuer, subject: 'jon', email: null, createdAt: gl!.clock.now() });
+  // Past the grace a racing sign-up gets to create its account (federation-service.test.ts).
+  gl!.clock.advance(2 * 60_000);
   const first = await openPage({ prompt: 'create consent' });
   const callback = await passConsent(first.browser, await continueWithUpstream(first.browser, first.page, 'jon'));
   const sub = (await finishAuthorization(first.config, callback.url, first.authorization)).claims()!.sub;
@@ -369,4 +371,24 @@ test('the entra preset pins its tenant, and takes xms_edov as the email\'s verif
     expect((await continueWithUpstream(other.browser, other.page, login)).status).toBe(403);
   }
   expect((await events('federation.rejected')).map((e) => e.reason)).toEqual(['email_unverified', 'domain_not_allowed']);
+});
+
+test('the same upstream account signing up many times at once gets one account, keeps its link, and each browser is signed in to it or told to retry', async () => {
+  await start({ signup: 'open' }, { RATE_LIMIT_REGISTRATIONS: '1000' });
+  upstream!.accounts.set('zed', { email: 'zed@example.com', email_verified: true });
+  const browsers = await Promise.all(Array.from({ length: 10 }, () => openPage({ prompt: 'create consent' })));
+  const outcomes = await Promise.all(browsers.map(({ browser, page }) => continueWithUpstream(browser, page, 'zed')));
+  const accounts = (await gl!.store.accounts.list({}, { limit: 10 })).items;
+  expect(accounts).toHaveLength(1);
+  // The one link survives every racer: none took it for a stale one while its account was being made.
+  expect(await gl!.store.federatedIdentities.findBySubject(upstream!.issuer, 'zed')).toMatchObject({ accountId: accounts[0]!.id });
+  expect(await events('registration.succeeded')).toHaveLength(1);
+  for (const [i, outcome] of outcomes.entries()) {
+    if (outcome.status === 409) {
+      expect(textOf(outcome.html, 'error-message')).toBe('This account is being created right now. Try again in a moment.');
+      continue;
+    }
+    const callback = await passConsent(browsers[i]!.browser, outcome);
+    expect((await finishAuthorization(browsers[i]!.config, callback.url, browsers[i]!.authorization)).claims()!.sub).toBe(accounts[0]!.id);
+  }
 });
