@@ -47,9 +47,21 @@ export interface PageRequest {
 export interface InviteFilter {
   status?: InviteStatus;
   email?: string;
+  /** Emails that start with this (lower-cased) text: a search box. */
+  emailPrefix?: string;
   createdBy?: string;
   createdAfter?: Date;
   createdBefore?: Date;
+  /** The target app. */
+  clientId?: string;
+  /** Invitations that grant this role. */
+  role?: string;
+}
+
+/** A count for one UTC day, `day` written YYYY-MM-DD. Days without any are left out. */
+export interface DayCount {
+  day: string;
+  count: number;
 }
 
 export interface InviteStore {
@@ -82,6 +94,10 @@ export interface InviteStore {
    */
   createWithinQuota(invite: NewInvite, quota: number): Promise<InviteRecord | null>;
   listRedemptions(inviteId: string): Promise<Redemption[]>;
+  /** How many invitations are in each status at `now`: one pass over the table, so callers cache it. */
+  countByStatus(now: Date): Promise<Record<InviteStatus, number>>;
+  /** Per UTC day in [since, until): invitations that ran out unused that day (not revoked, uses left). */
+  expiredPerDay(since: Date, until: Date): Promise<DayCount[]>;
 }
 
 export interface AccountRecord {
@@ -107,6 +123,13 @@ export type NewAccount = Omit<AccountRecord, 'seq'>;
 export interface AccountFilter {
   email?: string;
   inviteId?: string;
+  /** Whoever created the invitation the account joined with: one level of the invite tree. */
+  invitedBy?: string;
+  disabled?: boolean;
+  /** Accounts holding this role. */
+  role?: string;
+  /** Only these accounts (at most a page of them): a set found elsewhere, such as current lockouts. */
+  ids?: string[];
 }
 
 export type AccountPatch = Partial<Pick<AccountRecord, 'disabled' | 'inviteQuota' | 'roles' | 'emailVerified'>>;
@@ -171,8 +194,23 @@ export interface AuditFilter {
   until?: Date;
 }
 
+/** What the overview counts: events of one type in [since, until). */
+export interface AuditCountQuery {
+  type: string;
+  since: Date;
+  until: Date;
+  /** Only events without a reason (a view of a valid link, not of a dead one). */
+  withoutReason?: boolean;
+  /** Each invitation once (per day, or over the whole span); events without one are left out. */
+  distinctInvites?: boolean;
+}
+
 export interface AuditStore {
   append(event: NewAuditEvent): Promise<AuditEvent>;
+  /** Per UTC day: how many events match. */
+  countPerDay(query: AuditCountQuery): Promise<DayCount[]>;
+  /** How many events match over the whole span. */
+  count(query: AuditCountQuery): Promise<number>;
   /** Newest first. */
   query(filter: AuditFilter, page: PageRequest): Promise<Page<AuditEvent>>;
   /** Newest first, one at a time, without holding the result in memory. */
@@ -221,6 +259,25 @@ export interface JobStore {
   fail(id: string, error: string): Promise<void>;
   /** Jobs still waiting or leased (not completed, not failed). */
   countPending(queue: string): Promise<number>;
+  /** Newest first; completed jobs are gone, so these are the waiting, leased and failed ones. */
+  list(filter: JobFilter, page: PageRequest): Promise<Page<JobSummary>>;
+  /** Jobs of `queue` given up on, and waiting ones whose last attempt failed. */
+  countFailing(queue: string): Promise<{ failed: number; retrying: number }>;
+  /** A failed job is due again at `runAt` with its attempts counted afresh; null unless it was failed. */
+  redeliver(id: string, runAt: Date): Promise<JobSummary | null>;
+}
+
+export type JobState = 'waiting' | 'leased' | 'failed';
+
+export interface JobFilter {
+  queue?: string;
+  /** `retrying`: waiting after a failed attempt. */
+  state?: JobState | 'retrying';
+}
+
+export interface JobSummary extends Job {
+  state: JobState;
+  seq: number;
 }
 
 /** Pending sign-ups waiting for a verification code; the account does not exist yet. */
@@ -264,6 +321,32 @@ export interface OidcPayloadStore {
   revokeByGrantId(model: string, grantId: string): Promise<void>;
   /** Destroys every stored session, grant and token belonging to an account. */
   destroyByAccountId(accountId: string): Promise<void>;
+  /** The unexpired `model` records of an account (its sessions, its grants), at most `limit`. */
+  findByAccountId(model: string, accountId: string, limit: number): Promise<Array<{ id: string; payload: Record<string, unknown>; expiresAt: Date | null }>>;
+}
+
+/** A signed-in admin console: the cookie holds `id.secret`, the store only SHA-256(secret). */
+export interface ConsoleSessionRecord {
+  id: string;
+  secretHash: string;
+  accountId: string;
+  createdAt: Date;
+  lastSeenAt: Date;
+  /** The absolute end, however active the session is. */
+  expiresAt: Date;
+}
+
+export interface ConsoleSessionStore {
+  create(session: ConsoleSessionRecord): Promise<void>;
+  find(id: string): Promise<ConsoleSessionRecord | null>;
+  /**
+   * Moves lastSeenAt to `now`, only while the session is alive (seen within `idleMs`, before its
+   * end): one conditional update, so an idle session can never be revived. False otherwise.
+   */
+  touch(id: string, now: Date, idleMs: number): Promise<boolean>;
+  delete(id: string): Promise<void>;
+  /** Ends every console session of an account; returns how many. */
+  deleteByAccountId(accountId: string): Promise<number>;
 }
 
 /** Small persistent settings: generated development secrets and the like. */
@@ -283,6 +366,7 @@ export interface Store {
   verifications: VerificationStore;
   oidc: OidcPayloadStore;
   settings: KeyValueStore;
+  consoleSessions: ConsoleSessionStore;
   /** Throws when the store cannot be reached or written. */
   ping(): Promise<void>;
   close(): Promise<void>;

@@ -10,6 +10,7 @@ import { createEmbeddedJobStore } from './jobs.ts';
 import { createEmbeddedVerificationStore } from './verifications.ts';
 import { createEmbeddedOidcPayloadStore } from './oidc-payloads.ts';
 import { createEmbeddedSettingsStore } from './settings.ts';
+import { createEmbeddedConsoleSessionStore } from './console-sessions.ts';
 import { startWalCheckpointer } from './wal-checkpointer.ts';
 
 export interface EmbeddedStoreOptions {
@@ -39,6 +40,7 @@ export function createEmbeddedStore(options: EmbeddedStoreOptions = {}): Store {
     verifications: createEmbeddedVerificationStore(db, clock),
     oidc: createEmbeddedOidcPayloadStore(db, clock),
     settings: createEmbeddedSettingsStore(db),
+    consoleSessions: createEmbeddedConsoleSessionStore(db),
     async ping() {
       ping.run(String(clock().getTime()));
     },

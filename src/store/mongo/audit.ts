@@ -1,6 +1,6 @@
 // Audit events in MongoDB: append-only, newest-first queries on indexed filters, a cursor for export.
 import type { QueryFilter } from 'mongoose';
-import type { AuditEvent, AuditFilter, AuditStore } from '../ports.ts';
+import type { AuditCountQuery, AuditEvent, AuditFilter, AuditStore } from '../ports.ts';
 import { encodeCursor, seqBefore } from '../cursor.ts';
 import type { AuditDoc, Models } from './models.ts';
 import type { NextSeq } from './sequence.ts';
@@ -40,6 +40,18 @@ function toQuery(filter: AuditFilter, before: number | undefined): QueryFilter<A
   return query;
 }
 
+/** The $match of a count (our own values only; the type index with the `at` range serves it). */
+function countMatch(query: AuditCountQuery): Record<string, unknown> {
+  return {
+    type: String(query.type),
+    at: { $gte: query.since, $lt: query.until },
+    ...(query.withoutReason ? { reason: null } : {}),
+    ...(query.distinctInvites ? { inviteId: { $type: 'string' } } : {}),
+  };
+}
+
+const dayOfAt = { $dateToString: { format: '%Y-%m-%d', date: '$at' } };
+
 export function createMongoAuditStore({ Audit }: Models, nextSeq: NextSeq): AuditStore {
   return {
     async append(event) {
@@ -59,6 +71,20 @@ export function createMongoAuditStore({ Audit }: Models, nextSeq: NextSeq): Audi
         seq,
       });
       return { ...event, seq };
+    },
+    async countPerDay(query) {
+      // Distinct invitations: one group per (day, invitation) first, then count the groups per day.
+      const pipeline: Record<string, unknown>[] = [{ $match: countMatch(query) }];
+      if (query.distinctInvites) pipeline.push({ $group: { _id: { day: dayOfAt, invite: '$inviteId' } } }, { $group: { _id: '$_id.day', count: { $sum: 1 } } });
+      else pipeline.push({ $group: { _id: dayOfAt, count: { $sum: 1 } } });
+      pipeline.push({ $sort: { _id: 1 } });
+      const rows = await Audit.aggregate<{ _id: string; count: number }>(pipeline as never[]);
+      return rows.map((row) => ({ day: row._id, count: row.count }));
+    },
+    async count(query) {
+      if (!query.distinctInvites) return Audit.countDocuments(countMatch(query) as never);
+      const rows = await Audit.aggregate<{ n: number }>([{ $match: countMatch(query) }, { $group: { _id: '$inviteId' } }, { $count: 'n' }] as never[]);
+      return rows[0]?.n ?? 0;
     },
     async query(filter, page) {
       const docs = await Audit.find(toQuery(filter, seqBefore(page.cursor))).sort({ seq: -1 }).limit(page.limit + 1).lean<AuditDoc[]>();

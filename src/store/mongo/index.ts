@@ -11,6 +11,7 @@ import { createMongoJobStore } from './jobs.ts';
 import { createMongoVerificationStore } from './verifications.ts';
 import { createMongoOidcPayloadStore } from './oidc-payloads.ts';
 import { createMongoSettingsStore } from './settings.ts';
+import { createMongoConsoleSessionStore } from './console-sessions.ts';
 
 export interface MongoStoreOptions {
   /**
@@ -51,6 +52,7 @@ export async function createMongoStore(options: MongoStoreOptions): Promise<Stor
       verifications: createMongoVerificationStore(models),
       oidc: createMongoOidcPayloadStore(models, clock),
       settings: createMongoSettingsStore(models),
+      consoleSessions: createMongoConsoleSessionStore(models),
       async ping() {
         if (closed || !connection.db) throw new Error('MongoDB store is closed');
         await connection.db.admin().ping();

@@ -1,6 +1,8 @@
 // A durable job queue in MongoDB: a findOneAndUpdate lease, so a dead worker's job runs again.
 import { randomUUID } from 'node:crypto';
-import type { Job, JobStore } from '../ports.ts';
+import type { Job, JobStore, JobSummary } from '../ports.ts';
+import { encodeCursor, seqBefore } from '../cursor.ts';
+import type { QueryFilter } from 'mongoose';
 import type { JobDoc, Models } from './models.ts';
 import type { NextSeq } from './sequence.ts';
 import { op } from './trusted.ts';
@@ -17,6 +19,8 @@ function docToJob(doc: JobDoc): Job {
 }
 
 const PENDING: JobDoc['state'][] = ['waiting', 'leased'];
+
+const docToSummary = (doc: JobDoc): JobSummary => ({ ...docToJob(doc), state: doc.state, seq: doc.seq });
 
 export function createMongoJobStore({ Job: Jobs }: Models, nextSeq: NextSeq): JobStore {
   const newDoc = (queue: string, payload: Record<string, unknown>, runAt: Date, seq: number): JobDoc => ({
@@ -62,6 +66,28 @@ export function createMongoJobStore({ Job: Jobs }: Models, nextSeq: NextSeq): Jo
     },
     async countPending(queue) {
       return Jobs.countDocuments({ queue: String(queue), state: op({ $in: PENDING }) });
+    },
+    async list(filter, page) {
+      const query: QueryFilter<JobDoc> = {};
+      const before = seqBefore(page.cursor);
+      if (before !== undefined) query.seq = op({ $lt: before });
+      if (filter.queue !== undefined) query.queue = String(filter.queue);
+      if (filter.state === 'retrying') Object.assign(query, { state: 'waiting', lastError: op({ $ne: null }) });
+      else if (filter.state !== undefined) query.state = String(filter.state) as JobDoc['state'];
+      const docs = await Jobs.find(query).sort({ seq: -1 }).limit(page.limit + 1).lean<JobDoc[]>();
+      const items = docs.slice(0, page.limit).map(docToSummary);
+      return { items, nextCursor: docs.length > page.limit ? encodeCursor(items[items.length - 1]!.seq) : null };
+    },
+    async countFailing(queue) {
+      const [failed, retrying] = await Promise.all([
+        Jobs.countDocuments({ queue: String(queue), state: 'failed' }),
+        Jobs.countDocuments({ queue: String(queue), state: 'waiting', lastError: op({ $ne: null }) }),
+      ]);
+      return { failed, retrying };
+    },
+    async redeliver(id, runAt) {
+      const doc = await Jobs.findOneAndUpdate({ _id: String(id), state: 'failed' }, { $set: { state: 'waiting', attempts: 0, runAt } }, { returnDocument: 'after' }).lean<JobDoc>();
+      return doc ? docToSummary(doc) : null;
     },
   };
 }
