@@ -27,6 +27,11 @@ import { createMemberAccounts } from './accounts/member-accounts.ts';
 import { createCodeSender } from './verification/code-sender.ts';
 import { createVerificationService } from './verification/verification-service.ts';
 import { deriveCodeKey } from './verification/verification-codes.ts';
+import { createDeliveryAdmin } from './jobs/delivery-admin.ts';
+import { createOverviewStats } from './audit/overview-stats.ts';
+import { createLockoutReport } from './security/lockout-report.ts';
+import { createConsoleSessions } from './security/console-sessions.ts';
+import { createConsoleAccess } from './accounts/console-access.ts';
 
 export interface ServiceDeps {
   config: Config;
@@ -117,7 +122,11 @@ export function createServices(deps: ServiceDeps) {
     sender: createCodeSender({ mail, sms: deps.smsTransport ?? createSmsTransport(config, { logger, clock }), productName: config.product_name }),
     codeKey: deriveCodeKey(secrets.cookieKeys[0]!),
   });
-
+  // What the admin console and the command line add: deliveries, the overview, lockouts, console sessions.
+  const deliveries = createDeliveryAdmin({ jobs: store.jobs, audit, clock });
+  const overview = createOverviewStats({ store, clock });
+  const lockouts = createLockoutReport({ store, limiter, clock });
+  const consoleAccess = createConsoleAccess({ store, audit, sessions: createConsoleSessions({ store: store.consoleSessions, clock, cookieKeys: secrets.cookieKeys }) });
 
   return {
     audit,
@@ -133,6 +142,10 @@ export function createServices(deps: ServiceDeps) {
     accountAdmin,
     memberAccounts,
     verification,
+    deliveries,
+    overview,
+    lockouts,
+    consoleAccess,
     startWorkers() {
       mail.start();
       webhooks.start();

@@ -36,6 +36,8 @@ export const MESSAGES = {
   service_unavailable: 'The service is briefly unavailable. Try again in a moment.',
   server_error: 'Something went wrong on our side.',
   account_signed_out: 'You are signed out. Sign in again to manage your invitations.',
+  console_forbidden: 'Your role does not allow this. Ask an administrator.',
+  console_signed_out: 'Your console session has ended. Sign in again.',
   // the member's invitations page (/account)
   account_title: 'Your invitations',
   account_heading: 'Your invitations',
