@@ -34,6 +34,8 @@ import { createIssuerOriginPin } from './oidc/pin-issuer-origin.ts';
 import { isProviderPath } from './oidc/provider-routes.ts';
 import { createInviteTokenParam } from './oidc/invite-token-param.ts';
 import { createSessionAccount } from './oidc/session-account.ts';
+import { consoleClient, createConsoleCodeRedeemer } from './oidc/console-client.ts';
+import { consoleRouters } from './console/console-routes.ts';
 
 export const VIEWS_DIR = join(fileURLToPath(new URL('.', import.meta.url)), '..', 'interactions');
 
@@ -58,7 +60,7 @@ export function createApp(deps: AppDeps) {
     store,
     clock,
     pages: createProviderPages(views),
-    clients: [...apps, adminClient(secrets), accountClient(config)],
+    clients: [...apps, adminClient(secrets), accountClient(config), consoleClient(config)],
   });
   const services = createServices({ ...deps, clock, apps });
   const { auditLog, invites, members, memberAccounts, registration, signIn, accountAdmin, verification } = services;
@@ -99,6 +101,17 @@ export function createApp(deps: AppDeps) {
     inviteLinkRoutes({ config, invites, views }),
     welcomeRoutes({ config, provider, invites, sessionAccount, views }),
     accountPageRoutes({ config, accounts: memberAccounts, sessionAccount, members, views, clock, viewsDir: VIEWS_DIR }),
+    // The admin console: its sign-in routes, and its screens behind its own session guard.
+    ...consoleRouters({
+      config,
+      services,
+      apps,
+      views: createViewEngine(config, join(VIEWS_DIR, 'console')),
+      redeem: createConsoleCodeRedeemer(provider, config.issuer),
+      cookieKeys: secrets.cookieKeys,
+      clock,
+      viewsDir: join(VIEWS_DIR, 'console'),
+    }),
     ...apiRouters,
     // Public, ahead of the admin router: shapes only, no data.
     openApiRoutes({ issuer: config.issuer, groups: [{ routers: apiRouters }, { routers: adminRouters, security: 'admin' }, { routers: memberApiRouters, security: 'member' }] }),

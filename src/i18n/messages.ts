@@ -1,4 +1,5 @@
 // Every user-facing sentence, keyed by the machine code it explains: one place to translate.
+import { CONSOLE_MESSAGES } from './console-messages.ts';
 
 export const MESSAGES = {
   // errors (the contract's `error` codes)
@@ -145,6 +146,7 @@ export const MESSAGES = {
   invite_expired_heading: 'Invitation expired',
   invite_revoked_heading: 'Invitation withdrawn',
   invite_used_heading: 'Invitation already used',
+  ...CONSOLE_MESSAGES,
 } as const;
 
 export type MessageCode = keyof typeof MESSAGES;
