@@ -7,6 +7,7 @@ import { createApp } from './app.ts';
 import { createLogger } from './logging/logger.ts';
 import { firstRunBanner } from './first-run-banner.ts';
 import { lowerThreadPoolPriority } from './accounts/hashing-priority.ts';
+import { createOwnerInvitation } from './cli/owner-invitation.ts';
 
 let config: Config;
 try {
@@ -28,6 +29,8 @@ const store = await openStore(config);
 // Password hashing runs on the thread pool; below the event loop, it cannot starve it.
 logger.info({ threads: await lowerThreadPoolPriority() }, 'thread pool at lower CPU priority');
 const guestlist = createApp({ config, store, secrets, logger });
+// A fresh development start also makes the owner's one-time invitation into the console.
+const ownerInviteUrl = secrets.generatedNow && !config.production ? await createOwnerInvitation(guestlist.services.invites, config.issuer) : undefined;
 
 // Timeouts are enforced by a sweep; every second instead of Node's default 30 s keeps them honest.
 const server = createServer({ connectionsCheckingInterval: 1_000 }, guestlist.app.callback());
@@ -38,7 +41,7 @@ server.keepAliveTimeout = 5_000;
 
 server.listen(config.port, () => {
   logger.info({ issuer: config.issuer, port: config.port, store: store.kind }, 'guestlist listening');
-  if (secrets.generatedNow) process.stdout.write(firstRunBanner(config, secrets));
+  if (secrets.generatedNow) process.stdout.write(firstRunBanner(config, secrets, ownerInviteUrl));
 });
 
 /** How long /readyz answers 503 before the listener closes on SIGTERM. */

@@ -116,6 +116,7 @@ export const MESSAGES = {
   welcome_signed_in_as: 'You are signed in as',
   welcome_continue_to: 'Continue to {name}',
   welcome_close: 'You can close this page.',
+  welcome_open_console: 'Open the admin console',
   welcome_close_go_back: 'You can close this page and go back to the app that invited you.',
   consent_title: 'Allow access',
   consent_would_like_to: 'would like to:',

@@ -8,6 +8,7 @@ import type { InviteService } from '../invites/invite-service.ts';
 import type { SessionAccount } from '../oidc/session-account.ts';
 import type { ViewEngine } from '../views/view-engine.ts';
 import { formatMessage } from '../i18n/format-message.ts';
+import { consoleRoleOf } from '../accounts/console-roles.ts';
 
 export interface WelcomeDeps {
   config: Config;
@@ -43,6 +44,8 @@ export function welcomeRoutes({ config, provider, invites, sessionAccount, views
       title: formatMessage('welcome_title'),
       email: account?.email ?? null,
       continue_url: null,
+      // Someone invited into the console (the owner's invitation, an admin's) goes on from here.
+      console_url: account && consoleRoleOf(account.roles) ? '/console' : null,
     });
   });
   return router;
