@@ -44,7 +44,9 @@ export function lineChart({ id, title, description, days, series }: ChartInput):
     parts.push(`<text class="chart-axis" x="${PAD.left - 6}" y="${y(value) + 4}" text-anchor="end">${value}</text>`);
   }
   days.forEach((day, i) => {
-    if (i % 7 === days.length % 7 || i === days.length - 1) parts.push(`<text class="chart-axis" x="${x(i)}" y="${HEIGHT - 8}" text-anchor="middle">${escape(day.slice(5))}</text>`);
+    // Every seventh day, ending on today (right-aligned, so it stays inside the frame).
+    const last = i === days.length - 1;
+    if ((days.length - 1 - i) % 7 === 0) parts.push(`<text class="chart-axis" x="${x(i)}" y="${HEIGHT - 8}" text-anchor="${last ? 'end' : 'middle'}">${escape(day.slice(5))}</text>`);
   });
   for (const s of series) {
     const points = s.values.map((v, i) => `${x(i).toFixed(1)},${y(v).toFixed(1)}`).join(' ');

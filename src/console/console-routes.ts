@@ -10,6 +10,8 @@ import type { Services } from '../services.ts';
 import type { ViewEngine } from '../views/view-engine.ts';
 import type { ConsoleCodeRedeemer } from '../oidc/console-client.ts';
 import { createRouter, guardedRouter } from '../security/strict-router.ts';
+import { ACCOUNT_CLIENT_ID } from '../oidc/clients.ts';
+import { CONSOLE_CLIENT_ID } from '../oidc/console-client.ts';
 import { consoleGuard } from './console-guard.ts';
 import { createConsolePages } from './console-pages.ts';
 import { consoleSignInRoutes, consoleSignOutRoute } from './console-sign-in-routes.ts';
@@ -58,7 +60,9 @@ export function consoleRouters({ config, services, apps, views, redeem, cookieKe
   overviewPage(screens, { overview, lockouts, deliveries, pages });
   invitationPages(screens, { issuer: config.issuer, defaultExpiryDays: config.invite_link_expiry, apps: appList, invites, accounts: accountAdmin, auditLog, overview, pages, clock });
   importPages(screens, { issuer: config.issuer, invites, overview, pages });
-  peoplePages(screens, { accounts: accountAdmin, members, lockouts, pages, apps: appList, defaultQuota: config.max_invites_per_user });
+  // A person's sessions also name Guestlist's own clients: the member pages and this console.
+  const signInApps = [...appList, { id: ACCOUNT_CLIENT_ID, name: `${config.product_name} account` }, { id: CONSOLE_CLIENT_ID, name: `${config.product_name} console` }];
+  peoplePages(screens, { accounts: accountAdmin, members, lockouts, pages, apps: signInApps, defaultQuota: config.max_invites_per_user });
   auditPages(screens, { auditLog, pages });
   deliveryPages(screens, { deliveries, pages });
   settingsPage(screens, { config, apps, pages });
