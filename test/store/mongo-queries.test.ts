@@ -61,3 +61,15 @@ test('a claim is one conditional update: pending, unexpired and uses < maxUses',
     { method: 'findOneAndUpdate', filter: { _id: 'inv-1', revokedAt: null, expiresAt: { $gt: now.toISOString() }, $expr: { $lt: ['$uses', '$maxUses'] } } },
   ]);
 });
+
+test('the console\'s filters stay literal: a search is an escaped, anchored prefix; app, role and ids are scalars', async () => {
+  const { models, connection, sent } = recordingModels();
+  const invites = createMongoInviteStore(connection, models, seq);
+  const accounts = createMongoAccountStore(connection, models, seq);
+  await invites.list({ emailPrefix: '.*(a|b)+$', clientId: injected, role: injected }, { limit: 5 }, new Date());
+  await accounts.list({ invitedBy: injected, role: injected, ids: [injected] }, { limit: 5 });
+  const [inviteQuery, accountQuery] = JSON.parse(JSON.stringify(sent.map((s) => s.filter))) as Record<string, unknown>[];
+  expect(inviteQuery).toEqual({ $and: [{ email: { $regex: '^\\.\\*\\(a\\|b\\)\\+\\$' } }, { clientId: '[object Object]' }, { roles: '[object Object]' }] });
+  expect(JSON.stringify(accountQuery)).not.toContain('$ne');
+  expect(accountQuery).toMatchObject({ invitedBy: '[object Object]', roles: '[object Object]', _id: { $in: ['[object Object]'] } });
+});
