@@ -37,7 +37,7 @@ export function createOverviewStats({ store, clock }: { store: Store; clock: () 
     const until = new Date((today + 1) * DAY_MS);
     const span = { since, until };
     const opened = { ...span, type: 'invite.viewed', withoutReason: true, distinctInvites: true };
-    const [statuses, created, views, redeemed, expired, signups, funnelCreated, funnelOpened, funnelRedeemed, alerts] = await Promise.all([
+    const [statuses, created, views, redeemed, expired, signups, funnelOpened, alerts] = await Promise.all([
       store.invites.countByStatus(now),
       store.audit.countPerDay({ ...span, type: 'invite.created' }),
       store.audit.countPerDay(opened),
@@ -45,9 +45,8 @@ export function createOverviewStats({ store, clock }: { store: Store; clock: () 
       // Only days already over count as expired: an invite running out later today is still pending.
       store.invites.expiredPerDay(since, now),
       store.audit.countPerDay({ ...span, type: 'registration.succeeded' }),
-      store.audit.count({ ...span, type: 'invite.created' }),
+      // Opened counts each invitation once over the whole span, so it is not the sum of its days.
       store.audit.count(opened),
-      store.audit.count({ ...span, type: 'invite.redeemed' }),
       store.audit.query({ type: 'security.alert', since: new Date(now.getTime() - DAY_MS) }, { limit: 20 }),
     ]);
     const byDay = (counts: DayCount[]) => new Map(counts.map((entry) => [entry.day, entry.count]));
@@ -64,7 +63,8 @@ export function createOverviewStats({ store, clock }: { store: Store; clock: () 
         signups: series.signups.get(day) ?? 0,
       });
     }
-    return { at: now, statuses, days, funnel: { created: funnelCreated, opened: funnelOpened, redeemed: funnelRedeemed }, alerts: alerts.items };
+    const sum = (counts: DayCount[]) => counts.reduce((total, entry) => total + entry.count, 0);
+    return { at: now, statuses, days, funnel: { created: sum(created), opened: funnelOpened, redeemed: sum(redeemed) }, alerts: alerts.items };
   }
 
   return {

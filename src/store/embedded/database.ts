@@ -22,7 +22,8 @@ CREATE TABLE IF NOT EXISTS invites (
 );
 CREATE INDEX IF NOT EXISTS invites_email ON invites (email, seq);
 CREATE INDEX IF NOT EXISTS invites_created_by ON invites (created_by, seq);
-CREATE INDEX IF NOT EXISTS invites_expires ON invites (expires_at);
+-- Covering: the overview counts expiries per day from the index alone.
+CREATE INDEX IF NOT EXISTS invites_expiry_state ON invites (expires_at, revoked_at, uses, max_uses);
 
 CREATE TABLE IF NOT EXISTS redemptions (
   invite_id TEXT NOT NULL,
