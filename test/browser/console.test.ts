@@ -5,7 +5,8 @@
 import { readFileSync } from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
 import { createInvite, startGuestlist, type RunningGuestlist } from '../support/start-guestlist.ts';
-import { expectGoodPage, launchBrowser, openContext, type TrackedContext } from '../support/browser.ts';
+import { join } from 'node:path';
+import { SCREENSHOT_DIR, expectGoodPage, launchBrowser, openContext, type TrackedContext } from '../support/browser.ts';
 import { appCallbackPage, demoAuthorizeUrl, exchangeCode, pkcePair, signUpFromLink } from '../support/browser-app.ts';
 import { startChildGuestlist } from '../support/child-guestlist.ts';
 
@@ -119,6 +120,10 @@ test('the overview reflects the invitation and its sign-up', async () => {
   await expect(page.locator('#funnel-redeemed .funnel-count').textContent()).resolves.toBe('2');
   await expect(page.locator('#chart-invitations-desc').textContent()).resolves.toContain('2 created, 2 opened, 2 redeemed');
   await expectGoodPage(admin, 'console-overview');
+  // The README's picture (docs/console.png is a copy): the first screen at a laptop's width.
+  await page.setViewportSize({ width: 1100, height: 720 });
+  await page.screenshot({ path: join(SCREENSHOT_DIR, 'console-readme.png') });
+  await page.setViewportSize({ width: 1280, height: 800 });
 
   await openConsole(page, '/console/invitations');
   await expect(page.locator('#invitation-list tbody tr')).toBeDefined();
