@@ -2,6 +2,7 @@
 // CSRF token on every POST (its form body parsed here, so no POST can skip the check), no caching,
 // and errors shown inside the console's frame. Without a session a page goes to sign-in and a
 // POST is a 401.
+import { rm } from 'node:fs/promises';
 import type { Context, Next } from 'koa';
 import { koaBody } from 'koa-body';
 import type { ConsoleAccess } from '../accounts/console-access.ts';
@@ -45,10 +46,18 @@ export function consoleGuard({ access, renderError }: ConsoleGuardDeps) {
       }
       await next();
     } catch (error) {
-      const { status, body } = errorBody(error);
+      const { status, body, headers } = errorBody(error);
       if (status >= 500 || !ctx.accepts('html')) throw error;
-      ctx.set(errorBody(error).headers);
+      ctx.set(headers);
       renderError(ctx, status, body.message);
+    } finally {
+      await removeUploads(ctx);
     }
   };
+}
+
+/** An upload is read by its handler or refused; either way its temporary file goes. */
+async function removeUploads(ctx: Context): Promise<void> {
+  const files = Object.values((ctx.request.files ?? {}) as Record<string, { filepath: string } | Array<{ filepath: string }>>).flat();
+  await Promise.all(files.map((file) => rm(file.filepath, { force: true })));
 }
