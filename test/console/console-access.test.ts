@@ -3,8 +3,8 @@
 // cookie, idle and absolute ends; and every console change audited with the admin, the address and
 // `via: console`.
 import { createInvite, startGuestlist, type RunningGuestlist } from '../support/start-guestlist.ts';
-import { consoleVisitor, postForm, signUp } from './console-client.ts';
-import { textOf } from '../support/browser-form.ts';
+import { consoleVisitor, csrfOf, postForm, signUp } from './console-client.ts';
+import { decodeEntities, textOf } from '../support/browser-form.ts';
 
 const MINUTE = 60_000;
 let gl: RunningGuestlist;
@@ -135,4 +135,32 @@ test('a console change is audited with the admin, the address and via: console',
   const account = (await gl.store.accounts.findByEmail('auditor@example.com'))!;
   const [event] = (await gl.store.audit.query({ type: 'invite.revoked', inviteId: invite.id }, { limit: 1 })).items;
   expect(event).toMatchObject({ actor: account.id, ip: '127.0.0.1', data: { via: 'console' } });
+});
+
+test('sign-in returns only to a console path; signing out ends the console session and asks the provider to sign out', async () => {
+  const { client } = await signUp(gl, 'returner@example.com', ['viewer']);
+  for (const [asked, landing] of [
+    ['/console/people?status=locked', '/console/people?status=locked'],
+    ['//evil.example/console', '/console'],
+    ['https://evil.example/', '/console'],
+    ['/console\\@evil.example', '/console'],
+  ]) {
+    const page = await client.get(`${gl.url}/console/login?return_to=${encodeURIComponent(asked!)}`);
+    expect([asked, page.status, decodeEntities(/content="0;url=([^"]+)"/.exec(page.html)?.[1] ?? '')]).toEqual([asked, 200, landing]);
+  }
+  const home = await client.get(`${gl.url}/console`);
+  const out = await client.request(
+    `${gl.url}/console/logout`,
+    { method: 'POST', headers: { 'Content-Type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ _csrf: csrfOf(home.html) }).toString() },
+    (location) => location.includes('/session/end'),
+  );
+  expect(out.url).toContain('/session/end?client_id=guestlist-console');
+  const confirm = await client.get(out.url);
+  expect(confirm.status).toBe(200);
+  expect(confirm.html).toContain('Sign out');
+  const after = await client.request(`${gl.url}/console`, {}, (location) => location.includes('/console/login'));
+  expect(after.url).toContain('/console/login');
+  // Four sign-ins made four sessions; the one signed out is gone from the store, not only the browser.
+  const account = (await gl.store.accounts.findByEmail('returner@example.com'))!;
+  expect(await gl.store.consoleSessions.deleteByAccountId(account.id)).toBe(3);
 });
