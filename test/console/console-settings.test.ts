@@ -31,6 +31,9 @@ test('no secret reaches the settings page; harmless options show their values', 
   expect(page.html).toMatch(/id="setting-mongodb_uri" data-secret="true">[\s\S]*?<em>unset<\/em>/);
   expect(page.html).toMatch(/id="setting-product_name" data-secret="false">[\s\S]*?Acme Beta/);
   expect(value('issuer')).toBeDefined();
+  // The console wears the configured brand, like the hosted pages.
+  expect(page.html).toContain('<span class="brand-name">Acme Beta <span class="console-tag">console</span></span>');
+  expect(page.html).toContain('<title>Settings · Acme Beta console</title>');
   // The registered apps are listed.
   expect(page.html).toContain('demo-app');
 });

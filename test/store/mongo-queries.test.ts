@@ -73,3 +73,18 @@ test('the console\'s filters stay literal: a search is an escaped, anchored pref
   expect(JSON.stringify(accountQuery)).not.toContain('$ne');
   expect(accountQuery).toMatchObject({ invitedBy: '[object Object]', roles: '[object Object]', _id: { $in: ['[object Object]'] } });
 });
+
+test('the overview\'s audit count keeps its own operators under sanitizeFilter', async () => {
+  const { models, sent } = recordingModels();
+  const counted: Record<string, unknown>[] = [];
+  (models.Audit.collection as unknown as Record<string, unknown>).countDocuments = (filter: Record<string, unknown>) => {
+    counted.push(filter);
+    return Promise.resolve(0);
+  };
+  const { createMongoAuditStore } = await import('../../src/store/mongo/audit.ts');
+  const since = new Date('2030-01-01T00:00:00Z');
+  const until = new Date('2030-01-31T00:00:00Z');
+  await createMongoAuditStore(models, seq).count({ type: 'invite.created', since, until });
+  expect(JSON.parse(JSON.stringify(counted))).toEqual([{ type: 'invite.created', at: { $gte: since.toISOString(), $lt: until.toISOString() } }]);
+  expect(sent).toEqual([]);
+});

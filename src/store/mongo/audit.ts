@@ -40,13 +40,16 @@ function toQuery(filter: AuditFilter, before: number | undefined): QueryFilter<A
   return query;
 }
 
-/** The $match of a count (our own values only; the type index with the `at` range serves it). */
+/**
+ * The filter of a count (the type index with the `at` range serves it). Its operators are marked
+ * trusted: countDocuments runs under sanitizeFilter, which would otherwise disarm them.
+ */
 function countMatch(query: AuditCountQuery): Record<string, unknown> {
   return {
     type: String(query.type),
-    at: { $gte: query.since, $lt: query.until },
+    at: op({ $gte: query.since, $lt: query.until }),
     ...(query.withoutReason ? { reason: null } : {}),
-    ...(query.distinctInvites ? { inviteId: { $type: 'string' } } : {}),
+    ...(query.distinctInvites ? { inviteId: op({ $type: 'string' }) } : {}),
   };
 }
 

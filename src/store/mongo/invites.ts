@@ -155,7 +155,7 @@ export function createMongoInviteStore(connection: Connection, { Invite, Redempt
     },
     async expiredPerDay(since, until): Promise<DayCount[]> {
       const rows = await Invite.aggregate<{ _id: string; count: number }>([
-        { $match: { expiresAt: { $gte: since, $lt: until }, revokedAt: null, $expr: { $lt: ['$uses', '$maxUses'] } } },
+        { $match: { expiresAt: op({ $gte: since, $lt: until }), revokedAt: null, $expr: hasUsesLeft() } },
         { $group: { _id: { $dateToString: { format: '%Y-%m-%d', date: '$expiresAt' } }, count: { $sum: 1 } } },
         { $sort: { _id: 1 } },
       ]);
