@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
 import { createInvite, startGuestlist, type RunningGuestlist } from '../support/start-guestlist.ts';
 import { join } from 'node:path';
-import { SCREENSHOT_DIR, expectGoodPage, launchBrowser, openContext, type TrackedContext } from '../support/browser.ts';
+import { SCREENSHOT_DIR, expectGoodPage, launchBrowser, openContext, screenshot, type TrackedContext } from '../support/browser.ts';
 import { appCallbackPage, demoAuthorizeUrl, exchangeCode, pkcePair, signUpFromLink } from '../support/browser-app.ts';
 import { startChildGuestlist } from '../support/child-guestlist.ts';
 
@@ -254,6 +254,34 @@ test('the audit log filters by type and exports the filter as NDJSON', async () 
   const lines = readFileSync(await (await download).path(), 'utf8').trim().split('\n').map((line) => JSON.parse(line) as { type: string; data: { via?: string } });
   expect(lines).toHaveLength(1);
   expect(lines[0]).toMatchObject({ type: 'invite.revoked', data: { via: 'console' } });
+});
+
+test('without JavaScript the console signs in and creates an invitation; only the copy button is missing', async () => {
+  const invite = await createInvite(gl, { email: 'nojs@example.com', roles: ['inviter'] });
+  const tracked = await openContext(browser, { javaScriptEnabled: false });
+  const { page } = tracked;
+  await signUpFromLink(page, invite.url, 'no script, long password');
+  await openConsole(page, '/console/new-invitation');
+  await page.getByLabel('Email (optional)').fill('plain@example.com');
+  await page.getByRole('button', { name: 'Create invitation' }).click();
+  await page.waitForLoadState('load');
+  await expect(page.locator('#invite-link').inputValue()).resolves.toMatch(/\/invite\/[A-Za-z0-9_-]{43}$/);
+  await expect(page.locator('#invite-qr').evaluate((img: HTMLImageElement) => img.naturalWidth > 0)).resolves.toBe(true);
+  await expect(page.locator('#copy-invite-link').isVisible()).resolves.toBe(false);
+  // A picture only: the page checks time layout shifts with a timer, which never fires without JavaScript.
+  await screenshot(page, 'console-no-javascript');
+  await tracked.context.close();
+});
+
+test('someone without a console role meets the 403 page', async () => {
+  const invite = await createInvite(gl, { email: 'member@example.com' });
+  const tracked = await openContext(browser);
+  await signUpFromLink(tracked.page, invite.url, 'just a member, long password');
+  const answer = await tracked.page.goto(`${gl.url}/console`);
+  expect(answer?.status()).toBe(403);
+  await expect(tracked.page.locator('h1').textContent()).resolves.toBe('Not allowed');
+  await expectGoodPage(tracked, 'console-forbidden');
+  await tracked.context.close();
 });
 
 test('deliveries and settings: secrets show only as set or unset', async () => {
