@@ -1,6 +1,7 @@
-# Guestlist: a multi-stage build on Node 24 LTS. The image runs the compiled JavaScript as a
-# non-root user; secrets come from the environment or mounted files, never from the image.
-FROM node:24-bookworm-slim AS build
+# Guestlist: a multi-stage build on Node 24 LTS (the release package.json pins). The image runs the
+# compiled JavaScript as a non-root user; secrets come from mounted files (*_FILE options), never
+# from the image.
+FROM node:24.21.0-bookworm-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
 # Install scripts are skipped: the `node` devDependency only pins Node 24 on machines whose system
@@ -12,7 +13,7 @@ COPY src ./src
 # tsc is called with the image's node, not through npm scripts (which would prefer node_modules/.bin/node).
 RUN node node_modules/typescript/bin/tsc -p tsconfig.build.json && npm prune --omit=dev --ignore-scripts
 
-FROM node:24-bookworm-slim
+FROM node:24.21.0-bookworm-slim
 ENV NODE_ENV=production \
     PORT=3000 \
     DATA_DIR=/data

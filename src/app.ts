@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 import type Provider from 'oidc-provider';
 import { answersJson, errorMiddleware, notFound } from './errors.ts';
-import { formatMessage } from './i18n/format-message.ts';
+import { t } from './i18n/format-message.ts';
 import { createProvider } from './oidc/provider.ts';
 import { createServices, type ServiceDeps } from './services.ts';
 import { guardedRouter, routeTable } from './security/strict-router.ts';
@@ -16,6 +16,7 @@ import { requestContext } from './security/request-context.ts';
 import { securityHeaders } from './security/security-headers.ts';
 import { requestLogger } from './logging/request-logger.ts';
 import { healthRoutes } from './health/health-routes.ts';
+import { createReadiness } from './health/readiness.ts';
 import { interactionRoutes } from './interaction/interaction-routes.ts';
 import { inviteLinkRoutes } from './interaction/invite-link-routes.ts';
 import { welcomeRoutes } from './member/welcome-routes.ts';
@@ -34,12 +35,14 @@ import { createIssuerOriginPin } from './oidc/pin-issuer-origin.ts';
 import { isProviderPath } from './oidc/provider-routes.ts';
 import { createInviteTokenParam } from './oidc/invite-token-param.ts';
 import { createSessionAccount } from './oidc/session-account.ts';
+import { createLogoutReceivers } from './oidc/logout-receivers.ts';
+import { createSingleLogout } from './oidc/single-logout.ts';
 import { consoleClient, createConsoleCodeRedeemer } from './oidc/console-client.ts';
 import { consoleRouters } from './console/console-routes.ts';
 
 export const VIEWS_DIR = join(fileURLToPath(new URL('.', import.meta.url)), '..', 'interactions');
 
-export type AppDeps = Omit<ServiceDeps, 'clock' | 'apps'> & {
+export type AppDeps = Omit<ServiceDeps, 'clock' | 'apps' | 'endAppSessions'> & {
   clock?: () => Date;
   /** Background workers (mail, webhooks, retention) start with the app unless false (tests drive them by hand). */
   startWorkers?: boolean;
@@ -53,6 +56,7 @@ export function createApp(deps: AppDeps) {
   const views = createViewEngine(config, VIEWS_DIR);
   const apps = relyingParties(config);
   const inviteTokenParam = createInviteTokenParam(secrets.cookieKeys);
+  const logoutReceivers = createLogoutReceivers({ store: store.oidc, clock, clients: apps });
   const provider: Provider = createProvider({
     inviteTokenParam,
     config,
@@ -61,9 +65,11 @@ export function createApp(deps: AppDeps) {
     clock,
     pages: createProviderPages(views),
     clients: [...apps, adminClient(secrets), accountClient(config), consoleClient(config)],
+    logoutReceivers,
   });
-  const services = createServices({ ...deps, clock, apps });
-  const { auditLog, invites, members, memberAccounts, registration, signIn, accountAdmin, verification } = services;
+  const singleLogout = createSingleLogout({ provider, receivers: logoutReceivers, logger });
+  const services = createServices({ ...deps, clock, apps, endAppSessions: singleLogout.signOutEverywhere });
+  const { auditLog, invites, members, memberAccounts, signIn, accountAdmin, signUp } = services;
   const sessionAccount = createSessionAccount(provider, memberAccounts);
 
   // Behind a trusted proxy the client is the last address it appended to X-Forwarded-For
@@ -80,7 +86,7 @@ export function createApp(deps: AppDeps) {
     errorMiddleware({
       renderPage: (ctx: Context, _status, code, message) => {
         ctx.type = 'html';
-        ctx.body = views.render('error', { title: formatMessage('error_title'), heading: formatMessage(code === 'not_found' ? 'error_page_not_found' : 'error_title'), message });
+        ctx.body = views.render('error', { title: t('error_title'), heading: t(code === 'not_found' ? 'error_page_not_found' : 'error_title'), message });
       },
       log: (error, ctx) => logger.error({ err: error, request_id: ctx.state.requestId }, 'request failed'),
     }),
@@ -90,14 +96,14 @@ export function createApp(deps: AppDeps) {
   // and every router matches exact spellings only (security/strict-router.ts).
   const adminGuard = requireScope(provider, store.accounts, { scope: 'admin', clientId: secrets.adminClientId });
   const memberGuard = requireScope(provider, store.accounts, { scope: 'invites' });
-  const apiRouters = [inviteCheckRoutes({ invites }), registerRoutes({ verification })];
+  const apiRouters = [inviteCheckRoutes({ invites }), registerRoutes({ signUp })];
   const adminRouters = [adminInviteRoutes({ config, invites, clock }), adminAuditRoutes({ auditLog }), adminUserRoutes({ accounts: accountAdmin })];
   // A member's own invitations: a user access token with scope `invites`.
   const memberApiRouters = [memberInviteRoutes({ config, members, clock })];
   const routers = [
-    healthRoutes({ store, isDraining: () => draining }),
+    healthRoutes({ readiness: createReadiness({ store, isDraining: () => draining }) }),
     assetRoutes({ viewsDir: VIEWS_DIR, accentColor: config.accent_color }),
-    interactionRoutes({ provider, views, invites, registration, signIn, store, verification, config, inviteTokenParam }),
+    interactionRoutes({ provider, views, invites, signIn, signUp, config, inviteTokenParam }),
     inviteLinkRoutes({ config, invites, views }),
     welcomeRoutes({ config, provider, invites, sessionAccount, views }),
     accountPageRoutes({ config, accounts: memberAccounts, sessionAccount, members, views, clock, viewsDir: VIEWS_DIR }),
@@ -143,6 +149,8 @@ export function createApp(deps: AppDeps) {
   return {
     app,
     provider,
+    /** The relying parties, for the start-up check of their metadata (client-metadata-validation.ts). */
+    apps,
     services,
     /** Every route Guestlist's own routers answer (the provider's are in its discovery document). */
     routes: routeTable(routers),

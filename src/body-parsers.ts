@@ -1,11 +1,11 @@
 // The JSON body parsers of the API routes: small limits, and a malformed body is the caller's 400.
 import { koaBody } from 'koa-body';
 import { badRequest } from './errors.ts';
-import { messageFor } from './i18n/messages.ts';
+import { t } from './i18n/format-message.ts';
 
 /** A body that is not JSON is a 400 with the contract's error; the size limit keeps its 413. */
 function refuseMalformed(error: Error): never {
-  throw (error as { status?: number }).status === 413 ? error : badRequest(undefined, messageFor('invalid_json'));
+  throw (error as { status?: number }).status === 413 ? error : badRequest(undefined, t('invalid_json'));
 }
 
 /** Every JSON endpoint: nothing legitimate comes near 64 KB. */

@@ -15,14 +15,16 @@ interface Option<S extends z.ZodType> {
 const option = <S extends z.ZodType>(schema: S, env: EnvKind, doc: string): Option<S> => ({ schema, env, doc });
 
 const url = z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' });
-const days = (max: number) => z.number({ error: 'must be a whole number' }).int('must be a whole number').min(1, 'must be at least 1').max(max, `must be at most ${max}`);
+/** A whole number from 1 to `max`: days, minutes or a count of attempts. */
+const countUpTo = (max: number) => z.number({ error: 'must be a whole number' }).int('must be a whole number').min(1, 'must be at least 1').max(max, `must be at most ${max}`);
 const count = z.number({ error: 'must be a whole number' }).int('must be a whole number').min(0, 'must be 0 or more');
 
 /** Every option, its type, default and meaning: the single source of truth. */
 export const OPTIONS = {
   enable_invite_only: option(z.boolean({ error: 'must be true or false' }).default(true), 'bool', 'sign-up requires a valid invitation'),
-  invite_link_expiry: option(days(365).default(7), 'int', 'days until a new invitation expires'),
+  invite_link_expiry: option(countUpTo(365).default(7), 'int', 'days until a new invitation expires'),
   max_invites_per_user: option(count.default(5), 'int', 'invitations one member may create (admins: no limit)'),
+  member_invites_per_day: option(countUpTo(100000).default(20), 'int', 'invitations one member may send in 24 hours, revoked ones included (admins: no limit)'),
   invitation_whitelist_emails: option(
     z.array(z.string().trim().toLowerCase().regex(/^(@?[a-z0-9.-]+\.[a-z]{2,}|[^@\s]+@[a-z0-9.-]+\.[a-z]{2,})$/, 'must be example.com, @example.com or alice@example.org')).default([]),
     'list',
@@ -50,14 +52,17 @@ export const OPTIONS = {
   webhook_url: option(url.optional(), 'string', 'every audit event is POSTed here'),
   webhook_secret: option(z.string().min(16, 'must be at least 16 characters').optional(), 'string', 'HMAC-SHA256 key for X-Guestlist-Signature'),
   alert_webhook_url: option(url.optional(), 'string', 'security.alert events are POSTed here too'),
-  audit_retention_days: option(days(36500).default(365), 'int', 'audit events older than this are dropped'),
+  audit_retention_days: option(countUpTo(36500).default(365), 'int', 'audit events older than this are dropped'),
+  failed_job_retention_days: option(countUpTo(3650).default(30), 'int', 'mail and webhook jobs given up on are kept this many days (for inspection), then dropped'),
+  redemption_retention_days: option(countUpTo(36500).default(365), 'int', 'redemption records (email and address of who used an invite) older than this are dropped'),
   trust_proxy: option(z.boolean({ error: 'must be true or false' }).default(false), 'bool', 'take the client address from X-Forwarded-For'),
-  rate_limit_window_minutes: option(days(1440).default(15), 'int', 'length of every rate-limit window'),
-  rate_limit_invite_failures: option(days(100000).default(10), 'int', 'bad invitation tokens per address and window'),
-  rate_limit_registrations: option(days(100000).default(30), 'int', 'sign-up attempts per address and window'),
-  rate_limit_invite_lookups: option(days(100000).default(60), 'int', 'invitation checks per address and window'),
-  rate_limit_login_failures: option(days(1000).default(5), 'int', 'failed sign-ins per account and address before a lockout'),
-  rate_limit_code_failures: option(days(1000).default(10), 'int', 'wrong verification codes per address and window'),
+  rate_limit_window_minutes: option(countUpTo(1440).default(15), 'int', 'length of every rate-limit window'),
+  rate_limit_invite_failures: option(countUpTo(100000).default(10), 'int', 'bad invitation tokens per address and window'),
+  rate_limit_registrations: option(countUpTo(100000).default(30), 'int', 'sign-up attempts per address and window'),
+  rate_limit_invite_lookups: option(countUpTo(100000).default(60), 'int', 'invitation checks per address and window'),
+  rate_limit_login_failures: option(countUpTo(1000).default(5), 'int', 'failed sign-ins per account and address before a lockout'),
+  rate_limit_login_failures_per_address: option(countUpTo(100000).default(20), 'int', 'failed sign-ins per address and window, across accounts'),
+  rate_limit_code_failures: option(countUpTo(1000).default(10), 'int', 'wrong verification codes per address and window'),
   log_level: option(z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'), 'string', 'log verbosity'),
 } as const;
 
@@ -93,9 +98,24 @@ function fromEnv(kind: EnvKind, raw: string): unknown {
   }
 }
 
+/**
+ * `NAME_FILE=/run/secrets/x` reads the option from that file (its content, trimmed): how secrets
+ * (`docker compose` secrets, Kubernetes volumes) reach the process without sitting in its environment.
+ */
+function fromEnvOrFile(env: Record<string, string | undefined>, name: string, readFile: (path: string) => string): string | undefined {
+  const path = env[`${name}_FILE`];
+  if (path === undefined || path === '') return env[name];
+  if (env[name] !== undefined && env[name] !== '') throw new ConfigError(`Invalid configuration: set ${name} or ${name}_FILE, not both`);
+  try {
+    return readFile(path).trim();
+  } catch (error) {
+    throw new ConfigError(`Invalid configuration: ${name}_FILE: cannot read ${path} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
+  }
+}
+
 export interface ConfigSources {
   env?: Record<string, string | undefined>;
-  /** Read the JSON file named by GUESTLIST_CONFIG; injectable for tests. */
+  /** Reads the JSON file named by GUESTLIST_CONFIG and NAME_FILE secrets; injectable for tests. */
   readFile?: (path: string) => string;
 }
 
@@ -104,8 +124,11 @@ export function loadConfig(sources: ConfigSources = {}): Config {
   const env = sources.env ?? process.env;
   const readFile = sources.readFile ?? ((path: string) => readFileSync(path, 'utf8'));
   const raw: Record<string, unknown> = {};
+  // Values read from NAME_FILE are secrets: an error names the option, never echoes the value.
+  const fromFiles = new Set<string>();
   for (const [key, opt] of Object.entries(OPTIONS)) {
-    const value = env[key.toUpperCase()];
+    if (env[`${key.toUpperCase()}_FILE`]) fromFiles.add(key);
+    const value = fromEnvOrFile(env, key.toUpperCase(), readFile);
     if (value !== undefined && value !== '') raw[key] = fromEnv(opt.env, value);
   }
   const file = env.GUESTLIST_CONFIG;
@@ -125,7 +148,7 @@ export function loadConfig(sources: ConfigSources = {}): Config {
       const key = String(issue.path[0] ?? '');
       if (issue.code === 'unrecognized_keys') return `unknown option(s) ${issue.keys.join(', ')}`;
       const opt = (OPTIONS as Record<string, Option<z.ZodType>>)[key];
-      const got = raw[key] === undefined ? '' : `; got ${JSON.stringify(raw[key])}`;
+      const got = raw[key] === undefined || fromFiles.has(key) ? '' : `; got ${JSON.stringify(raw[key])}`;
       return `${key} (${key.toUpperCase()}) ${issue.message.startsWith('must') ? issue.message : `is invalid: ${issue.message}`}${got}${opt ? ` — ${opt.doc}` : ''}`;
     });
     throw new ConfigError(`Invalid configuration:\n  ${lines.join('\n  ')}`);
@@ -135,7 +158,7 @@ export function loadConfig(sources: ConfigSources = {}): Config {
   return Object.freeze(config);
 }
 
-/** Generated development secrets would be a silent security hole in production: refuse them. */
+/** Generated development secrets would be a silent security hole in production, an outbox a silent loss: refuse them. */
 function assertProductionReady(config: Config): void {
   const missing = [
     !config.jwks_file && 'jwks_file (JWKS_FILE)',
@@ -147,7 +170,30 @@ function assertProductionReady(config: Config): void {
   if (missing.length) {
     throw new ConfigError(`Invalid configuration: NODE_ENV=production refuses generated secrets; set ${missing.join(', ')}`);
   }
+  // Without these, mail and texts go to files in data_dir/outbox: inside a container, nobody reads
+  // them, and every invitation and code is silently lost.
+  const undelivered = [
+    !config.smtp_url && 'smtp_url (SMTP_URL)',
+    config.require_phone_verification && !config.sms_webhook_url && 'sms_webhook_url (SMS_WEBHOOK_URL), since require_phone_verification is on',
+  ].filter(Boolean);
+  if (undelivered.length) {
+    throw new ConfigError(`Invalid configuration: NODE_ENV=production needs real delivery, not the outbox folder; set ${undelivered.join(', ')}`);
+  }
   if (!config.issuer.startsWith('https://')) {
     throw new ConfigError('Invalid configuration: issuer (ISSUER) must be an https:// URL in production');
+  }
+}
+
+/**
+ * For process entry points (the server, migrate, the command line): a configuration mistake stops
+ * the start with its message on stderr and exit 78 (EX_CONFIG), never a stack trace.
+ */
+export async function exitOnConfigError<T>(step: () => T | Promise<T>): Promise<T> {
+  try {
+    return await step();
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    process.stderr.write(`${error.message}\n`);
+    process.exit(78);
   }
 }

@@ -1,67 +1,95 @@
-// One error model: AppError carries a status and a machine code (also the message key), and one
-// middleware answers it as JSON or as a page depending on what the caller accepts.
+// One error model: a service states a machine code (the contract's `error`, also its message key);
+// one table gives each code its status and whether it may be shown; one middleware answers it as
+// JSON or as a page depending on what the caller accepts.
 import type { Context, Next } from 'koa';
-import { messageFor } from './i18n/messages.ts';
+import { MESSAGES } from './i18n/messages.ts';
+import { t } from './i18n/format-message.ts';
 import { InvalidCursorError } from './store/cursor.ts';
 import { isStoreUnavailable } from './store/store-unavailable.ts';
 
+interface ErrorKind {
+  status: number;
+  /** Shown to the caller as it is; by default every 4xx is and no 5xx is (as oidc-provider's errors). */
+  expose?: boolean;
+}
+
+/** Every error code Guestlist answers with, and its HTTP status. */
+const ERRORS = {
+  invalid_request: { status: 400 },
+  invalid_code: { status: 400 },
+  code_expired: { status: 400 },
+  invalid_token: { status: 401 },
+  invalid_credentials: { status: 401 },
+  account_signed_out: { status: 401 },
+  console_signed_out: { status: 401 },
+  account_disabled: { status: 403 },
+  csrf_failed: { status: 403 },
+  console_forbidden: { status: 403 },
+  insufficient_scope: { status: 403 },
+  invalid_invite: { status: 403 },
+  invite_required: { status: 403 },
+  email_mismatch: { status: 403 },
+  quota_exceeded: { status: 403 },
+  not_found: { status: 404 },
+  conflict: { status: 409 },
+  email_taken: { status: 409 },
+  payload_too_large: { status: 413 },
+  unsupported_media_type: { status: 415 },
+  too_many_requests: { status: 429 },
+  verification_locked: { status: 429 },
+  resend_limit: { status: 429 },
+  resend_too_soon: { status: 429 },
+  daily_invite_limit: { status: 429 },
+  server_error: { status: 500 },
+  // The store or the SMS gateway is briefly away: the caller should hear so, and try again.
+  service_unavailable: { status: 503, expose: true },
+  sms_unavailable: { status: 503, expose: true },
+} as const satisfies Record<string, ErrorKind>;
+
+export type ErrorCode = keyof typeof ERRORS;
+
+// Every code doubles as a message key: the compiler refuses a code without its sentence.
+const EVERY_CODE_HAS_A_MESSAGE: Record<ErrorCode, string> = MESSAGES;
+void EVERY_CODE_HAS_A_MESSAGE;
+
+export const statusOf = (code: ErrorCode): number => ERRORS[code].status;
+
+export interface AppErrorOptions {
+  /** Another sentence than the code's own (still a message, never internal detail). */
+  message?: string;
+  details?: unknown[];
+  headers?: Record<string, string>;
+}
+
 export class AppError extends Error {
   readonly status: number;
-  readonly code: string;
-  /** Caller mistakes (4xx) are shown as they are; anything else goes out as a generic server error. */
+  readonly code: ErrorCode;
+  /** Caller mistakes are shown as they are; anything else goes out as a generic server_error. */
   readonly expose: boolean;
   readonly details: unknown[] | undefined;
   readonly headers: Record<string, string>;
 
-  constructor(status: number, code: string, message?: string, options: { details?: unknown[]; headers?: Record<string, string> } = {}) {
-    super(message ?? messageFor(code));
+  constructor(code: ErrorCode, options: AppErrorOptions = {}) {
+    super(options.message ?? t(code));
+    const kind: ErrorKind = ERRORS[code];
     this.name = 'AppError';
-    this.status = status;
     this.code = code;
-    this.expose = status < 500;
+    this.status = kind.status;
+    this.expose = kind.expose ?? kind.status < 500;
     this.details = options.details;
     this.headers = options.headers ?? {};
   }
 }
 
-export const badRequest = (details?: unknown[], message?: string) => new AppError(400, 'invalid_request', message, { details });
-export const notFound = () => new AppError(404, 'not_found');
-export const conflict = (message?: string) => new AppError(409, 'conflict', message);
-export const tooManyRequests = (retryAfterSeconds: number) =>
-  new AppError(429, 'too_many_requests', undefined, { headers: { 'Retry-After': String(Math.max(1, Math.ceil(retryAfterSeconds))) } });
-export const serviceUnavailable = () => new AppError(503, 'service_unavailable');
+const retryAfter = (seconds: number) => ({ 'Retry-After': String(Math.max(1, Math.ceil(seconds))) });
 
-export interface ErrorBody {
-  error: string;
-  message: string;
-  details?: unknown[];
-}
-
-/** The JSON body for any thrown value; what is not exposed becomes a plain server_error. */
-export function errorBody(error: unknown): { status: number; body: ErrorBody; headers: Record<string, string> } {
-  if (error instanceof AppError) {
-    if (!error.expose) return { status: error.status, body: { error: error.code, message: error.message }, headers: error.headers };
-    const body: ErrorBody = { error: error.code, message: error.message };
-    if (error.details?.length) body.details = error.details;
-    return { status: error.status, body, headers: error.headers };
-  }
-  // A forged or stale pagination cursor is the caller's mistake.
-  if (error instanceof InvalidCursorError) {
-    return { status: 400, body: { error: 'invalid_request', message: messageFor('invalid_request'), details: [{ path: 'cursor', message: 'is not valid' }] }, headers: {} };
-  }
-  // The request was fine but the store is out of reach: 503, so callers retry instead of giving up.
-  if (isStoreUnavailable(error)) {
-    return { status: 503, body: { error: 'service_unavailable', message: messageFor('service_unavailable') }, headers: { 'Retry-After': '5' } };
-  }
-  const status = (error as { status?: number }).status;
-  const expose = (error as { expose?: boolean }).expose;
-  // koa / koa-body errors (413 too large, 415, malformed JSON) carry status and expose.
-  if (typeof status === 'number' && status >= 400 && status < 500 && expose) {
-    const code = status === 413 ? 'payload_too_large' : status === 415 ? 'unsupported_media_type' : 'invalid_request';
-    return { status, body: { error: code, message: messageFor(code) }, headers: {} };
-  }
-  return { status: 500, body: { error: 'server_error', message: messageFor('server_error') }, headers: {} };
-}
+export const badRequest = (details?: unknown[], message?: string) => new AppError('invalid_request', { message, details });
+export const notFound = (message?: string) => new AppError('not_found', { message });
+export const conflict = (message?: string) => new AppError('conflict', { message });
+/** A limit's refusal: 429 (or the code's own) with Retry-After. */
+export const tooManyRequests = (retryAfterSeconds: number, code: 'too_many_requests' | 'verification_locked' | 'resend_limit' | 'resend_too_soon' | 'daily_invite_limit' = 'too_many_requests') =>
+  new AppError(code, { headers: retryAfter(retryAfterSeconds) });
+export const serviceUnavailable = () => new AppError('service_unavailable');
 
 /**
  * The paths that answer JSON, errors included. Case-insensitive on purpose: a misspelled API path
@@ -69,6 +97,41 @@ export function errorBody(error: unknown): { status: number; body: ErrorBody; he
  */
 const JSON_PATHS = /^\/(api|admin|account\/invites)(\/|$)/i;
 export const answersJson = (path: string): boolean => JSON_PATHS.test(path);
+
+export interface ErrorBody {
+  error: string;
+  message: string;
+  details?: unknown[];
+}
+
+const SERVER_ERROR = { status: 500, body: { error: 'server_error', message: t('server_error') }, headers: {} };
+
+/** The JSON body for any thrown value; what is not exposed becomes a plain server_error. */
+export function errorBody(error: unknown): { status: number; body: ErrorBody; headers: Record<string, string> } {
+  if (error instanceof AppError) {
+    // Like oidc-provider's err_out: an unexposed error's own words never reach the caller.
+    if (!error.expose) return SERVER_ERROR;
+    const body: ErrorBody = { error: error.code, message: error.message };
+    if (error.details?.length) body.details = error.details;
+    return { status: error.status, body, headers: error.headers };
+  }
+  // A forged or stale pagination cursor is the caller's mistake.
+  if (error instanceof InvalidCursorError) {
+    return { status: 400, body: { error: 'invalid_request', message: t('invalid_request'), details: [{ path: 'cursor', message: 'is not valid' }] }, headers: {} };
+  }
+  // The request was fine but the store is out of reach: 503, so callers retry instead of giving up.
+  if (isStoreUnavailable(error)) {
+    return { status: 503, body: { error: 'service_unavailable', message: t('service_unavailable') }, headers: { 'Retry-After': '5' } };
+  }
+  const status = (error as { status?: number }).status;
+  const expose = (error as { expose?: boolean }).expose;
+  // koa / koa-body errors (413 too large, 415, malformed JSON) carry status and expose.
+  if (typeof status === 'number' && status >= 400 && status < 500 && expose) {
+    const code = status === 413 ? 'payload_too_large' : status === 415 ? 'unsupported_media_type' : 'invalid_request';
+    return { status, body: { error: code, message: t(code) }, headers: {} };
+  }
+  return SERVER_ERROR;
+}
 
 export interface ErrorPageRenderer {
   (ctx: Context, status: number, code: string, message: string): Promise<void> | void;

@@ -1,34 +1,39 @@
 // Process entry: config → store → app → listen, and a graceful stop on SIGTERM/SIGINT.
 import { createServer } from 'node:http';
-import { ConfigError, loadConfig, type Config } from './config.ts';
-import { resolveSecrets } from './secrets.ts';
+import { exitOnConfigError, loadConfig } from './config.ts';
+import { resolveSecrets, shareGeneratedSecrets } from './secrets.ts';
 import { openStore } from './store/open-store.ts';
 import { createApp } from './app.ts';
+import { validateClientMetadata } from './oidc/client-metadata-validation.ts';
 import { createLogger } from './logging/logger.ts';
 import { firstRunBanner } from './first-run-banner.ts';
 import { lowerThreadPoolPriority } from './accounts/hashing-priority.ts';
 import { createOwnerInvitation } from './cli/owner-invitation.ts';
 
-let config: Config;
-try {
-  config = loadConfig();
-} catch (error) {
-  if (error instanceof ConfigError) {
-    process.stderr.write(`${error.message}\n`);
-    process.exit(78); // EX_CONFIG
-  }
-  throw error;
-}
-
+const config = await exitOnConfigError(() => loadConfig());
 const logger = createLogger({ level: config.log_level });
-const secrets = resolveSecrets(config);
-if (secrets.generated.length) {
-  logger.warn({ generated: secrets.generated }, 'development secrets in use (generated and kept in data_dir); production refuses them');
+const localSecrets = await exitOnConfigError(() => resolveSecrets(config));
+let store: Awaited<ReturnType<typeof openStore>>;
+try {
+  store = await openStore(config, { logger });
+} catch (error) {
+  // A server that cannot serve us (unreachable, standalone without transactions): say why and stop.
+  logger.fatal({ err: error }, `cannot open the store: ${(error as Error).message}`);
+  process.exit(1);
 }
-const store = await openStore(config);
+// Nodes sharing the store agree on generated development secrets: the first one's win.
+const secrets = await shareGeneratedSecrets(config, store.settings, localSecrets);
+if (secrets.generated.length) {
+  logger.warn({ generated: secrets.generated }, 'development secrets in use (generated, shared through the store and kept in data_dir); production refuses them');
+}
 // Password hashing runs on the thread pool; below the event loop, it cannot starve it.
 logger.info({ threads: await lowerThreadPoolPriority() }, 'thread pool at lower CPU priority');
-const guestlist = createApp({ config, store, secrets, logger });
+const guestlist = await exitOnConfigError(async () => {
+  const app = createApp({ config, store, secrets, logger });
+  // Every client is checked now, not at its first sign-in in front of an end user.
+  await validateClientMetadata(app.provider, app.apps);
+  return app;
+});
 // A fresh development start also makes the owner's one-time invitation into the console.
 const ownerInviteUrl = secrets.generatedNow && !config.production ? await createOwnerInvitation(guestlist.services.invites, config.issuer) : undefined;
 

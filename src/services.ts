@@ -1,5 +1,5 @@
 // createServices: every service Guestlist runs, wired together and knowing nothing of HTTP, plus
-// the background workers (mail, webhooks, audit retention) that go with them.
+// the background workers (mail, webhooks, retention) that go with them.
 import type { ClientMetadata } from 'oidc-provider';
 import type { Config } from './config.ts';
 import type { Secrets } from './secrets.ts';
@@ -20,13 +20,14 @@ import { createSmsTransport } from './sms/create-sms-transport.ts';
 import type { SmsTransport } from './sms/sms-transport.ts';
 import { createInviteService } from './invites/invite-service.ts';
 import { createMemberInviteService } from './invites/member-invite-service.ts';
-import { createRegistrationService } from './accounts/registration-service.ts';
+import { createRedemption } from './invites/redemption.ts';
 import { createSignInService } from './accounts/sign-in-service.ts';
 import { createAccountAdminService } from './accounts/account-admin-service.ts';
 import { createMemberAccounts } from './accounts/member-accounts.ts';
-import { createCodeSender } from './verification/code-sender.ts';
-import { createVerificationService } from './verification/verification-service.ts';
-import { deriveCodeKey } from './verification/verification-codes.ts';
+import { createCodeSender } from './signup/code-sender.ts';
+import { createSignUpService } from './signup/signup-service.ts';
+import { createAdmissionGate } from './signup/admission.ts';
+import { deriveCodeKeys } from './signup/verification-codes.ts';
 import { createDeliveryAdmin } from './jobs/delivery-admin.ts';
 import { createOverviewStats } from './audit/overview-stats.ts';
 import { createLockoutReport } from './security/lockout-report.ts';
@@ -41,6 +42,8 @@ export interface ServiceDeps {
   clock: () => Date;
   /** The relying parties: the apps an invitation may name. */
   apps: ClientMetadata[];
+  /** Signs an account out of every app that asked for back-channel logout. */
+  endAppSessions?: (accountId: string) => Promise<void>;
   /** Replaces the mail transport (SMTP or outbox, from the config). */
   mailTransport?: MailTransport;
   /** Replaces the SMS transport (webhook or outbox, from the config). */
@@ -71,17 +74,17 @@ export function createServices(deps: ServiceDeps) {
     await webhooks.enqueue(event);
   });
   const auditLog = createAuditLog({ audit: store.audit });
-  // MongoDB drops old events through its TTL index; the embedded store needs a sweep.
-  const sweeper =
-    store.kind === 'embedded'
-      ? createRetentionSweeper({
-          audit: store.audit,
-          retentionDays: config.audit_retention_days,
-          clock,
-          onError: (error) => logger.error({ err: error }, 'audit retention sweep failed'),
-          onSwept: (count) => logger.info({ purged: count }, 'audit retention sweep'),
-        })
-      : null;
+  const sweeper = createRetentionSweeper({
+    retentions: [
+      // A store that expires audit events itself (MongoDB's TTL index) needs no sweep for them.
+      ...(store.audit.expiresOnItsOwn ? [] : [{ name: 'audit events', retentionDays: config.audit_retention_days, purgeBefore: (before: Date) => store.audit.purgeBefore(before) }]),
+      { name: 'failed jobs', retentionDays: config.failed_job_retention_days, purgeBefore: (before: Date) => store.jobs.purgeFailedBefore(before) },
+      { name: 'redemption records', retentionDays: config.redemption_retention_days, purgeBefore: (before: Date) => store.invites.purgeRedemptionsBefore(before) },
+    ],
+    clock,
+    onError: (error, name) => logger.error({ err: error, records: name }, 'retention sweep failed'),
+    onSwept: (count, name) => logger.info({ purged: count, records: name }, 'retention sweep'),
+  });
   const limiter = createRateLimiter({ store: store.rateLimits, config, clock, audit });
   const appIds = new Set(apps.map((client) => client.client_id));
   const mail = createMailQueue({
@@ -107,23 +110,23 @@ export function createServices(deps: ServiceDeps) {
     clientName: (id) => (apps.find((client) => client.client_id === id)?.client_name as string | undefined) ?? null,
   });
   const invites = createInviteService({ store, config, clock, audit, isKnownClient: (id) => appIds.has(id), mailer, limiter });
-  const registration = createRegistrationService({ store, config, clock, audit, invites, limiter });
   const signIn = createSignInService({ store, audit, limiter });
-  const accountAdmin = createAccountAdminService({ store, audit });
+  const accountAdmin = createAccountAdminService({ store, audit, endAppSessions: deps.endAppSessions });
   const memberAccounts = createMemberAccounts({ store });
   const members = createMemberInviteService({ store, config, invites });
-  const verification = createVerificationService({
+  const signUp = createSignUpService({
     store,
     config,
     clock,
     audit,
-    registration,
+    gate: createAdmissionGate({ config, audit, invites, accounts: memberAccounts, limiter }),
+    redemption: createRedemption({ store, clock, audit }),
     limiter,
     sender: createCodeSender({ mail, sms: deps.smsTransport ?? createSmsTransport(config, { logger, clock }), productName: config.product_name }),
-    codeKey: deriveCodeKey(secrets.cookieKeys[0]!),
+    codeKey: deriveCodeKeys(secrets.cookieKeys),
   });
   // What the admin console and the command line add: deliveries, the overview, lockouts, console sessions.
-  const deliveries = createDeliveryAdmin({ jobs: store.jobs, audit, clock });
+  const deliveries = createDeliveryAdmin({ jobs: store.jobs, audit });
   const overview = createOverviewStats({ store, clock });
   const lockouts = createLockoutReport({ store, limiter, clock });
   const consoleAccess = createConsoleAccess({ store, audit, sessions: createConsoleSessions({ store: store.consoleSessions, clock, cookieKeys: secrets.cookieKeys }) });
@@ -137,11 +140,10 @@ export function createServices(deps: ServiceDeps) {
     sweeper,
     invites,
     members,
-    registration,
     signIn,
     accountAdmin,
     memberAccounts,
-    verification,
+    signUp,
     deliveries,
     overview,
     lockouts,
@@ -149,13 +151,13 @@ export function createServices(deps: ServiceDeps) {
     startWorkers() {
       mail.start();
       webhooks.start();
-      sweeper?.start();
+      sweeper.start();
     },
     /** Waits for the deliveries in hand, so a stop never cuts one in half. */
     async stopWorkers() {
       await mail.stop();
       await webhooks.stop();
-      await sweeper?.stop();
+      await sweeper.stop();
     },
   };
 }

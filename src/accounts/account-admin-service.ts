@@ -9,6 +9,8 @@ import type { AccountRecord, Page, PageRequest, Store } from '../store/ports.ts'
 export interface AccountAdminDeps {
   store: Store;
   audit: AuditRecorder;
+  /** Back-channel logout to every app the account is signed in to (oidc/single-logout.ts). */
+  endAppSessions?: (accountId: string) => Promise<void>;
 }
 
 export interface AccountListFilter {
@@ -45,7 +47,7 @@ export interface AccountSession {
   clientIds: string[];
 }
 
-export function createAccountAdminService({ store, audit }: AccountAdminDeps) {
+export function createAccountAdminService({ store, audit, endAppSessions = async () => {} }: AccountAdminDeps) {
   async function findOrThrow(id: string): Promise<AccountRecord> {
     const account = await store.accounts.findById(id);
     if (!account) throw notFound();
@@ -66,7 +68,9 @@ export function createAccountAdminService({ store, audit }: AccountAdminDeps) {
     if (!updated) throw notFound();
     if (disabled) {
       // The flag goes first: findAccount then treats the account as gone, so a crash before the
-      // payloads are destroyed still leaves every token and session useless.
+      // payloads are destroyed still leaves every token and session useless. The apps hear of it
+      // before the payloads go, since the record of which apps to tell goes with them.
+      await endAppSessions(id);
       await store.oidc.destroyByAccountId(id);
       await store.consoleSessions.deleteByAccountId(id);
     }
@@ -95,6 +99,7 @@ export function createAccountAdminService({ store, audit }: AccountAdminDeps) {
       await findOrThrow(id);
       if (!(await store.accounts.delete(id))) throw notFound();
       // After the account: a crash in between leaves payloads that no longer resolve to anyone.
+      await endAppSessions(id);
       await store.oidc.destroyByAccountId(id);
       await store.consoleSessions.deleteByAccountId(id);
       await audit.record({ type: 'user.deleted', actor, accountId: id }, meta);

@@ -25,7 +25,7 @@ export function createConsoleAccess({ store, sessions, audit }: { store: Store; 
     /** Opens a console session; 403 console_forbidden for anyone without a console role. */
     async signIn(accountId: string, meta: RequestMeta): Promise<{ cookie: string; user: ConsoleUser }> {
       const found = await consoleAccount(accountId);
-      if (!found) throw new AppError(403, 'console_forbidden');
+      if (!found) throw new AppError('console_forbidden');
       const { cookie, session } = await sessions.start(found.account.id);
       await audit.record({ type: 'console.signed_in', actor: found.account.id, accountId: found.account.id, data: { role: found.role } }, { ...meta, via: 'console' });
       return { cookie, user: { session, ...found } };

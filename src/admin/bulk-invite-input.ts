@@ -3,7 +3,7 @@
 import { parse } from 'csv-parse/sync';
 import { z } from 'zod';
 import { badRequest } from '../errors.ts';
-import { messageFor } from '../i18n/messages.ts';
+import { t } from '../i18n/format-message.ts';
 import { createInviteBody, toCreateInviteInput } from './invite-schemas.ts';
 import type { CreateInviteInput } from '../invites/invite-service.ts';
 
@@ -20,7 +20,7 @@ export const bulkInviteBody = z.object({
 });
 
 function tooMany(count: number, path: string) {
-  return badRequest([{ path, message: `must hold at most ${BULK_MAX_ROWS} rows (got ${count})` }], messageFor('bulk_too_many_rows'));
+  return badRequest([{ path, message: `must hold at most ${BULK_MAX_ROWS} rows (got ${count})` }], t('bulk_too_many_rows'));
 }
 
 function checkRow(row: number, item: unknown): BulkRow {

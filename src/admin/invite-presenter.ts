@@ -21,7 +21,7 @@ export const inviteShape = z.object({
   token: z.string().optional().describe('only when just created or resent'),
   url: z.string().optional().describe('only when just created or resent; built from issuer'),
   redemptions: z.array(z.object({ account_id: z.string(), email: z.string(), at: z.iso.datetime(), ip: z.string().nullable() })).optional(),
-});
+}).meta({ id: 'Invite' });
 
 export function presentInvite(invite: InviteRecord, now: Date, extra: { token?: string; issuer?: string; redemptions?: Redemption[] } = {}) {
   return {

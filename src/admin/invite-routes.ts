@@ -15,7 +15,7 @@ import { principalOf } from '../security/bearer-guard.ts';
 import { bulkInviteBody, CSV_COLUMNS, rowsFromCsv, rowsFromJson } from './bulk-invite-input.ts';
 import { bulkResultsShape, presentBulkResults } from './bulk-invite-results.ts';
 import { AppError } from '../errors.ts';
-import { messageFor } from '../i18n/messages.ts';
+import { t } from '../i18n/format-message.ts';
 
 export interface AdminInviteRoutesDeps {
   config: Config;
@@ -50,7 +50,7 @@ export function adminInviteRoutes({ config, invites, clock }: AdminInviteRoutesD
     bulkBody(),
     async (ctx) => {
     const rows = ctx.is('text/csv') ? rowsFromCsv(ctx.request.body) : ctx.is('json') ? rowsFromJson(ctx.request.body) : null;
-    if (!rows) throw new AppError(415, 'unsupported_media_type', messageFor('bulk_media_type'));
+    if (!rows) throw new AppError('unsupported_media_type', { message: t('bulk_media_type') });
     const good = rows.flatMap((row) => (row.ok ? [row.input] : []));
     const created = await invites.createMany(good, adminActor(ctx), requestMeta(ctx));
     ctx.body = { results: presentBulkResults(rows, created, clock(), config.issuer) };

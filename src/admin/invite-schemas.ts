@@ -16,7 +16,7 @@ export const createInviteBody = z.object({
     .optional(),
   note: z.string({ error: 'must be a string' }).max(1000, 'must be at most 1000 characters').optional().nullable(),
   send_email: z.boolean({ error: 'must be true or false' }).optional(),
-});
+}).meta({ id: 'CreateInvite' });
 
 export type CreateInviteBody = z.output<typeof createInviteBody>;
 

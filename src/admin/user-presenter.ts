@@ -15,7 +15,7 @@ export const userShape = z.object({
   created_at: z.iso.datetime(),
   disabled: z.boolean(),
   invite_quota: z.number().int().nullable().describe('override of max_invites_per_user; null: the default'),
-});
+}).meta({ id: 'User' });
 
 export function presentAccount(account: AccountRecord) {
   return {

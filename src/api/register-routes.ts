@@ -4,7 +4,7 @@ import type Router from '@koa/router';
 import { documentedRouter } from '../openapi/route-docs.ts';
 import { jsonBody } from '../body-parsers.ts';
 import { z } from 'zod';
-import type { VerificationService } from '../verification/verification-service.ts';
+import type { SignUpService } from '../signup/signup-service.ts';
 import { emailSchema, inviteTokenSchema, passwordSchema } from '../accounts/credential-schemas.ts';
 import { parseInput } from '../validation.ts';
 import { requestMeta } from '../security/request-context.ts';
@@ -31,7 +31,7 @@ const created = (sub: string) => ({ message: 'User created successfully', sub })
 const createdShape = z.object({ message: z.string(), sub: z.string() });
 const verificationRequiredShape = z.object({ status: z.literal('verification_required'), verification_id: z.string(), channels: z.array(z.enum(['email', 'phone'])) });
 
-export function registerRoutes({ verification }: { verification: VerificationService }): Router {
+export function registerRoutes({ signUp }: { signUp: SignUpService }): Router {
   const { router, route } = documentedRouter();
   const json = jsonBody();
   route.post(
@@ -45,7 +45,7 @@ export function registerRoutes({ verification }: { verification: VerificationSer
     json,
     async (ctx) => {
     const body = parseInput(registerBody, ctx.request.body);
-    const outcome = await verification.signUp(
+    const outcome = await signUp.start(
       { email: body.email, password: body.password, inviteToken: body.invite_token ?? null, phoneNumber: body.phone_number ?? null },
       requestMeta(ctx),
     );
@@ -60,7 +60,7 @@ export function registerRoutes({ verification }: { verification: VerificationSer
 
   route.post('/api/register/verify', { summary: 'Finish a sign-up with the codes sent', body: verifyBody, responses: { 201: { description: 'created', body: createdShape } }, errors: [400, 403, 404, 409, 429] }, json, async (ctx) => {
     const body = parseInput(verifyBody, ctx.request.body);
-    const account = await verification.verify(
+    const account = await signUp.verify(
       { verificationId: body.verification_id, emailCode: body.email_code ?? null, phoneCode: body.phone_code ?? null },
       requestMeta(ctx),
     );
@@ -70,7 +70,7 @@ export function registerRoutes({ verification }: { verification: VerificationSer
 
   route.post('/api/register/resend', { summary: 'Send new codes for a pending sign-up (the old ones stop working)', body: resendBody, responses: { 202: { description: 'new codes sent', body: verificationRequiredShape } }, errors: [400, 404, 409, 429, 503] }, json, async (ctx) => {
     const body = parseInput(resendBody, ctx.request.body);
-    const outcome = await verification.resend(body.verification_id, requestMeta(ctx));
+    const outcome = await signUp.resend(body.verification_id, requestMeta(ctx));
     ctx.status = 202;
     ctx.body = { status: 'verification_required', verification_id: outcome.verificationId, channels: outcome.channels };
   });

@@ -15,7 +15,7 @@ export const auditEventShape = z.object({
   request_id: z.string().nullable(),
   reason: z.string().nullable(),
   data: z.record(z.string(), z.unknown()).nullable(),
-});
+}).meta({ id: 'AuditEvent' });
 
 export interface PublicAuditEvent {
   id: string;

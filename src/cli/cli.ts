@@ -115,7 +115,7 @@ export async function runCli(argv: string[], io: CliIo, { services, issuer, cloc
       note: values.note ?? null,
       send_email: !values['no-email'],
     });
-    if (!body.success) throw new AppError(400, 'invalid_request', undefined, { details: body.error.issues.map((issue) => ({ path: issue.path.join('.'), message: issue.message })) });
+    if (!body.success) throw new AppError('invalid_request', { details: body.error.issues.map((issue) => ({ path: issue.path.join('.'), message: issue.message })) });
     const { invite: created, token } = await services.invites.create(toCreateInviteInput(body.data), cliActor, CLI_META);
     if (values.json) {
       io.out(`${JSON.stringify(presentInvite(created, clock(), { token, issuer }))}\n`);
@@ -156,7 +156,7 @@ export async function runCli(argv: string[], io: CliIo, { services, issuer, cloc
     if (positionals.length !== 1) throw new UsageError(`${command} takes one email or account id`);
     const who = positionals[0]!;
     const id = who.includes('@') ? (await services.accountAdmin.list({ email: who }, { limit: 1 })).items[0]?.id : who;
-    if (!id) throw new AppError(404, 'not_found', `No account has the email ${who}.`);
+    if (!id) throw new AppError('not_found', { message: `No account has the email ${who}.` });
     const account = command === 'disable' ? await services.accountAdmin.disable(id, CLI_ACTOR, CLI_META) : await services.accountAdmin.enable(id, CLI_ACTOR, CLI_META);
     io.out(`${command === 'disable' ? 'Disabled' : 'Enabled'} ${account.email} (${account.id}).\n`);
     return EXIT.ok;

@@ -4,7 +4,7 @@ import type Router from '@koa/router';
 import type { AuditLog } from '../audit/audit-log.ts';
 import { AUDIT_EVENT_TYPES } from '../audit/event-types.ts';
 import type { AuditQueryFilter } from './console-types.ts';
-import { formatMessage } from '../i18n/format-message.ts';
+import { t } from '../i18n/format-message.ts';
 import { parseInput } from '../validation.ts';
 import { shortUtc, withQuery } from './console-format.ts';
 import type { ConsolePages } from './console-pages.ts';
@@ -22,7 +22,7 @@ export function auditPages(router: Router, { auditLog, pages }: { auditLog: Audi
     const query = parseInput(auditListQuery, ctx.query);
     const page = await auditLog.list(filterOf(query), { limit: PAGE_SIZE, cursor: query.cursor });
     const filters = { type: query.type, actor: query.actor, invite_id: query.invite_id, account_id: query.account_id, ip: query.ip, since: query.since, until: query.until };
-    pages.render(ctx, 'audit', formatMessage('console_nav_audit'), {
+    pages.render(ctx, 'audit', t('console_nav_audit'), {
       filters,
       filtered: Object.values(filters).some(Boolean),
       types: AUDIT_EVENT_TYPES.map((type) => ({ value: type, selected: type === query.type })),

@@ -26,7 +26,7 @@ export function inviteActor(ctx: Context): Actor {
 /** Route middleware: the signed-in role must allow `permission`, or the answer is 403. */
 export function allow(permission: ConsolePermission) {
   return async (ctx: Context, next: () => Promise<unknown>) => {
-    if (!mayDo(consoleUser(ctx).role, permission)) throw new AppError(403, 'console_forbidden');
+    if (!mayDo(consoleUser(ctx).role, permission)) throw new AppError('console_forbidden');
     await next();
   };
 }

@@ -1,5 +1,5 @@
 // How the console writes dates, statuses and people: short, in UTC, and the same on every screen.
-import { formatMessage } from '../i18n/format-message.ts';
+import { t, type MessageKey } from '../i18n/format-message.ts';
 
 /** "2030-01-10 12:04 UTC": sortable at a glance, the zone spelled out. */
 export function shortUtc(date: Date | null | undefined): string {
@@ -7,7 +7,7 @@ export function shortUtc(date: Date | null | undefined): string {
   return `${date.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
 }
 
-export const statusLabel = (status: string) => formatMessage(`console_status_${status}`);
+export const statusLabel = (status: string) => t(`console_status_${status}` as MessageKey);
 
 /** A date input's value (YYYY-MM-DD) as the start of that UTC day, or undefined. */
 export function dayStart(value: string | undefined): Date | undefined {

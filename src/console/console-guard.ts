@@ -35,14 +35,14 @@ export function consoleGuard({ access, renderError }: ConsoleGuardDeps) {
         ctx.redirect(`/console/login?return_to=${encodeURIComponent(ctx.originalUrl)}`);
         return;
       }
-      throw new AppError(401, 'console_signed_out');
+      throw new AppError('console_signed_out');
     }
     ctx.state.consoleUser = user;
     try {
       if (ctx.method === 'POST') {
         await parseForm(ctx, async () => {});
         const body = (ctx.request.body ?? {}) as Record<string, unknown>;
-        if (!access.csrfMatches(user.session, body._csrf)) throw new AppError(403, 'csrf_failed');
+        if (!access.csrfMatches(user.session, body._csrf)) throw new AppError('csrf_failed');
       }
       await next();
     } catch (error) {

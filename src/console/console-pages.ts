@@ -3,7 +3,7 @@
 import type { Context } from 'koa';
 import type { ViewEngine } from '../views/view-engine.ts';
 import { mayDo } from '../accounts/console-roles.ts';
-import { formatMessage } from '../i18n/format-message.ts';
+import { t } from '../i18n/format-message.ts';
 import { consoleUser } from './console-context.ts';
 
 const SECTIONS = [
@@ -30,7 +30,7 @@ export function createConsolePages(views: ViewEngine): ConsolePages {
       const user = consoleUser(ctx);
       const nav = SECTIONS.filter((section) => !('needs' in section) || mayDo(user.role, section.needs)).map((section) => ({
         href: section.path,
-        label: formatMessage(section.label),
+        label: t(section.label),
         current: 'exact' in section ? ctx.path === section.path : ctx.path === section.path || ctx.path.startsWith(`${section.path}/`),
       }));
       ctx.status = status;
@@ -50,7 +50,7 @@ export function createConsolePages(views: ViewEngine): ConsolePages {
       ctx.body = views.render(view, { title, ...data });
     },
     error(ctx, status, message) {
-      const heading = formatMessage(status === 404 ? 'error_page_not_found' : status === 403 ? 'console_forbidden_heading' : 'error_title');
+      const heading = t(status === 404 ? 'error_page_not_found' : status === 403 ? 'console_forbidden_heading' : 'error_title');
       pages.render(ctx, 'error', heading, { heading, message }, status);
     },
   };

@@ -6,7 +6,7 @@ import type Router from '@koa/router';
 import type { Context } from 'koa';
 import type { ConsoleAccess } from '../accounts/console-access.ts';
 import { AppError, badRequest } from '../errors.ts';
-import { formatMessage } from '../i18n/format-message.ts';
+import { t } from '../i18n/format-message.ts';
 import { consoleAuthorizationUrl, consoleSignOutUrl, type ConsoleCodeRedeemer } from '../oidc/console-client.ts';
 import { createPayloadSealer } from '../security/payload-sealer.ts';
 import { createRouter } from '../security/strict-router.ts';
@@ -37,7 +37,7 @@ function safeReturnTo(value: unknown): string {
 export function consoleSignInRoutes({ issuer, access, redeem, pages, cookieKeys }: ConsoleSignInDeps): Router {
   const router = createRouter();
   const sealer = createPayloadSealer(cookieKeys, 'console-sign-in-v1');
-  const failed = () => badRequest(undefined, formatMessage('console_sign_in_failed'));
+  const failed = () => badRequest(undefined, t('console_sign_in_failed'));
 
   router.get('/console/login', (ctx) => {
     ctx.set('Cache-Control', 'no-store');
@@ -67,11 +67,11 @@ export function consoleSignInRoutes({ issuer, access, redeem, pages, cookieKeys 
       setSessionCookie(ctx, cookie);
     } catch (error) {
       if (!(error instanceof AppError) || error.status !== 403) throw error;
-      return pages.bare(ctx, 'forbidden', formatMessage('console_forbidden_heading'), { sign_out_url: consoleSignOutUrl(issuer) }, 403);
+      return pages.bare(ctx, 'forbidden', t('console_forbidden_heading'), { sign_out_url: consoleSignOutUrl(issuer) }, 403);
     }
     // A page, not a redirect: a SameSite=Strict cookie set at the end of a redirect chain that began
     // on another site would not be sent on its last hop; a navigation from this page is same-site.
-    pages.bare(ctx, 'signed-in', formatMessage('console_signed_in_title'), { return_to: pending.returnTo });
+    pages.bare(ctx, 'signed-in', t('console_signed_in_title'), { return_to: pending.returnTo });
   });
 
   return router;

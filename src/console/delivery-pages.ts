@@ -2,7 +2,7 @@
 // and last error; a failed one can be sent again.
 import type Router from '@koa/router';
 import type { DeliveryAdmin } from '../jobs/delivery-admin.ts';
-import { formatMessage } from '../i18n/format-message.ts';
+import { t, type MessageKey } from '../i18n/format-message.ts';
 import { parseInput } from '../validation.ts';
 import { allow, consoleMeta, consoleUser } from './console-context.ts';
 import { shortUtc, withQuery } from './console-format.ts';
@@ -14,19 +14,19 @@ export function deliveryPages(router: Router, { deliveries, pages }: { deliverie
     const query = parseInput(deliveryListQuery, ctx.query);
     const [page, failing] = await Promise.all([deliveries.list({ queue: query.queue, state: query.state }, { limit: PAGE_SIZE, cursor: query.cursor }), deliveries.failing()]);
     const filters = { queue: query.queue, state: query.state };
-    pages.render(ctx, 'deliveries', formatMessage('console_nav_deliveries'), {
+    pages.render(ctx, 'deliveries', t('console_nav_deliveries'), {
       filters,
       failing,
-      queues: ['mail', 'webhook'].map((value) => ({ value, label: formatMessage(`console_queue_${value}`), selected: value === query.queue })),
-      states: ['failed', 'retrying', 'waiting', 'leased'].map((value) => ({ value, label: formatMessage(`console_job_${value}`), selected: value === query.state })),
+      queues: ['mail', 'webhook'].map((value) => ({ value, label: t(`console_queue_${value}` as MessageKey), selected: value === query.queue })),
+      states: ['failed', 'retrying', 'waiting', 'leased'].map((value) => ({ value, label: t(`console_job_${value}` as MessageKey), selected: value === query.state })),
       rows: page.items.map((job) => ({
         ...job,
-        queue_label: formatMessage(`console_queue_${job.queue === 'webhook' ? 'webhook' : 'mail'}`),
-        state_label: formatMessage(`console_job_${job.state}`),
+        queue_label: t(`console_queue_${job.queue === 'webhook' ? 'webhook' : 'mail'}` as MessageKey),
+        state_label: t(`console_job_${job.state}` as MessageKey),
         run_at: shortUtc(job.runAt),
         failed: job.state === 'failed',
       })),
-      notice: ctx.query.done === 'redelivered' ? formatMessage('console_done_redelivered') : null,
+      notice: ctx.query.done === 'redelivered' ? t('console_done_redelivered') : null,
       next_url: page.nextCursor ? withQuery('/console/deliveries', { ...filters, cursor: page.nextCursor }) : null,
       first_url: query.cursor ? withQuery('/console/deliveries', filters) : null,
     });

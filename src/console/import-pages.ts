@@ -7,7 +7,7 @@ import type { Context } from 'koa';
 import { CSV_COLUMNS, rowsFromCsv, type BulkRow } from '../admin/bulk-invite-input.ts';
 import type { OverviewStats } from '../audit/overview-stats.ts';
 import { AppError } from '../errors.ts';
-import { formatMessage } from '../i18n/format-message.ts';
+import { t } from '../i18n/format-message.ts';
 import { inviteUrl } from '../invites/invite-link.ts';
 import type { InviteService } from '../invites/invite-service.ts';
 import { allow, consoleMeta, inviteActor } from './console-context.ts';
@@ -50,7 +50,7 @@ export function importPages(router: Router, { issuer, invites, overview, pages }
   }
 
   function renderUpload(ctx: Context, status = 200, error?: string, text = '') {
-    pages.render(ctx, 'import', formatMessage('console_nav_import'), { columns: CSV_COLUMNS.join(','), error, csv_text: text }, status);
+    pages.render(ctx, 'import', t('console_nav_import'), { columns: CSV_COLUMNS.join(','), error, csv_text: text }, status);
   }
 
   /** Rows of a sheet, or the upload page again with the reason the sheet as a whole was refused. */
@@ -72,7 +72,7 @@ export function importPages(router: Router, { issuer, invites, overview, pages }
     const rows = parse(ctx, sheet);
     if (!rows) return;
     const good = rows.filter((row) => row.ok).length;
-    pages.render(ctx, 'import-preview', formatMessage('console_import_preview_title'), {
+    pages.render(ctx, 'import-preview', t('console_import_preview_title'), {
       sheet,
       good,
       bad: rows.length - good,
@@ -105,7 +105,7 @@ export function importPages(router: Router, { issuer, invites, overview, pages }
       'row,status,email,invite_id,url,error',
       ...results.map((r) => [r.row, r.ok ? 'created' : 'error', r.email, 'id' in r ? r.id : '', 'url' in r ? r.url : '', 'error' in r ? r.error : ''].map(csvCell).join(',')),
     ].join('\r\n');
-    pages.render(ctx, 'import-results', formatMessage('console_import_results_title'), {
+    pages.render(ctx, 'import-results', t('console_import_results_title'), {
       results,
       created: results.filter((r) => r.ok).length,
       failed: results.filter((r) => !r.ok).length,

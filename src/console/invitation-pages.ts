@@ -8,7 +8,7 @@ import type { AuditLog } from '../audit/audit-log.ts';
 import type { OverviewStats } from '../audit/overview-stats.ts';
 import { createInviteBody, toCreateInviteInput } from '../admin/invite-schemas.ts';
 import { AppError, badRequest } from '../errors.ts';
-import { formatMessage } from '../i18n/format-message.ts';
+import { t } from '../i18n/format-message.ts';
 import { inviteUrl } from '../invites/invite-link.ts';
 import { inviteStatus } from '../invites/invite-status.ts';
 import type { InviteService, IssuedInvite } from '../invites/invite-service.ts';
@@ -94,7 +94,7 @@ export function invitationPages(router: Router, deps: InvitationPagesDeps): void
     // The counts come from the cached overview: never a count of the whole table per page.
     const counts = (await overview.overview()).statuses;
     const filters = { q: query.q, status: query.status, app: query.app, role: query.role, creator: query.creator, from: query.from, to: query.to };
-    pages.render(ctx, 'invitations', formatMessage('console_nav_invitations'), {
+    pages.render(ctx, 'invitations', t('console_nav_invitations'), {
       filters,
       filtered: Object.values(filters).some(Boolean),
       statuses: STATUSES.map((status) => ({ value: status, label: statusLabel(status), count: counts[status], selected: query.status === status })),
@@ -113,7 +113,7 @@ export function invitationPages(router: Router, deps: InvitationPagesDeps): void
       accounts.list({ inviteId: invite.id }, { limit: 100 }),
       creatorNames([invite.createdBy]),
     ]);
-    pages.render(ctx, 'invitation', formatMessage('console_invitation_title'), {
+    pages.render(ctx, 'invitation', t('console_invitation_title'), {
       invite: { ...row(invite, creators), note: invite.note, metadata: Object.keys(invite.metadata).length ? JSON.stringify(invite.metadata, null, 2) : null },
       // Oldest first: a timeline reads from the start.
       timeline: [...timeline.items].reverse().map((event) => ({
@@ -127,7 +127,7 @@ export function invitationPages(router: Router, deps: InvitationPagesDeps): void
       })),
       redemptions: redemptions.map((r) => ({ at: shortUtc(r.at), email: r.email, ip: r.ip, account_id: r.accountId })),
       accounts: produced.items.map((account) => ({ id: account.id, email: account.email, disabled: account.disabled })),
-      notice: ctx.query.done === 'revoked' ? formatMessage('console_done_revoked') : null,
+      notice: ctx.query.done === 'revoked' ? t('console_done_revoked') : null,
     });
   });
 
@@ -135,7 +135,7 @@ export function invitationPages(router: Router, deps: InvitationPagesDeps): void
     pages.render(
       ctx,
       'new-invitation',
-      formatMessage('console_nav_new'),
+      t('console_nav_new'),
       {
         values: { uses: 'single', send_email: true, expires_in_days: String(deps.defaultExpiryDays), ...values },
         errors,
@@ -156,7 +156,7 @@ export function invitationPages(router: Router, deps: InvitationPagesDeps): void
       try {
         metadata = JSON.parse(form.metadata);
       } catch {
-        errors.metadata = formatMessage('console_metadata_invalid');
+        errors.metadata = t('console_metadata_invalid');
       }
     }
     const number = (value: string | undefined) => (value === undefined ? undefined : /^\d+$/.test(value) ? Number(value) : value);
@@ -177,7 +177,7 @@ export function invitationPages(router: Router, deps: InvitationPagesDeps): void
     try {
       const issued = await invites.create(toCreateInviteInput(parsed.data), inviteActor(ctx), consoleMeta(ctx));
       overview.invalidate();
-      showLink(ctx, issued, formatMessage('console_created_heading'), 201);
+      showLink(ctx, issued, t('console_created_heading'), 201);
     } catch (error) {
       if (!(error instanceof AppError) || error.status >= 500) throw error;
       const detail = error.details?.[0] as { path?: string; message?: string } | undefined;
@@ -191,21 +191,21 @@ export function invitationPages(router: Router, deps: InvitationPagesDeps): void
   });
 
   /** What a revoke must be confirmed with: the invitation's email, or the word for an open one or a batch. */
-  const confirmWord = (selected: Invite[]) => (selected.length === 1 && selected[0]!.email ? selected[0]!.email : formatMessage('console_confirm_word_revoke'));
+  const confirmWord = (selected: Invite[]) => (selected.length === 1 && selected[0]!.email ? selected[0]!.email : t('console_confirm_word_revoke'));
 
   function renderConfirm(ctx: Context, selected: Invite[], status: number, error?: string) {
     pages.render(
       ctx,
       'confirm',
-      formatMessage('console_confirm_revoke_title'),
+      t('console_confirm_revoke_title'),
       {
-        heading: formatMessage('console_confirm_revoke_title'),
-        lead: formatMessage('console_confirm_revoke_lead', { count: selected.length }),
-        items: selected.map((invite) => invite.email ?? formatMessage('console_open_invite')),
+        heading: t('console_confirm_revoke_title'),
+        lead: t('console_confirm_revoke_lead', { count: selected.length }),
+        items: selected.map((invite) => invite.email ?? t('console_open_invite')),
         action: selected.length === 1 ? `/console/invitations/${selected[0]!.id}/revoke` : '/console/bulk-actions',
         hidden: selected.length === 1 ? [] : [{ name: 'action', value: 'revoke' }, ...selected.map((invite) => ({ name: 'ids', value: invite.id }))],
         word: confirmWord(selected),
-        button: formatMessage('console_revoke'),
+        button: t('console_revoke'),
         cancel: '/console/invitations',
         error,
       },
@@ -216,7 +216,7 @@ export function invitationPages(router: Router, deps: InvitationPagesDeps): void
   router.post('/console/invitations/:id/revoke', allow('invite'), async (ctx) => {
     const { invite } = await invites.get(ctx.params.id!);
     const typed = String(body(ctx).confirm ?? '').trim();
-    if (typed.toLowerCase() !== confirmWord([invite]).toLowerCase()) return renderConfirm(ctx, [invite], 400, formatMessage('console_confirm_mismatch', { word: confirmWord([invite]) }));
+    if (typed.toLowerCase() !== confirmWord([invite]).toLowerCase()) return renderConfirm(ctx, [invite], 400, t('console_confirm_mismatch', { word: confirmWord([invite]) }));
     await invites.revoke(invite.id, inviteActor(ctx), consoleMeta(ctx));
     overview.invalidate();
     ctx.status = 303;
@@ -226,20 +226,20 @@ export function invitationPages(router: Router, deps: InvitationPagesDeps): void
   router.post('/console/invitations/:id/resend', allow('invite'), async (ctx) => {
     const issued = await invites.resend(ctx.params.id!, inviteActor(ctx), consoleMeta(ctx));
     overview.invalidate();
-    showLink(ctx, issued, formatMessage('console_resent_heading'), 200);
+    showLink(ctx, issued, t('console_resent_heading'), 200);
   });
 
   router.post('/console/bulk-actions', allow('invite'), async (ctx) => {
     const form = body(ctx);
     const ids = parseInput(selectedIds, form.ids);
     const action = form.action;
-    if (!ids.length) throw badRequest([{ path: 'ids', message: 'pick at least one invitation' }], formatMessage('console_pick_some'));
+    if (!ids.length) throw badRequest([{ path: 'ids', message: 'pick at least one invitation' }], t('console_pick_some'));
     if (action !== 'revoke' && action !== 'resend') throw badRequest([{ path: 'action', message: 'must be revoke or resend' }]);
     const selected = (await Promise.all(ids.map((id) => invites.find(id)))).filter((invite): invite is Invite => invite !== null);
     if (action === 'revoke') {
       const typed = String(form.confirm ?? '').trim();
       if (typed.toLowerCase() !== confirmWord(selected).toLowerCase()) {
-        return renderConfirm(ctx, selected, form.confirm === undefined ? 200 : 400, form.confirm === undefined ? undefined : formatMessage('console_confirm_mismatch', { word: confirmWord(selected) }));
+        return renderConfirm(ctx, selected, form.confirm === undefined ? 200 : 400, form.confirm === undefined ? undefined : t('console_confirm_mismatch', { word: confirmWord(selected) }));
       }
     }
     // Each on its own: one that cannot be revoked or resent is reported and never stops the others.
@@ -259,8 +259,8 @@ export function invitationPages(router: Router, deps: InvitationPagesDeps): void
       }
     }
     overview.invalidate();
-    pages.render(ctx, 'bulk-results', formatMessage(action === 'revoke' ? 'console_bulk_revoked' : 'console_bulk_resent'), {
-      heading: formatMessage(action === 'revoke' ? 'console_bulk_revoked' : 'console_bulk_resent'),
+    pages.render(ctx, 'bulk-results', t(action === 'revoke' ? 'console_bulk_revoked' : 'console_bulk_resent'), {
+      heading: t(action === 'revoke' ? 'console_bulk_revoked' : 'console_bulk_resent'),
       results,
       scripts: action === 'resend',
     });

@@ -5,7 +5,7 @@ import type Router from '@koa/router';
 import type { OverviewStats } from '../audit/overview-stats.ts';
 import type { DeliveryAdmin } from '../jobs/delivery-admin.ts';
 import type { LockoutReport } from '../security/lockout-report.ts';
-import { formatMessage } from '../i18n/format-message.ts';
+import { t } from '../i18n/format-message.ts';
 import { lineChart } from './chart-svg.ts';
 import { shortUtc, statusLabel } from './console-format.ts';
 import type { ConsolePages } from './console-pages.ts';
@@ -26,8 +26,8 @@ export function overviewPage(router: Router, { overview, lockouts, deliveries, p
     const total = (key: 'created' | 'opened' | 'redeemed' | 'expired' | 'signups') => stats.days.reduce((sum, d) => sum + d[key], 0);
     const invitationsChart = lineChart({
       id: 'chart-invitations',
-      title: formatMessage('console_chart_invitations'),
-      description: formatMessage('console_chart_invitations_desc', { created: total('created'), opened: total('opened'), redeemed: total('redeemed'), expired: total('expired') }),
+      title: t('console_chart_invitations'),
+      description: t('console_chart_invitations_desc', { created: total('created'), opened: total('opened'), redeemed: total('redeemed'), expired: total('expired') }),
       days,
       series: [
         { name: 'created', className: 'series-created', values: stats.days.map((d) => d.created) },
@@ -38,13 +38,13 @@ export function overviewPage(router: Router, { overview, lockouts, deliveries, p
     });
     const signupsChart = lineChart({
       id: 'chart-signups',
-      title: formatMessage('console_chart_signups'),
-      description: formatMessage('console_chart_signups_desc', { signups: total('signups') }),
+      title: t('console_chart_signups'),
+      description: t('console_chart_signups_desc', { signups: total('signups') }),
       days,
       series: [{ name: 'signups', className: 'series-signups', values: stats.days.map((d) => d.signups) }],
     });
     const { funnel } = stats;
-    pages.render(ctx, 'overview', formatMessage('console_nav_overview'), {
+    pages.render(ctx, 'overview', t('console_nav_overview'), {
       counted_at: shortUtc(stats.at),
       statuses: (['pending', 'redeemed', 'expired', 'revoked'] as const).map((status) => ({ status, label: statusLabel(status), count: stats.statuses[status] })),
       // Our own SVG from numbers and fixed labels (escaped), never from typed input.
@@ -52,9 +52,9 @@ export function overviewPage(router: Router, { overview, lockouts, deliveries, p
       signups_chart: signupsChart,
       days: [...stats.days].reverse(),
       funnel: [
-        { label: formatMessage('console_funnel_created'), count: funnel.created, share: '100%', max: Math.max(1, funnel.created), id: 'created' },
-        { label: formatMessage('console_funnel_opened'), count: funnel.opened, share: percent(funnel.opened, funnel.created), max: Math.max(1, funnel.created, funnel.opened), id: 'opened' },
-        { label: formatMessage('console_funnel_redeemed'), count: funnel.redeemed, share: percent(funnel.redeemed, funnel.created), max: Math.max(1, funnel.created, funnel.redeemed), id: 'redeemed' },
+        { label: t('console_funnel_created'), count: funnel.created, share: '100%', max: Math.max(1, funnel.created), id: 'created' },
+        { label: t('console_funnel_opened'), count: funnel.opened, share: percent(funnel.opened, funnel.created), max: Math.max(1, funnel.created, funnel.opened), id: 'opened' },
+        { label: t('console_funnel_redeemed'), count: funnel.redeemed, share: percent(funnel.redeemed, funnel.created), max: Math.max(1, funnel.created, funnel.redeemed), id: 'redeemed' },
       ],
       lockouts: locked.map((lock) => ({ ...lock, until: shortUtc(lock.until) })),
       alerts: stats.alerts.map((alert) => ({ at: shortUtc(alert.at), reason: alert.reason, ip: alert.ip })),

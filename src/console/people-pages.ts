@@ -8,7 +8,7 @@ import { CONSOLE_ROLES } from '../accounts/console-roles.ts';
 import type { MemberInviteService } from '../invites/member-invite-service.ts';
 import type { LockoutReport } from '../security/lockout-report.ts';
 import { badRequest } from '../errors.ts';
-import { formatMessage } from '../i18n/format-message.ts';
+import { t, type MessageKey } from '../i18n/format-message.ts';
 import { parseInput } from '../validation.ts';
 import { allow, consoleMeta, consoleUser } from './console-context.ts';
 import { shortUtc, withQuery } from './console-format.ts';
@@ -53,15 +53,15 @@ export function peoplePages(router: Router, { accounts, members, lockouts, pages
     );
     const lockedIds = new Set(locked.map((lock) => lock.accountId));
     const filters = { q: query.q, status: query.status, invited_by: query.invited_by, role: query.role };
-    pages.render(ctx, 'people', formatMessage('console_nav_people'), {
+    pages.render(ctx, 'people', t('console_nav_people'), {
       filters,
       filtered: Object.values(filters).some(Boolean),
-      states: ['active', 'disabled', 'locked'].map((value) => ({ value, label: formatMessage(`console_person_${value}`), selected: value === query.status })),
+      states: ['active', 'disabled', 'locked'].map((value) => ({ value, label: t(`console_person_${value}` as MessageKey), selected: value === query.status })),
       rows: page.items.map((account) => ({
         id: account.id,
         email: account.email,
         roles: account.roles.join(', '),
-        state: account.disabled ? formatMessage('console_person_disabled') : lockedIds.has(account.id) ? formatMessage('console_person_locked') : formatMessage('console_person_active'),
+        state: account.disabled ? t('console_person_disabled') : lockedIds.has(account.id) ? t('console_person_locked') : t('console_person_active'),
         joined: shortUtc(account.createdAt),
       })),
       next_url: page.nextCursor ? withQuery('/console/people', { ...filters, cursor: page.nextCursor }) : null,
@@ -112,7 +112,7 @@ export function peoplePages(router: Router, { accounts, members, lockouts, pages
         lockouts: locked.filter((lock) => lock.accountId === account.id).map((lock) => ({ ip: lock.ip, until: shortUtc(lock.until) })),
         sessions: signIns.sessions.map((session) => ({ signed_in: shortUtc(session.signedInAt), expires: shortUtc(session.expiresAt), apps: session.clientIds.map(appName).join(', ') })),
         apps: signIns.apps.map((app) => ({ name: appName(app.clientId), scopes: app.scopes.join(' ') })),
-        notice: typeof ctx.query.done === 'string' && DONE.has(ctx.query.done) ? formatMessage(`console_done_${ctx.query.done}`) : null,
+        notice: typeof ctx.query.done === 'string' && DONE.has(ctx.query.done) ? t(`console_done_${ctx.query.done}` as MessageKey) : null,
         ...extra,
       },
       status,
@@ -129,7 +129,7 @@ export function peoplePages(router: Router, { accounts, members, lockouts, pages
   router.post('/console/people/:id/roles', allow('manage'), async (ctx) => {
     const roles = rolesText(String(body(ctx).roles ?? ''));
     const bad = roles.find((role) => !/^[A-Za-z0-9:._-]{1,64}$/.test(role));
-    if (bad || roles.length > 50) throw badRequest([{ path: 'roles', message: 'must be 1-64 letters, digits or :._-, at most 50' }], formatMessage('console_roles_invalid'));
+    if (bad || roles.length > 50) throw badRequest([{ path: 'roles', message: 'must be 1-64 letters, digits or :._-, at most 50' }], t('console_roles_invalid'));
     const user = consoleUser(ctx);
     const account = await accounts.setRoles(ctx.params.id!, roles, user.account.id, consoleMeta(ctx));
     done(ctx, account.id, 'roles');
@@ -153,15 +153,15 @@ export function peoplePages(router: Router, { accounts, members, lockouts, pages
       pages.render(
         ctx,
         'confirm',
-        formatMessage(`console_confirm_${action}_title`),
+        t(`console_confirm_${action}_title` as MessageKey),
         {
-          heading: formatMessage(`console_confirm_${action}_title`),
-          lead: formatMessage(`console_confirm_${action}_lead`),
+          heading: t(`console_confirm_${action}_title` as MessageKey),
+          lead: t(`console_confirm_${action}_lead` as MessageKey),
           items: [account.email],
           action: `/console/people/${account.id}/${action}`,
           hidden: [],
           word: account.email,
-          button: formatMessage(`console_${action}`),
+          button: t(`console_${action}` as MessageKey),
           cancel: `/console/people/${account.id}`,
           danger: true,
           error,
@@ -174,7 +174,7 @@ export function peoplePages(router: Router, { accounts, members, lockouts, pages
     router.post(`/console/people/:id/${action}`, allow('manage'), async (ctx) => {
       const account = await accounts.get(ctx.params.id!);
       if (String(body(ctx).confirm ?? '').trim().toLowerCase() !== account.email) {
-        return renderConfirm(ctx, account, 400, formatMessage('console_confirm_mismatch', { word: account.email }));
+        return renderConfirm(ctx, account, 400, t('console_confirm_mismatch', { word: account.email }));
       }
       const actor = consoleUser(ctx).account.id;
       if (action === 'disable') {

@@ -4,7 +4,7 @@
 import type Router from '@koa/router';
 import type { ClientMetadata } from 'oidc-provider';
 import { OPTIONS, type Config } from '../config.ts';
-import { formatMessage } from '../i18n/format-message.ts';
+import { t } from '../i18n/format-message.ts';
 import type { ConsolePages } from './console-pages.ts';
 
 /** Options whose values may be shown. Anything not here is a secret until someone says otherwise. */
@@ -48,14 +48,14 @@ export function settingsRows(config: Config) {
       env: key.toUpperCase(),
       doc: option.doc,
       secret: !shown,
-      value: shown ? (Array.isArray(value) ? value.join(', ') : value === undefined ? '' : String(value)) : formatMessage(set ? 'console_setting_set' : 'console_setting_unset'),
+      value: shown ? (Array.isArray(value) ? value.join(', ') : value === undefined ? '' : String(value)) : t(set ? 'console_setting_set' : 'console_setting_unset'),
     };
   });
 }
 
 export function settingsPage(router: Router, { config, apps, pages }: { config: Config; apps: ClientMetadata[]; pages: ConsolePages }): void {
   router.get('/console/settings', (ctx) => {
-    pages.render(ctx, 'settings', formatMessage('console_nav_settings'), {
+    pages.render(ctx, 'settings', t('console_nav_settings'), {
       production: config.production,
       rows: settingsRows(config),
       apps: apps.map((app) => ({

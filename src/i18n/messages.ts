@@ -12,8 +12,10 @@ export const MESSAGES = {
   invalid_credentials: 'The email or password is not correct.',
   account_disabled: 'This account is disabled. Contact the administrator.',
   not_found: 'Nothing was found here.',
+  unknown_client: 'client_id does not name a registered client.',
   conflict: 'That cannot be done in the current state.',
   quota_exceeded: 'You have used all of your invitations.',
+  daily_invite_limit: 'You have sent as many invitations as one day allows. Try again later.',
   invalid_token: 'The access token is missing, expired or not valid.',
   insufficient_scope: 'The access token does not carry the scope this needs.',
   too_many_requests: 'Too many attempts. Wait a moment, then try again.',
@@ -22,7 +24,8 @@ export const MESSAGES = {
   verification_locked: 'Too many wrong codes. Start the sign-up again.',
   verification_not_found: 'This sign-up was not found or has expired. Start the sign-up again.',
   verification_used: 'This sign-up is already complete. Sign in instead.',
-  invite_used_meanwhile: 'The invitation was used up by someone else while you were entering the code. Ask for a new invitation.',
+  invite_withdrawn_meanwhile: 'This invitation was withdrawn or sent again with a new link while you were signing up. Open the newest invitation link, or ask for a new invitation.',
+  invite_used_meanwhile: 'The invitation was used up by someone else in the meantime. Ask for a new invitation.',
   code_required: 'Enter the code we sent you.',
   resend_too_soon: 'A new code can be sent once a minute. Wait a moment, then try again.',
   resend_limit: 'No more codes can be sent for this sign-up. Start the sign-up again.',
@@ -120,6 +123,7 @@ export const MESSAGES = {
   welcome_close_go_back: 'You can close this page and go back to the app that invited you.',
   consent_title: 'Allow access',
   consent_would_like_to: 'would like to:',
+  consent_confirm_again: 'asks you to confirm that it may still:',
   consent_allow: 'Allow',
   consent_cancel: 'Cancel',
   scope_openid: 'Know who you are',
@@ -131,6 +135,8 @@ export const MESSAGES = {
   logout_question: 'Do you want to sign out of {product}?',
   logout_confirm: 'Sign out',
   logout_stay: 'Stay signed in',
+  logout_in_progress: 'Signing you out…',
+  logout_continue: 'Continue',
   logged_out_title: 'You are signed out',
   logged_out_lead: 'You have been signed out of {product}.',
   error_title: 'Something went wrong',
@@ -149,9 +155,3 @@ export const MESSAGES = {
   invite_used_heading: 'Invitation already used',
   ...CONSOLE_MESSAGES,
 } as const;
-
-export type MessageCode = keyof typeof MESSAGES;
-
-export function messageFor(code: string): string {
-  return (MESSAGES as Record<string, string>)[code] ?? MESSAGES.server_error;
-}

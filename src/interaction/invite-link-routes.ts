@@ -5,8 +5,7 @@ import { createRouter } from '../security/strict-router.ts';
 import type { Config } from '../config.ts';
 import type { InviteService } from '../invites/invite-service.ts';
 import type { ViewEngine } from '../views/view-engine.ts';
-import { messageFor } from '../i18n/messages.ts';
-import { formatMessage } from '../i18n/format-message.ts';
+import { t } from '../i18n/format-message.ts';
 import { requestMeta } from '../security/request-context.ts';
 import { accountClientAuthorizationUrl } from '../oidc/clients.ts';
 
@@ -20,9 +19,9 @@ export function inviteLinkRoutes({ config, invites, views }: { config: Config; i
       ctx.status = inspection.state === 'unknown' ? 404 : 410;
       ctx.type = 'html';
       ctx.body = views.render('error', {
-        title: formatMessage(`invite_${inspection.state}_heading`),
-        heading: formatMessage(`invite_${inspection.state}_heading`),
-        message: messageFor(`invite_${inspection.state}`),
+        title: t(`invite_${inspection.state}_heading`),
+        heading: t(`invite_${inspection.state}_heading`),
+        message: t(`invite_${inspection.state}`),
       });
       return;
     }

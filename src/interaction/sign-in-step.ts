@@ -2,7 +2,7 @@
 import type { Context } from 'koa';
 import { z } from 'zod';
 import { AppError } from '../errors.ts';
-import { formatMessage } from '../i18n/format-message.ts';
+import { t } from '../i18n/format-message.ts';
 import { assertCsrf } from '../security/csrf.ts';
 import { requestMeta } from '../security/request-context.ts';
 import type { InteractionDeps } from './interaction-deps.ts';
@@ -13,7 +13,7 @@ function renderSignIn(deps: InteractionDeps, ctx: Context, loaded: LoadedInterac
   ctx.status = problems.status ?? 200;
   ctx.type = 'html';
   ctx.body = deps.views.render('login', {
-    title: formatMessage('signin_title'),
+    title: t('signin_title'),
     uid: loaded.details.uid,
     csrf: loaded.csrf,
     client_name: loaded.clientName,

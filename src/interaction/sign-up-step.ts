@@ -2,15 +2,18 @@
 import type { Context } from 'koa';
 import { z } from 'zod';
 import { AppError } from '../errors.ts';
-import { messageFor } from '../i18n/messages.ts';
-import { formatMessage } from '../i18n/format-message.ts';
+import { t } from '../i18n/format-message.ts';
 import { assertCsrf } from '../security/csrf.ts';
 import { requestMeta } from '../security/request-context.ts';
 import { emailSchema, inviteTokenSchema, passwordSchema } from '../accounts/credential-schemas.ts';
 import type { InteractionDeps } from './interaction-deps.ts';
 import { loadInteraction, paramString, type LoadedInteraction } from './page-context.ts';
 import { finishInteraction, signedIn } from './finish.ts';
+import { placeRefusal } from './refusal-placement.ts';
 import { rememberVerification } from './verify-step.ts';
+import type { SignUpInvite } from '../invites/invite-service.ts';
+
+const FIELD_LABELS = { email: 'label_email', password: 'label_password', invite_token: 'label_invitation', phone_number: 'label_phone_number' } as const;
 
 const INVITE_PAGE_STATUS = { unknown: 404, expired: 410, revoked: 410, used: 410 } as const;
 
@@ -27,7 +30,29 @@ interface SignUpProblems {
   errors?: Partial<Record<'email' | 'password' | 'invite_token' | 'phone_number', string>>;
 }
 
-async function renderSignUp(deps: InteractionDeps, ctx: Context, loaded: LoadedInteraction, form: SignUpForm, problems: SignUpProblems = {}): Promise<void> {
+/**
+ * Checks a token the page is about to show, through the invite service's limiter: every check
+ * counts, a refused form's re-render included, or the page would be a free oracle for guessing.
+ * A blocked address gets the limiter's 429 back instead of an answer.
+ */
+async function checkToken(deps: InteractionDeps, ctx: Context, token: string): Promise<SignUpInvite | AppError> {
+  try {
+    return await deps.invites.describeForSignUp(token, requestMeta(ctx));
+  } catch (error) {
+    if (error instanceof AppError && error.status === 429) return error;
+    throw error;
+  }
+}
+
+async function renderSignUp(
+  deps: InteractionDeps,
+  ctx: Context,
+  loaded: LoadedInteraction,
+  form: SignUpForm,
+  problems: SignUpProblems = {},
+  /** The token's check when the caller already made it; otherwise it is made (and counted) here. */
+  checked?: SignUpInvite | AppError,
+): Promise<void> {
   const uid = loaded.details.uid;
   let inviteValid = false;
   let lockedEmail: string | null = null;
@@ -36,23 +61,29 @@ async function renderSignUp(deps: InteractionDeps, ctx: Context, loaded: LoadedI
   let errorLink = problems.error_link;
   const errors = { ...problems.errors };
   if (form.invite_token && !errors.invite_token) {
-    const inspection = await deps.invites.inspect(form.invite_token);
-    if (inspection.state === 'valid') {
+    const inspection = checked ?? (await checkToken(deps, ctx, form.invite_token));
+    if (inspection instanceof AppError) {
+      // Too many bad tokens from this address: say so, and say nothing about this token.
+      ctx.set(inspection.headers);
+      status = inspection.status;
+      error = inspection.message;
+      errorLink = undefined;
+    } else if (inspection.state === 'valid') {
       inviteValid = true;
-      lockedEmail = inspection.invite.email;
-      if (lockedEmail && !error && (await deps.store.accounts.findByEmail(lockedEmail))) {
-        error = messageFor('account_exists_offer');
-        errorLink = { href: `/interaction/${uid}/login?email=${encodeURIComponent(lockedEmail)}`, text: formatMessage('signin_button') };
+      lockedEmail = inspection.lockedEmail;
+      if (lockedEmail && !error && inspection.accountExists) {
+        error = t('account_exists_offer');
+        errorLink = { href: `/interaction/${uid}/login?email=${encodeURIComponent(lockedEmail)}`, text: t('signin_button') };
       }
     } else {
-      errors.invite_token = messageFor(`invite_${inspection.state}`);
+      errors.invite_token = t(`invite_${inspection.state}`);
       if (!problems.status) status = INVITE_PAGE_STATUS[inspection.state];
     }
   }
   ctx.status = status;
   ctx.type = 'html';
   ctx.body = deps.views.render('signup', {
-    title: formatMessage('signup_title'),
+    title: t('signup_title'),
     uid,
     csrf: loaded.csrf,
     client_name: loaded.clientName,
@@ -71,12 +102,20 @@ async function renderSignUp(deps: InteractionDeps, ctx: Context, loaded: LoadedI
 export async function showSignUp(deps: InteractionDeps, ctx: Context, loaded?: LoadedInteraction): Promise<void> {
   const interaction = loaded ?? (await loadInteraction(deps.provider, ctx));
   const inviteToken = deps.inviteTokenParam.open(interaction.details.params);
-  // A token carried in the authorization request is one more way to guess: count it like the link.
-  if (inviteToken) await deps.invites.check(inviteToken, requestMeta(ctx));
-  await renderSignUp(deps, ctx, interaction, {
-    email: paramString(interaction.details, 'login_hint'),
-    invite_token: inviteToken,
-  });
+  // A token carried in the authorization request is one more way to guess: count it like the link
+  // (once: the check is handed to the page; a blocked address gets the 429 error page).
+  const checked = inviteToken ? await deps.invites.describeForSignUp(inviteToken, requestMeta(ctx)) : undefined;
+  await renderSignUp(
+    deps,
+    ctx,
+    interaction,
+    {
+      email: paramString(interaction.details, 'login_hint'),
+      invite_token: inviteToken,
+    },
+    {},
+    checked,
+  );
 }
 
 const signUpFields = z.object({
@@ -88,26 +127,12 @@ const signUpFields = z.object({
 
 /** Where each refusal is shown: next to the field it concerns, or above the form. */
 function problemsFor(error: AppError, uid: string, email: string): SignUpProblems {
-  const message = error.message;
-  switch (error.code) {
-    case 'invalid_invite':
-    case 'invite_required':
-      return { status: 403, errors: { invite_token: message } };
-    case 'email_mismatch':
-      return { status: 403, errors: { email: message } };
-    case 'invalid_request':
-      // A malformed phone number (the only field the service itself checks) is shown beside it.
-      if ((error.details as { path?: string }[] | undefined)?.some((detail) => detail.path === 'phone_number')) {
-        return { status: 400, errors: { phone_number: `Phone number ${messageFor('phone_number_invalid')}.` } };
-      }
-      return { status: 400, error: message };
-    case 'sms_unavailable':
-      return { status: 503, error: message };
-    case 'email_taken':
-      return { status: 409, error: message, error_link: { href: `/interaction/${uid}/login?email=${encodeURIComponent(email)}`, text: formatMessage('signin_button') } };
-    default:
-      return { status: error.status, error: message };
-  }
+  const { status, field, message } = placeRefusal(error);
+  // A malformed phone number (the only field the service itself checks) gets the field's own words.
+  if (field === 'phone_number') return { status, errors: { phone_number: `${t('label_phone_number')} ${t('phone_number_invalid')}.` } };
+  if (field === 'email' || field === 'invite_token') return { status, errors: { [field]: message } };
+  if (error.code === 'email_taken') return { status, error: message, error_link: { href: `/interaction/${uid}/login?email=${encodeURIComponent(email)}`, text: t('signin_button') } };
+  return { status, error: message };
 }
 
 export async function submitSignUp(deps: InteractionDeps, ctx: Context): Promise<void> {
@@ -125,13 +150,18 @@ export async function submitSignUp(deps: InteractionDeps, ctx: Context): Promise
     const errors: SignUpProblems['errors'] = {};
     for (const issue of parsed.error.issues) {
       const field = issue.path[0] as 'email' | 'password' | 'invite_token' | 'phone_number';
-      errors[field] ??= `${formatMessage({ email: 'label_email', password: 'label_password', invite_token: 'label_invitation', phone_number: 'label_phone_number' }[field])} ${issue.message}.`;
+      errors[field] ??= `${t(FIELD_LABELS[field])} ${issue.message}.`;
     }
-    return renderSignUp(deps, ctx, loaded, form, { status: 400, errors });
+    // Refused before any sign-up, yet the token it carried is checked (and counted) for the page,
+    // and the attempt is audited like every other.
+    const checked = form.invite_token && !errors.invite_token ? await checkToken(deps, ctx, form.invite_token) : undefined;
+    const inviteId = checked && !(checked instanceof AppError) ? checked.inviteId : null;
+    await deps.signUp.recordRefusedForm(Object.keys(errors), inviteId, requestMeta(ctx));
+    return renderSignUp(deps, ctx, loaded, form, { status: 400, errors }, checked);
   }
   try {
     const uid = loaded.details.uid;
-    const outcome = await deps.verification.signUp(
+    const outcome = await deps.signUp.start(
       { email: parsed.data.email, password: parsed.data.password, inviteToken: parsed.data.invite_token || null, phoneNumber: parsed.data.phone_number?.trim() || null, interactionUid: uid },
       requestMeta(ctx),
     );
@@ -141,8 +171,8 @@ export async function submitSignUp(deps: InteractionDeps, ctx: Context): Promise
     ctx.status = 303;
     ctx.redirect(`/interaction/${uid}/verify`);
   } catch (error) {
-    // The SMS gateway's 503 is shown on the form too, so the person can simply try again.
-    if (!(error instanceof AppError) || (!error.expose && error.code !== 'sms_unavailable')) throw error;
+    // Every exposed refusal (the SMS gateway's 503 too) is shown on the form, with what was typed.
+    if (!(error instanceof AppError) || !error.expose) throw error;
     ctx.set(error.headers);
     return renderSignUp(deps, ctx, loaded, form, problemsFor(error, loaded.details.uid, parsed.data.email));
   }

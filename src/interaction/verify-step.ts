@@ -2,13 +2,13 @@
 // submission (which creates the account and signs the person in), and "send a new code".
 import type { Context } from 'koa';
 import { AppError } from '../errors.ts';
-import { messageFor } from '../i18n/messages.ts';
-import { formatMessage } from '../i18n/format-message.ts';
+import { t } from '../i18n/format-message.ts';
 import { assertCsrf } from '../security/csrf.ts';
 import { requestMeta } from '../security/request-context.ts';
 import type { InteractionDeps } from './interaction-deps.ts';
 import { loadInteraction, type LoadedInteraction } from './page-context.ts';
 import { finishInteraction, signedIn } from './finish.ts';
+import { placeRefusal } from './refusal-placement.ts';
 
 /** The pending sign-up's id rides in a signed cookie, so it never shows in a URL or a log line. */
 const COOKIE = 'gl.verification';
@@ -38,7 +38,7 @@ function verificationIdOf(ctx: Context): string | null {
 /** A refusal that ends this pending sign-up: shown above the page, with where to go next. */
 function gone(error: AppError, uid: string): VerifyProblems {
   if (error.code === 'conflict' || error.code === 'email_taken') {
-    return { status: error.status, error: error.message, error_link: { href: `/interaction/${uid}/login`, text: formatMessage('signin_button') } };
+    return { status: error.status, error: error.message, error_link: { href: `/interaction/${uid}/login`, text: t('signin_button') } };
   }
   return { status: error.status, error: error.message };
 }
@@ -46,13 +46,13 @@ function gone(error: AppError, uid: string): VerifyProblems {
 async function renderVerify(deps: InteractionDeps, ctx: Context, loaded: LoadedInteraction, problems: VerifyProblems = {}): Promise<void> {
   const uid = loaded.details.uid;
   const id = verificationIdOf(ctx);
-  let described: Awaited<ReturnType<InteractionDeps['verification']['describe']>> | null = null;
+  let described: Awaited<ReturnType<InteractionDeps['signUp']['describe']>> | null = null;
   let ended: VerifyProblems | null = null;
   if (!id) {
-    ended = { status: 404, error: messageFor('verification_not_found') };
+    ended = { status: 404, error: t('verification_not_found') };
   } else {
     try {
-      described = await deps.verification.describe(id, uid);
+      described = await deps.signUp.describe(id, uid);
     } catch (error) {
       if (!(error instanceof AppError) || !error.expose) throw error;
       ctx.set(error.headers);
@@ -65,15 +65,15 @@ async function renderVerify(deps: InteractionDeps, ctx: Context, loaded: LoadedI
   ctx.status = shown.status ?? 200;
   ctx.type = 'html';
   ctx.body = deps.views.render('verify', {
-    title: messageFor('verify_heading'),
+    title: t('verify_heading'),
     uid,
     csrf: loaded.csrf,
     client_name: loaded.clientName,
     gone: described === null,
     needs_email: described?.channels.includes('email') ?? false,
     needs_phone: described?.channels.includes('phone') ?? false,
-    email_help: described ? messageFor('verify_lead_email').replace('{email}', described.email) : '',
-    phone_help: described?.phoneNumber ? messageFor('verify_lead_phone').replace('{phone}', described.phoneNumber) : '',
+    email_help: described ? t('verify_lead_email').replace('{email}', described.email) : '',
+    phone_help: described?.phoneNumber ? t('verify_lead_phone').replace('{phone}', described.phoneNumber) : '',
     notice: shown.notice,
     error: shown.error,
     error_link: shown.error_link,
@@ -96,7 +96,7 @@ export async function submitVerify(deps: InteractionDeps, ctx: Context): Promise
   const id = verificationIdOf(ctx);
   if (!id) return renderVerify(deps, ctx, loaded);
   try {
-    const account = await deps.verification.verify({ verificationId: id, emailCode: field(body.email_code), phoneCode: field(body.phone_code), interactionUid: uid }, requestMeta(ctx));
+    const account = await deps.signUp.verify({ verificationId: id, emailCode: field(body.email_code), phoneCode: field(body.phone_code), interactionUid: uid }, requestMeta(ctx));
     forgetVerification(ctx, uid);
     await finishInteraction(deps.provider, ctx, signedIn(account.id));
   } catch (error) {
@@ -108,19 +108,21 @@ export async function submitVerify(deps: InteractionDeps, ctx: Context): Promise
 
 /** Where each refusal of a submitted code is shown: next to the code fields, or above the form. */
 async function problemsFor(deps: InteractionDeps, error: AppError, id: string, uid: string): Promise<VerifyProblems> {
-  if (error.code === 'invalid_code' || error.code === 'code_expired') {
+  const { status, field, message } = placeRefusal(error);
+  if (field === 'code') {
     // Which of two codes was wrong is not said: the person re-types both.
-    const channels = (await deps.verification.describe(id, uid).catch(() => null))?.channels ?? [];
+    const channels = (await deps.signUp.describe(id, uid).catch(() => null))?.channels ?? [];
     const errors: VerifyProblems['errors'] = {};
-    for (const channel of channels) errors[`${channel}_code`] = error.message;
-    return { status: error.status, errors };
+    for (const channel of channels) errors[`${channel}_code`] = message;
+    return { status, errors };
   }
-  if (error.code === 'invalid_request' && error.details?.length) {
+  if (field === 'email_code' || field === 'phone_code') {
+    // Every code the sign-up still needs is named, each beside its own field.
     const errors: VerifyProblems['errors'] = {};
-    for (const detail of error.details as { path?: string }[]) {
-      if (detail.path === 'email_code' || detail.path === 'phone_code') errors[detail.path] = messageFor('code_required');
+    for (const detail of (error.details ?? []) as Array<{ path?: string }>) {
+      if (detail.path === 'email_code' || detail.path === 'phone_code') errors[detail.path] = t('code_required');
     }
-    return { status: 400, errors };
+    return { status, errors };
   }
   return gone(error, uid);
 }
@@ -131,11 +133,11 @@ export async function resendCode(deps: InteractionDeps, ctx: Context): Promise<v
   const id = verificationIdOf(ctx);
   if (!id) return renderVerify(deps, ctx, loaded);
   try {
-    await deps.verification.resend(id, requestMeta(ctx), { interactionUid: loaded.details.uid });
+    await deps.signUp.resend(id, requestMeta(ctx), { interactionUid: loaded.details.uid });
   } catch (error) {
-    if (!(error instanceof AppError) || (!error.expose && error.code !== 'sms_unavailable')) throw error;
+    if (!(error instanceof AppError) || !error.expose) throw error;
     ctx.set(error.headers);
     return renderVerify(deps, ctx, loaded, { status: error.status, error: error.message });
   }
-  return renderVerify(deps, ctx, loaded, { notice: messageFor('code_sent_again') });
+  return renderVerify(deps, ctx, loaded, { notice: t('code_sent_again') });
 }

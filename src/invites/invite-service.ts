@@ -1,10 +1,11 @@
-// Invitations: create, inspect, list, revoke and resend. Knows nothing of HTTP.
+// Invitations: create, inspect, list, revoke and resend (redemption is redemption.ts). Knows nothing of HTTP.
 import { randomUUID } from 'node:crypto';
 import type { Config } from '../config.ts';
-import { AppError, conflict, notFound } from '../errors.ts';
+import { AppError, badRequest, conflict, notFound } from '../errors.ts';
 import type { AuditRecorder } from '../audit/audit-recorder.ts';
 import type { RequestMeta } from '../audit/request-meta.ts';
-import type { InviteFilter, InviteRecord, InviteStatus, NewInvite, Page, PageRequest, Redemption, Store } from '../store/ports.ts';
+import type { InviteFilter, InviteRecord, InviteStatus, NewInvite, Page, PageRequest, Redemption as RedemptionRecord, Store } from '../store/ports.ts';
+import { t } from '../i18n/format-message.ts';
 import { generateInviteToken, hashInviteToken, looksLikeInviteToken } from './invite-token.ts';
 import { normalizeEmail } from '../email-address.ts';
 import { inviteStatus } from './invite-status.ts';
@@ -48,6 +49,17 @@ export type InviteInspection =
   | { state: 'unknown' }
   | { state: 'expired' | 'revoked' | 'used'; invite: InviteRecord };
 
+/** What the hosted sign-up page shows for a token. */
+export interface SignUpInvite {
+  state: InviteInspection['state'];
+  /** The invitation the token names (valid or not), for the audit trail; null when unknown. */
+  inviteId: string | null;
+  /** The address a valid invitation is bound to (the form locks it), or null. */
+  lockedEmail: string | null;
+  /** That address already has an account: the person is offered to sign in instead. */
+  accountExists: boolean;
+}
+
 /** Sends (queues) the invitation email; the mail module implements it. */
 export interface InvitationMailer {
   sendInvitation(invite: InviteRecord, token: string, inviter: Actor): Promise<void>;
@@ -70,9 +82,9 @@ export interface InviteServiceDeps {
 export function createInviteService({ store, config, clock, audit, isKnownClient, mailer, limiter }: InviteServiceDeps) {
   function buildInvite(input: CreateInviteInput, actor: Actor, tokenHash: string): NewInvite {
     if (input.clientId && !isKnownClient(input.clientId)) {
-      throw new AppError(400, 'invalid_request', 'client_id does not name a registered client.', { details: [{ path: 'client_id', message: 'unknown client' }] });
+      throw badRequest([{ path: 'client_id', message: 'unknown client' }], t('unknown_client'));
     }
-    if (actor.mayGrantConsoleRoles === false && input.roles?.some(isConsoleRole)) throw new AppError(403, 'console_forbidden');
+    if (actor.mayGrantConsoleRoles === false && input.roles?.some(isConsoleRole)) throw new AppError('console_forbidden');
     const now = clock();
     return {
       id: randomUUID(),
@@ -92,7 +104,27 @@ export function createInviteService({ store, config, clock, audit, isKnownClient
   async function assertWithinQuota(actor: Actor, adding: number): Promise<void> {
     if (actor.kind !== 'member') return;
     const used = await store.invites.countCountedAgainstQuota(actor.id);
-    if (used + adding > (actor.quota ?? config.max_invites_per_user)) throw new AppError(403, 'quota_exceeded');
+    if (used + adding > (actor.quota ?? config.max_invites_per_user)) throw new AppError('quota_exceeded');
+  }
+
+  /**
+   * A member's invitation: one place of the day's sending is taken before the invite exists, then
+   * the quota is checked and the invite inserted in one atomic store step. The place stays taken
+   * whatever becomes of the invite, so create, revoke, create again cannot make a mail relay.
+   */
+  async function createAsMember(record: NewInvite, actor: Actor, meta: RequestMeta): Promise<InviteRecord> {
+    const sending = await limiter.take('member_invite', actor.id, meta);
+    let invite: InviteRecord | null;
+    try {
+      invite = await store.invites.createWithinQuota(record, actor.quota ?? config.max_invites_per_user);
+    } catch (error) {
+      await sending.giveBack();
+      throw error;
+    }
+    if (invite) return invite;
+    // Nothing was sent: the quota refused it, so the day's place goes back.
+    await sending.giveBack();
+    throw new AppError('quota_exceeded');
   }
 
   const wantsEmail = (invite: InviteRecord, input: CreateInviteInput) => Boolean(invite.email && input.sendEmail !== false && mailer);
@@ -116,9 +148,7 @@ export function createInviteService({ store, config, clock, audit, isKnownClient
     async create(input: CreateInviteInput, actor: Actor, meta: RequestMeta): Promise<IssuedInvite> {
       const token = generateInviteToken();
       const record = buildInvite(input, actor, hashInviteToken(token));
-      // A member's create checks the quota and inserts in one atomic store step (no race past it).
-      const invite = actor.kind === 'member' ? await store.invites.createWithinQuota(record, actor.quota ?? config.max_invites_per_user) : await store.invites.create(record);
-      if (!invite) throw new AppError(403, 'quota_exceeded');
+      const invite = actor.kind === 'member' ? await createAsMember(record, actor, meta) : await store.invites.create(record);
       await afterCreate(invite, token, input, actor, meta);
       return { invite, token };
     },
@@ -167,14 +197,14 @@ export function createInviteService({ store, config, clock, audit, isKnownClient
     },
 
     /**
-     * A token presented by someone outside (link, lookup, sign-up): an address that has sent too
-     * many unknown tokens is refused before the lookup, and each unknown one counts against it.
+     * A token presented by someone outside (link, lookup, sign-up). The token is looked up first:
+     * one that names an invitation cannot have been guessed, so it opens even from an address
+     * blocked for guessing (people behind one NAT share an address). Only unknown tokens count,
+     * each one atomically as it is found, and past the limit they are refused with 429.
      */
     async check(token: string, meta: RequestMeta): Promise<InviteInspection> {
-      const subject = addressSubject(meta);
-      await limiter.check('invite_failure', subject);
       const inspection = await this.inspect(token);
-      if (inspection.state === 'unknown') await limiter.fail('invite_failure', subject, meta);
+      if (inspection.state === 'unknown') await limiter.fail('invite_failure', addressSubject(meta), meta);
       return inspection;
     },
 
@@ -200,12 +230,21 @@ export function createInviteService({ store, config, clock, audit, isKnownClient
       return inspection;
     },
 
+    /** The hosted sign-up page's view of a token; the check counts like every other. */
+    async describeForSignUp(token: string, meta: RequestMeta): Promise<SignUpInvite> {
+      const inspection = await this.check(token, meta);
+      if (inspection.state === 'unknown') return { state: 'unknown', inviteId: null, lockedEmail: null, accountExists: false };
+      if (inspection.state !== 'valid') return { state: inspection.state, inviteId: inspection.invite.id, lockedEmail: null, accountExists: false };
+      const lockedEmail = inspection.invite.email;
+      return { state: 'valid', inviteId: inspection.invite.id, lockedEmail, accountExists: lockedEmail !== null && (await store.accounts.findByEmail(lockedEmail)) !== null };
+    },
+
     /** The invitation with this id, or null (an id from a redirect's state may name nothing). */
     find(id: string): Promise<InviteRecord | null> {
       return store.invites.findById(id);
     },
 
-    async get(id: string): Promise<{ invite: InviteRecord; redemptions: Redemption[] }> {
+    async get(id: string): Promise<{ invite: InviteRecord; redemptions: RedemptionRecord[] }> {
       const invite = await findOrThrow(id);
       return { invite, redemptions: await store.invites.listRedemptions(id) };
     },

@@ -1,5 +1,6 @@
 // A member's own invitations: list, create within their quota (their override or
-// max_invites_per_user; revoked ones don't count), and revoke their own pending ones.
+// max_invites_per_user; revoked ones don't count) and member_invites_per_day (revoked ones do),
+// and revoke their own pending ones.
 import type { Config } from '../config.ts';
 import type { RequestMeta } from '../audit/request-meta.ts';
 import { AppError } from '../errors.ts';
@@ -25,7 +26,7 @@ export function createMemberInviteService({ store, config, invites }: { store: S
   async function member(accountId: string): Promise<AccountRecord> {
     const account = await store.accounts.findById(accountId);
     // A disabled or deleted member is nobody here (the bearer guard refuses them too).
-    if (!account || account.disabled) throw new AppError(401, 'invalid_token');
+    if (!account || account.disabled) throw new AppError('invalid_token');
     return account;
   }
 

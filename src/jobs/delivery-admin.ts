@@ -42,7 +42,7 @@ function present(job: JobSummary): Delivery {
 
 export const DELIVERY_QUEUES = [MAIL_QUEUE, WEBHOOK_QUEUE] as const;
 
-export function createDeliveryAdmin({ jobs, audit, clock }: { jobs: JobStore; audit: AuditRecorder; clock: () => Date }) {
+export function createDeliveryAdmin({ jobs, audit }: { jobs: JobStore; audit: AuditRecorder }) {
   return {
     async list(filter: JobFilter, page: PageRequest): Promise<Page<Delivery>> {
       const result = await jobs.list(filter, page);
@@ -57,7 +57,7 @@ export function createDeliveryAdmin({ jobs, audit, clock }: { jobs: JobStore; au
 
     /** A failed delivery goes out again now, with a fresh set of attempts. */
     async redeliver(id: string, actor: string, meta: RequestMeta): Promise<Delivery> {
-      const job = await jobs.redeliver(id, clock());
+      const job = await jobs.redeliver(id);
       if (!job) throw conflict('Only a delivery that failed can be sent again.');
       await audit.record({ type: 'delivery.redelivered', actor, data: { job_id: job.id, queue: job.queue } }, meta);
       return present(job);

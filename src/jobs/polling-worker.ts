@@ -1,7 +1,10 @@
 // Drives a durable queue in the background: handles jobs while there are any, polls when idle,
 // and on stop waits for the job in hand so shutdown never cuts a delivery in half.
 
-export type RunOutcome = 'idle' | 'delivered' | 'retrying' | 'gave_up';
+/** `lease_lost`: the job's lease ran out and another worker claimed it before this one was done. */
+export type RunOutcome = 'idle' | 'delivered' | 'retrying' | 'gave_up' | 'lease_lost';
+
+export type DrainCounts = Record<'delivered' | 'retrying' | 'gave_up', number>;
 
 export interface PollingWorker {
   start(): void;
@@ -9,7 +12,7 @@ export interface PollingWorker {
   /** A job was just queued: a sleeping worker runs now instead of at its next poll. */
   wake(): void;
   /** Handles due jobs until none is due; counts what happened (tests and CLIs). */
-  drain(): Promise<Record<Exclude<RunOutcome, 'idle'>, number>>;
+  drain(): Promise<DrainCounts>;
 }
 
 export interface PollingWorkerOptions {
@@ -66,8 +69,10 @@ export function createPollingWorker({ runOnce, pollIntervalMs, onError }: Pollin
       schedule(0);
     },
     async drain() {
-      const counts = { delivered: 0, retrying: 0, gave_up: 0 };
-      for (let outcome = await runOnce(); outcome !== 'idle'; outcome = await runOnce()) counts[outcome] += 1;
+      const counts: DrainCounts = { delivered: 0, retrying: 0, gave_up: 0 };
+      for (let outcome = await runOnce(); outcome !== 'idle'; outcome = await runOnce()) {
+        if (outcome !== 'lease_lost') counts[outcome] += 1;
+      }
       return counts;
     },
   };

@@ -1,10 +1,11 @@
 // The durable mail queue: renders at enqueue, stores the message as a job, and a worker delivers it with retries.
-import type { Job, JobStore } from '../store/ports.ts';
+import type { ClaimedJob, Job, JobStore } from '../store/ports.ts';
 import { MailDeliveryError, type MailMessage, type MailTransport } from './mail-transport.ts';
 import type { MailRenderer, MailRequest } from './mail-renderer.ts';
 import { recipientDomain, silentLogger, type Logger } from './logger.ts';
 import type { PayloadSealer } from '../security/payload-sealer.ts';
-import { createPollingWorker, type RunOutcome } from '../jobs/polling-worker.ts';
+import { createPollingWorker, type DrainCounts, type RunOutcome } from '../jobs/polling-worker.ts';
+import { createJobRunner } from '../jobs/job-runner.ts';
 
 export const MAIL_QUEUE = 'mail';
 
@@ -51,7 +52,7 @@ export interface MailQueue {
   /** Claims and handles one due job. */
   runOnce(): Promise<RunOutcome>;
   /** Handles due jobs until none is due at the clock's current time; counts what happened. */
-  drain(): Promise<Record<Exclude<RunOutcome, 'idle'>, number>>;
+  drain(): Promise<DrainCounts>;
   start(): void;
   /** Stops polling and waits for the send in flight, so shutdown does not cut a message in half. */
   stop(): Promise<void>;
@@ -80,10 +81,6 @@ function readPayload(job: Job, sealer: PayloadSealer): MailPayload {
 export function createMailQueue(options: MailQueueOptions): MailQueue {
   const { store, transport, renderer, sealer, clock } = options;
   const logger = options.logger ?? silentLogger;
-  const backoff = options.backoff ?? DEFAULT_BACKOFF_MS;
-  const maxAttempts = backoff.length + 1;
-  const leaseMs = options.leaseMs ?? 60_000;
-  const pollIntervalMs = options.pollIntervalMs ?? 1_000;
 
   // Rendering before storing means a template error surfaces to the caller, and a restart
   // finds the exact message it promised to send.
@@ -92,49 +89,45 @@ export function createMailQueue(options: MailQueueOptions): MailQueue {
     meta,
   });
 
-  const safely = async (what: string, job: MailJob, fn: () => void | Promise<void>) => {
+  // Opened once per claim: the handler, the log fields and the callbacks all read it.
+  const opened = new WeakMap<Job, MailPayload>();
+  const payloadOf = (job: Job): MailPayload => {
+    let payload = opened.get(job);
+    if (!payload) opened.set(job, (payload = readPayload(job, sealer)));
+    return payload;
+  };
+  /** The callbacks' view of a job; a malformed one still has its id and meta. */
+  const mailJob = (job: ClaimedJob): MailJob => {
     try {
-      await fn();
-    } catch (error) {
-      // A failing callback must not turn a delivered message into a resend.
-      logger.error({ job_id: job.id, error: (error as Error).message }, `mail queue ${what} callback failed`);
+      const { message, meta } = payloadOf(job);
+      return { id: job.id, attempts: job.attempts, to: message.to, meta };
+    } catch {
+      return { id: job.id, attempts: job.attempts, to: '', meta: (job.payload.meta as Record<string, unknown> | undefined) ?? {} };
     }
   };
 
-  async function runOnce(): Promise<RunOutcome> {
-    const job = await store.claimNext(MAIL_QUEUE, clock(), leaseMs);
-    if (!job) return 'idle';
-    let payload: MailPayload;
-    let info: MailJob = { id: job.id, attempts: job.attempts, to: '', meta: {} };
-    try {
-      payload = readPayload(job, sealer);
-      info = { ...info, to: payload.message.to, meta: payload.meta };
-      await transport.send(payload.message);
-    } catch (error) {
-      const failure = error instanceof MailDeliveryError ? error : new MailDeliveryError((error as Error)?.message ?? String(error), { permanent: false, cause: error });
-      const log = { job_id: job.id, to_domain: recipientDomain(info.to), attempt: job.attempts, error: failure.message };
-      if (failure.permanent || job.attempts >= maxAttempts) {
-        const reason = failure.permanent ? failure.message : `gave up after ${job.attempts} attempts: ${failure.message}`;
-        await store.fail(job.id, reason);
-        logger.error(log, 'mail delivery gave up');
-        await safely('onGaveUp', info, () => options.onGaveUp?.(info, reason));
-        return 'gave_up';
+  const runOnce = createJobRunner({
+    jobs: store,
+    queue: MAIL_QUEUE,
+    label: 'mail',
+    backoff: options.backoff ?? DEFAULT_BACKOFF_MS,
+    leaseMs: options.leaseMs ?? 60_000,
+    logger,
+    async handle(job) {
+      try {
+        await transport.send(payloadOf(job).message);
+      } catch (error) {
+        throw error instanceof MailDeliveryError ? error : new MailDeliveryError((error as Error)?.message ?? String(error), { permanent: false, cause: error });
       }
-      const delay = backoff[job.attempts - 1] ?? backoff[backoff.length - 1] ?? 0;
-      await store.retry(job.id, new Date(clock().getTime() + delay), failure.message);
-      logger.warn({ ...log, retry_in_ms: delay }, 'mail delivery failed; will retry');
-      return 'retrying';
-    }
-    // Completing before the callback: if we die in between, the app misses an audit line
-    // rather than the invitee getting the mail twice.
-    await store.complete(job.id);
-    await safely('onDelivered', info, () => options.onDelivered?.(info));
-    return 'delivered';
-  }
+    },
+    describe: (job) => ({ to_domain: recipientDomain(mailJob(job).to) }),
+    onDone: (job) => options.onDelivered?.(mailJob(job)),
+    onGaveUp: (job, reason) => options.onGaveUp?.(mailJob(job), reason),
+  });
 
   const worker = createPollingWorker({
     runOnce,
-    pollIntervalMs,
+    pollIntervalMs: options.pollIntervalMs ?? 1_000,
     // The store is unreachable: keep polling, the next tick may find it back.
     onError: (error) => logger.error({ error: (error as Error).message }, 'mail queue worker error'),
   });

@@ -10,7 +10,7 @@ import type { MemberAccounts } from '../accounts/member-accounts.ts';
 import type { SessionAccount } from '../oidc/session-account.ts';
 import type { ViewEngine } from '../views/view-engine.ts';
 import { AppError } from '../errors.ts';
-import { messageFor } from '../i18n/messages.ts';
+import { t } from '../i18n/format-message.ts';
 import { inviteStatus } from '../invites/invite-status.ts';
 import { inviteUrl } from '../invites/invite-link.ts';
 import { humanUtc } from '../mail/human-date.ts';
@@ -56,7 +56,7 @@ export function accountPageRoutes({ config, accounts, sessionAccount, members, v
         id: invite.id,
         email: invite.email,
         status,
-        status_label: messageFor(`account_status_${status}`),
+        status_label: t(`account_status_${status}`),
         expires_at: humanUtc(invite.expiresAt),
         note: invite.note,
         revocable: status === 'pending',
@@ -64,7 +64,7 @@ export function accountPageRoutes({ config, accounts, sessionAccount, members, v
     });
     ctx.type = 'html';
     ctx.body = views.render('account', {
-      title: messageFor('account_title'),
+      title: t('account_title'),
       signed_in: true,
       email: account?.email,
       quota,
@@ -85,7 +85,7 @@ export function accountPageRoutes({ config, accounts, sessionAccount, members, v
     const accountId = await signedInMember(ctx);
     if (!accountId) {
       ctx.type = 'html';
-      ctx.body = views.render('account', { title: messageFor('account_title'), signed_in: false, sign_in_url: accountClientAuthorizationUrl(config.issuer, 'accountPage') });
+      ctx.body = views.render('account', { title: t('account_title'), signed_in: false, sign_in_url: accountClientAuthorizationUrl(config.issuer, 'accountPage') });
       return;
     }
     await render(ctx, accountId);
@@ -95,19 +95,21 @@ export function accountPageRoutes({ config, accounts, sessionAccount, members, v
     const body = (ctx.request.body ?? {}) as Record<string, unknown>;
     assertCsrf(ctx, body[CSRF_FIELD]);
     const accountId = await signedInMember(ctx);
-    if (!accountId) throw new AppError(401, 'account_signed_out');
+    if (!accountId) throw new AppError('account_signed_out');
     const emailInput = typeof body.email === 'string' ? body.email.trim() : '';
     const note = typeof body.note === 'string' && body.note.trim() ? body.note.trim().slice(0, 1000) : null;
     if (emailInput && !emailSchema.safeParse(emailInput).success) {
       ctx.status = 400;
-      return render(ctx, accountId, { error: messageFor('account_email_invalid') });
+      return render(ctx, accountId, { error: t('account_email_invalid') });
     }
     try {
       const { token } = await members.create(accountId, { email: emailInput || null, note }, requestMeta(ctx));
       ctx.status = 201;
       await render(ctx, accountId, { created_url: inviteUrl(config.issuer, token) });
     } catch (error) {
-      if (!(error instanceof AppError) || error.status >= 500) throw error;
+      if (!(error instanceof AppError) || !error.expose) throw error;
+      // The day's sending limit says when to come back (Retry-After), as every 429 does.
+      ctx.set(error.headers);
       ctx.status = error.status;
       await render(ctx, accountId, { error: error.message });
     }
@@ -117,13 +119,13 @@ export function accountPageRoutes({ config, accounts, sessionAccount, members, v
     const body = (ctx.request.body ?? {}) as Record<string, unknown>;
     assertCsrf(ctx, body[CSRF_FIELD]);
     const accountId = await signedInMember(ctx);
-    if (!accountId) throw new AppError(401, 'account_signed_out');
+    if (!accountId) throw new AppError('account_signed_out');
     const inviteId = typeof body.invite_id === 'string' ? body.invite_id.slice(0, 100) : '';
     try {
       await members.revoke(accountId, inviteId, requestMeta(ctx));
-      await render(ctx, accountId, { notice: messageFor('account_revoked') });
+      await render(ctx, accountId, { notice: t('account_revoked') });
     } catch (error) {
-      if (!(error instanceof AppError) || error.status >= 500) throw error;
+      if (!(error instanceof AppError) || !error.expose) throw error;
       ctx.status = error.status;
       await render(ctx, accountId, { error: error.message });
     }

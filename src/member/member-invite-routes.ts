@@ -30,7 +30,7 @@ export function memberInviteRoutes({ config, members, clock }: { config: Config;
     ctx.body = { data: page.items.map((invite) => presentInvite(invite, now)), next_cursor: page.nextCursor, quota: await members.quota(memberId(ctx)) };
   });
 
-  route.post('/account/invites', { summary: 'Create an invitation within the quota', body: memberInviteBody, bodyRequired: false, responses: { 201: { description: 'created, with token and url', body: inviteShape } }, errors: [400] }, jsonBody(), async (ctx) => {
+  route.post('/account/invites', { summary: "Create an invitation within the quota and the day's sending (429 daily_invite_limit)", body: memberInviteBody, bodyRequired: false, responses: { 201: { description: 'created, with token and url', body: inviteShape } }, errors: [400, 429] }, jsonBody(), async (ctx) => {
     const body = parseInput(memberInviteBody, ctx.request.body ?? {});
     const { invite, token } = await members.create(memberId(ctx), toMemberInviteInput(body), requestMeta(ctx));
     ctx.status = 201;

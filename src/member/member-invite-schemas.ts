@@ -11,7 +11,7 @@ export const memberInviteBody = z.strictObject(
     send_email: createInviteBody.shape.send_email,
   },
   { error: (issue) => (issue.code === 'unrecognized_keys' ? `not allowed for members: ${issue.keys.join(', ')}` : undefined) },
-);
+).meta({ id: 'MemberCreateInvite' });
 
 export const memberInviteListQuery = z.object({
   limit: z.coerce.number({ error: 'must be a number' }).int('must be a whole number').min(1, 'must be at least 1').max(200, 'must be at most 200').default(50),

@@ -7,7 +7,7 @@ import type { Config } from '../config.ts';
 import type { InviteService } from '../invites/invite-service.ts';
 import type { SessionAccount } from '../oidc/session-account.ts';
 import type { ViewEngine } from '../views/view-engine.ts';
-import { formatMessage } from '../i18n/format-message.ts';
+import { t } from '../i18n/format-message.ts';
 import { consoleRoleOf } from '../accounts/console-roles.ts';
 
 export interface WelcomeDeps {
@@ -24,7 +24,7 @@ export function welcomeRoutes({ config, provider, invites, sessionAccount, views
     ctx.set('Cache-Control', 'no-store');
     ctx.type = 'html';
     if (typeof ctx.query.error === 'string') {
-      ctx.body = views.render('error', { title: formatMessage('signup_cancelled_heading'), heading: formatMessage('signup_cancelled_heading'), message: formatMessage('signup_cancelled_message') });
+      ctx.body = views.render('error', { title: t('signup_cancelled_heading'), heading: t('signup_cancelled_heading'), message: t('signup_cancelled_message') });
       return;
     }
     const account = await sessionAccount(ctx);
@@ -36,12 +36,16 @@ export function welcomeRoutes({ config, provider, invites, sessionAccount, views
       const target = new URL(initiateLoginUri);
       target.searchParams.set('iss', config.issuer);
       target.searchParams.set('login_hint', account.email);
+      // Where the app should land afterwards, when it registered a home page (client_uri): some
+      // apps (mod_auth_openidc without OIDCDefaultURL) refuse a third-party login without one.
+      const home = client?.metadata().client_uri as string | undefined;
+      if (home) target.searchParams.set('target_link_uri', home);
       ctx.status = 303;
       ctx.redirect(target.toString());
       return;
     }
     ctx.body = views.render('welcome', {
-      title: formatMessage('welcome_title'),
+      title: t('welcome_title'),
       email: account?.email ?? null,
       continue_url: null,
       // Someone invited into the console (the owner's invitation, an admin's) goes on from here.

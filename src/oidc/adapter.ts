@@ -1,5 +1,5 @@
 // The bridge from oidc-provider's Adapter interface to the store's OidcPayloadStore port.
-import type { Adapter, AdapterPayload } from 'oidc-provider';
+import { errors, type Adapter, type AdapterPayload } from 'oidc-provider';
 import type { OidcPayloadStore } from '../store/ports.ts';
 
 export function createAdapterClass(store: OidcPayloadStore, clock: () => Date): new (model: string) => Adapter {
@@ -28,7 +28,10 @@ export function createAdapterClass(store: OidcPayloadStore, clock: () => Date): 
     }
 
     async consume(id: string): Promise<void> {
-      await store.consume(this.model, id, clock());
+      // oidc-provider checks `consumed` on the payload it read, then consumes: two nodes can both
+      // pass that check. The store's conditional consume lets exactly one through; the other
+      // answers invalid_grant, as a replayed code does.
+      if (!(await store.consume(this.model, id, clock()))) throw new errors.InvalidGrant(`${this.model} already consumed`);
     }
 
     async destroy(id: string): Promise<void> {

@@ -3,25 +3,13 @@
 import { z } from 'zod';
 import type Router from '@koa/router';
 import { documentedRoutes, type DocumentedRoute, type RouteDoc } from './route-docs.ts';
-import { inviteShape } from '../admin/invite-presenter.ts';
-import { userShape } from '../admin/user-presenter.ts';
-import { auditEventShape } from '../audit/audit-presenter.ts';
-import { createInviteBody } from '../admin/invite-schemas.ts';
-import { memberInviteBody } from '../member/member-invite-schemas.ts';
 
 type Json = Record<string, unknown>;
 
-const errorShape = z.object({ error: z.string(), message: z.string(), details: z.array(z.object({ path: z.string(), message: z.string() })).optional() });
-
-/** Shapes named once under components.schemas and referenced wherever a route uses them. */
-const NAMED_SHAPES = new Map<z.ZodType, string>([
-  [errorShape, 'Error'],
-  [inviteShape, 'Invite'],
-  [userShape, 'User'],
-  [auditEventShape, 'AuditEvent'],
-  [createInviteBody, 'CreateInvite'],
-  [memberInviteBody, 'MemberCreateInvite'],
-]);
+/** Shapes carry their component name themselves (`.meta({ id })` beside the route that uses them). */
+const errorShape = z
+  .object({ error: z.string(), message: z.string(), details: z.array(z.object({ path: z.string(), message: z.string() })).optional() })
+  .meta({ id: 'Error' });
 
 /** Who may call a group of routes: the guard on their router. */
 export type Security = 'admin' | 'member';
@@ -31,16 +19,22 @@ export interface RouteGroup {
   security?: Security;
 }
 
-const jsonSchema = (shape: z.ZodType): Json => {
-  const { $schema: _ignored, ...rest } = z.toJSONSchema(shape, { io: 'input', unrepresentable: 'any' }) as Json;
-  return rest;
-};
-const schemaOf = (shape: z.ZodType): Json => (NAMED_SHAPES.has(shape) ? { $ref: `#/components/schemas/${NAMED_SHAPES.get(shape)}` } : jsonSchema(shape));
-const jsonContent = (shape: z.ZodType) => ({ content: { 'application/json': { schema: schemaOf(shape) } } });
+/**
+ * Named shapes met while the document is built: zod lifts every schema with an id into `$defs`;
+ * they become components.schemas, and their references point there.
+ */
+type Components = Map<string, Json>;
+
+function jsonSchema(shape: z.ZodType, components: Components): Json {
+  const { $schema: _ignored, $defs, ...rest } = z.toJSONSchema(shape, { io: 'input', unrepresentable: 'any' }) as Json & { $defs?: Record<string, Json> };
+  const toComponents = (json: Json): Json => JSON.parse(JSON.stringify(json).replaceAll('"#/$defs/', '"#/components/schemas/')) as Json;
+  for (const [name, definition] of Object.entries($defs ?? {})) components.set(name, toComponents(definition));
+  return toComponents(rest);
+}
 
 /** Query parameters from a zod object: one entry per property, required when the schema says so. */
-function queryParameters(shape: z.ZodObject): Json[] {
-  const described = jsonSchema(shape) as { properties?: Record<string, Json>; required?: string[] };
+function queryParameters(shape: z.ZodObject, components: Components): Json[] {
+  const described = jsonSchema(shape, components) as { properties?: Record<string, Json>; required?: string[] };
   return Object.entries(described.properties ?? {}).map(([name, property]) => ({ name, in: 'query', required: described.required?.includes(name) ?? false, schema: property }));
 }
 
@@ -51,8 +45,9 @@ export const openApiPath = (routerPath: string) => routerPath.replace(/:([A-Za-z
 
 const SECURITY: Record<Security, Json[]> = { admin: [{ admin: ['admin'] }], member: [{ member: ['invites'] }] };
 
-function operation({ path, doc }: DocumentedRoute, security: Security | undefined): Json {
-  const parameters = [...pathParameters(path), ...(doc.query ? queryParameters(doc.query) : [])];
+function operation({ path, doc }: DocumentedRoute, security: Security | undefined, components: Components): Json {
+  const schemaOf = (shape: z.ZodType) => jsonSchema(shape, components);
+  const parameters = [...pathParameters(path), ...(doc.query ? queryParameters(doc.query, components) : [])];
   const responses: Json = {};
   for (const [status, response] of Object.entries(doc.responses)) {
     const content: Json = {};
@@ -62,28 +57,29 @@ function operation({ path, doc }: DocumentedRoute, security: Security | undefine
   }
   // The guard answers 401 and 403 before any guarded route.
   const errors = new Set([...(doc.errors ?? []), ...(security ? [401, 403] : [])]);
-  for (const status of [...errors].sort()) responses[String(status)] = { description: 'error', ...jsonContent(errorShape) };
+  for (const status of [...errors].sort()) responses[String(status)] = { description: 'error', content: { 'application/json': { schema: schemaOf(errorShape) } } };
   return {
     summary: doc.summary,
     ...(security ? { security: SECURITY[security] } : {}),
     ...(parameters.length ? { parameters } : {}),
-    ...(doc.body ? { requestBody: requestBody(doc) } : {}),
+    ...(doc.body ? { requestBody: requestBody(doc, schemaOf(doc.body)) } : {}),
     responses,
   };
 }
 
-function requestBody(doc: RouteDoc): Json {
-  const content: Json = { 'application/json': { schema: schemaOf(doc.body!) } };
+function requestBody(doc: RouteDoc, schema: Json): Json {
+  const content: Json = { 'application/json': { schema } };
   if (doc.csv) content['text/csv'] = { schema: { type: 'string', description: doc.csv } };
   return { required: doc.bodyRequired ?? true, content };
 }
 
 export function buildOpenApi(issuer: string, groups: RouteGroup[]): Json {
   const paths: Record<string, Json> = {};
+  const components: Components = new Map();
   for (const group of groups) {
     for (const router of group.routers) {
       for (const route of documentedRoutes(router)) {
-        (paths[openApiPath(route.path)] ??= {})[route.method] = operation(route, group.security);
+        (paths[openApiPath(route.path)] ??= {})[route.method] = operation(route, group.security, components);
       }
     }
   }
@@ -96,7 +92,7 @@ export function buildOpenApi(issuer: string, groups: RouteGroup[]): Json {
         admin: { type: 'oauth2', flows: { clientCredentials: { tokenUrl: `${issuer}/token`, scopes: { admin: 'all of /admin' } } } },
         member: { type: 'oauth2', flows: { authorizationCode: { authorizationUrl: `${issuer}/auth`, tokenUrl: `${issuer}/token`, scopes: { invites: "a member's own invitations" } } } },
       },
-      schemas: Object.fromEntries([...NAMED_SHAPES].map(([shape, name]) => [name, jsonSchema(shape)])),
+      schemas: Object.fromEntries([...components].sort(([a], [b]) => a.localeCompare(b))),
     },
     paths,
   };

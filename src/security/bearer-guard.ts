@@ -15,9 +15,9 @@ export function principalOf(ctx: Context): Principal {
 }
 
 const unauthorized = () =>
-  new AppError(401, 'invalid_token', undefined, { headers: { 'WWW-Authenticate': 'Bearer error="invalid_token"' } });
+  new AppError('invalid_token', { headers: { 'WWW-Authenticate': 'Bearer error="invalid_token"' } });
 const insufficientScope = (scope: string) =>
-  new AppError(403, 'insufficient_scope', undefined, { headers: { 'WWW-Authenticate': `Bearer error="insufficient_scope", scope="${scope}"` } });
+  new AppError('insufficient_scope', { headers: { 'WWW-Authenticate': `Bearer error="insufficient_scope", scope="${scope}"` } });
 
 function bearerToken(ctx: Context): string | null {
   const match = /^Bearer ([A-Za-z0-9._~+/-]+=*)$/.exec(ctx.get('Authorization'));

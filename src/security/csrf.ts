@@ -19,6 +19,6 @@ export function csrfToken(ctx: Context): string {
 /** Throws 403 csrf_failed unless the submitted token matches the cookie. */
 export function assertCsrf(ctx: Context, submitted: unknown): void {
   const expected = ctx.cookies.get(COOKIE, { signed: true });
-  if (typeof submitted !== 'string' || !expected || submitted.length !== expected.length) throw new AppError(403, 'csrf_failed');
-  if (!timingSafeEqual(Buffer.from(submitted), Buffer.from(expected))) throw new AppError(403, 'csrf_failed');
+  if (typeof submitted !== 'string' || !expected || submitted.length !== expected.length) throw new AppError('csrf_failed');
+  if (!timingSafeEqual(Buffer.from(submitted), Buffer.from(expected))) throw new AppError('csrf_failed');
 }

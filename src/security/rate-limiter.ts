@@ -1,6 +1,7 @@
-// Abuse limits: per-address counters and per-account+address login lockouts, kept in the store so
-// every instance sees the same counts. Past a limit the caller gets 429 with Retry-After, and the
-// first crossing in a window raises one security.alert.
+// Abuse limits: per-address counters, per-account+address login lockouts and per-member sending,
+// kept in the store so every instance sees the same counts. A limit that guards slow work is taken
+// before that work. Past a limit the caller gets 429 with Retry-After, and the first crossing in a
+// window raises one security.alert.
 import { createHash } from 'node:crypto';
 import type { Config } from '../config.ts';
 import type { RateLimitStore } from '../store/ports.ts';
@@ -14,11 +15,14 @@ import { AppError, tooManyRequests } from '../errors.ts';
  * - `registration`: sign-up attempts, per address;
  * - `invite_lookup`: GET /api/invites/{token}, per address;
  * - `code_failure`: wrong verification codes, per address;
- * - `login_failure`: wrong passwords, per account and address, with growing lockouts.
+ * - `login_failure`: wrong passwords, per account and address, with growing lockouts;
+ * - `address_login_failure`: wrong passwords, per address across accounts (password spraying);
+ * - `member_invite`: invitations a member sends, per member and day (revoked ones included).
  */
-export type LimitKind = 'invite_failure' | 'registration' | 'invite_lookup' | 'code_failure' | 'login_failure';
+export type LimitKind = 'invite_failure' | 'registration' | 'invite_lookup' | 'code_failure' | 'login_failure' | 'address_login_failure' | 'member_invite';
 
 const MINUTE = 60_000;
+const DAY = 24 * 60 * MINUTE;
 /** Keycloak's defaults: the first lockout lasts a minute, each next one twice as long, at most 15 minutes. */
 const LOCKOUT_BASE_MS = MINUTE;
 const LOCKOUT_MAX_MS = 15 * MINUTE;
@@ -33,6 +37,20 @@ export interface RateLimiterDeps {
   audit?: AuditRecorder;
 }
 
+/**
+ * One place taken under a limit, before the slow work it protects (a password hash, a code or
+ * token lookup). The caller settles it once the outcome is known.
+ */
+export interface Attempt {
+  /**
+   * The attempt failed: its place stays taken. The failure that fills the limit raises the window's
+   * alert, and for passwords starts the lockout.
+   */
+  failed(): Promise<void>;
+  /** The attempt does not count (a right password or code, a known token, work that never ran): its place goes back. */
+  giveBack(): Promise<void>;
+}
+
 export interface RateLimiter {
   /** Throws 429 when `subject` is already past the limit of `kind` (or locked out); counts nothing. */
   check(kind: LimitKind, subject: string): Promise<void>;
@@ -42,8 +60,13 @@ export interface RateLimiter {
    */
   hit(kind: LimitKind, subject: string, meta?: RequestMeta): Promise<void>;
   /**
-   * Counts one failure (a bad token, a wrong code or password). Never throws for the failure
-   * itself: the caller answers it as usual, and the next attempt meets `check`.
+   * Takes one place under the limit of `kind`, atomically, before the work it protects: a parallel
+   * burst gets exactly the limit's places, and everyone else a 429 with Retry-After at once.
+   */
+  take(kind: LimitKind, subject: string, meta?: RequestMeta): Promise<Attempt>;
+  /**
+   * Counts one failure found by cheap work already done (an unknown token), atomically: the one
+   * that fills the limit raises the window's alert, and each past it is refused with 429.
    */
   fail(kind: LimitKind, subject: string, meta?: RequestMeta): Promise<void>;
   /** Forgets the failures of `subject` (a successful sign-in). */
@@ -69,16 +92,34 @@ export function createRateLimiter({ store, config, clock, audit }: RateLimiterDe
     invite_lookup: config.rate_limit_invite_lookups,
     code_failure: config.rate_limit_code_failures,
     login_failure: config.rate_limit_login_failures,
+    address_login_failure: config.rate_limit_login_failures_per_address,
+    member_invite: config.member_invites_per_day,
+  };
+  // Failures toward a lockout are remembered for 12 hours (the lockout itself has its own length);
+  // a member's sending is counted per day; everything else per configured window.
+  const windows: Record<LimitKind, number> = {
+    invite_failure: windowMs,
+    registration: windowMs,
+    invite_lookup: windowMs,
+    code_failure: windowMs,
+    login_failure: LOCKOUT_MEMORY_MS,
+    address_login_failure: windowMs,
+    member_invite: DAY,
   };
   const key = (part: string, kind: LimitKind, subject: string) => `rl:${part}:${kind}:${subject}`;
   const secondsUntil = (resetAt: Date | null) => Math.max(1, Math.ceil(((resetAt?.getTime() ?? clock().getTime()) - clock().getTime()) / 1000));
+  /** The refusal past a limit: 429 with Retry-After; a member's daily sending says so in its own code. */
+  const refusal = (kind: LimitKind, seconds: number) =>
+    tooManyRequests(seconds, kind === 'member_invite' ? 'daily_invite_limit' : 'too_many_requests');
 
   async function alert(kind: LimitKind, subject: string, meta: RequestMeta, data: Record<string, unknown>): Promise<void> {
     if (!audit) return;
+    // Lockouts alert once per configured window (their 12-hour memory would hide a new wave); the rest once per their own window.
+    const alertWindowMs = kind === 'login_failure' ? windowMs : windows[kind];
     // One alert per subject and window, even with many instances racing: `once` is atomic in the store.
-    if (!(await store.once(key('alert', kind, subject), windowMs, clock()))) return;
+    if (!(await store.once(key('alert', kind, subject), alertWindowMs, clock()))) return;
     await audit.record(
-      { type: 'security.alert', actor: 'anonymous', reason: `${kind}_limit`, data: { kind, limit: limits[kind], window_seconds: windowMs / 1000, ...data } },
+      { type: 'security.alert', actor: 'anonymous', reason: `${kind}_limit`, data: { kind, limit: limits[kind], window_seconds: alertWindowMs / 1000, ...data } },
       meta,
     );
   }
@@ -86,6 +127,42 @@ export function createRateLimiter({ store, config, clock, audit }: RateLimiterDe
   async function lockedUntil(subject: string): Promise<Date | null> {
     const lock = await store.peek(key('lock', 'login_failure', subject), clock());
     return lock.count > 0 ? lock.resetAt : null;
+  }
+
+  /** A minute, doubling with each earlier lockout within the memory, at most 15 minutes. */
+  const lockoutMs = (earlier: number) => Math.min(LOCKOUT_MAX_MS, LOCKOUT_BASE_MS * 2 ** earlier);
+
+  /**
+   * An attempt refused while the last places before a lockout are being judged: hold a lock as long
+   * as the lockout they may bring (set only when none is live), then clear the count. A wrong
+   * password among them starts the real lockout over it; a right one lifts it (reset); and a
+   * judgement that never ends (the process died mid-hash) costs the account one lockout's wait,
+   * not the 12-hour memory of a count stuck at the limit. Returns the seconds to wait.
+   */
+  async function holdWhileJudged(subject: string): Promise<number> {
+    const earlier = await store.peek(key('lockouts', 'login_failure', subject), clock());
+    await store.once(key('lock', 'login_failure', subject), lockoutMs(earlier.count), clock());
+    const until = await lockedUntil(subject);
+    // The lock is in place before the count is cleared, so no attempt finds neither.
+    await store.reset(key('count', 'login_failure', subject));
+    return until ? secondsUntil(until) : lockoutMs(earlier.count) / 1000;
+  }
+
+  /**
+   * Enough wrong passwords: lock for a while that doubles with each lockout, then count afresh.
+   * Only the failure that filled the last place gets here, and the lock keeps everyone else out
+   * until it ends, so lockouts of one subject never overlap.
+   */
+  async function lockOut(subject: string, failures: number, meta: RequestMeta): Promise<void> {
+    const earlier = await store.peek(key('lockouts', 'login_failure', subject), clock());
+    const lockMs = lockoutMs(earlier.count);
+    await store.reset(key('lock', 'login_failure', subject));
+    await store.hit(key('lock', 'login_failure', subject), lockMs, clock());
+    // The lock is set before the lockout is counted and before the failures are cleared, so no
+    // attempt finds neither a free place nor a lock.
+    const lockouts = await store.hit(key('lockouts', 'login_failure', subject), LOCKOUT_MEMORY_MS, clock());
+    await store.reset(key('count', 'login_failure', subject));
+    await alert('login_failure', subject, meta, { count: failures, lockouts: lockouts.count, lockout_seconds: lockMs / 1000 });
   }
 
   return {
@@ -98,32 +175,60 @@ export function createRateLimiter({ store, config, clock, audit }: RateLimiterDe
         return;
       }
       const current = await store.peek(key('count', kind, subject), clock());
-      if (current.count >= limits[kind]) throw tooManyRequests(secondsUntil(current.resetAt));
+      if (current.count >= limits[kind]) throw refusal(kind, secondsUntil(current.resetAt));
     },
 
     async hit(kind, subject, meta = NO_REQUEST) {
-      if (kind === 'login_failure') throw new AppError(500, 'server_error', 'login failures are counted with fail()');
-      const { count, resetAt } = await store.hit(key('count', kind, subject), windowMs, clock());
+      if (kind === 'login_failure') throw new Error('wrong passwords are taken with take()');
+      const { count, resetAt } = await store.hit(key('count', kind, subject), windows[kind], clock());
       if (count <= limits[kind]) return;
       await alert(kind, subject, meta, { count });
-      throw tooManyRequests(secondsUntil(resetAt));
+      throw refusal(kind, secondsUntil(resetAt));
     },
 
     async fail(kind, subject, meta = NO_REQUEST) {
-      if (kind !== 'login_failure') {
-        const { count } = await store.hit(key('count', kind, subject), windowMs, clock());
-        if (count >= limits[kind]) await alert(kind, subject, meta, { count });
-        return;
+      if (kind === 'login_failure') throw new Error('wrong passwords are taken with take()');
+      const { count, resetAt } = await store.hit(key('count', kind, subject), windows[kind], clock());
+      if (count >= limits[kind]) await alert(kind, subject, meta, { count: Math.min(count, limits[kind]) });
+      if (count > limits[kind]) throw refusal(kind, secondsUntil(resetAt));
+    },
+
+    async take(kind, subject, meta = NO_REQUEST) {
+      if (kind === 'login_failure') {
+        const until = await lockedUntil(subject);
+        if (until) throw tooManyRequests(secondsUntil(until));
       }
-      const failures = await store.hit(key('count', kind, subject), LOCKOUT_MEMORY_MS, clock());
-      if (failures.count < limits.login_failure) return;
-      // Enough failures: lock for a while that doubles with each lockout, then count afresh.
-      const lockouts = await store.hit(key('lockouts', kind, subject), LOCKOUT_MEMORY_MS, clock());
-      const lockMs = Math.min(LOCKOUT_MAX_MS, LOCKOUT_BASE_MS * 2 ** (lockouts.count - 1));
-      await store.reset(key('lock', kind, subject));
-      await store.hit(key('lock', kind, subject), lockMs, clock());
-      await store.reset(key('count', kind, subject));
-      await alert(kind, subject, meta, { count: failures.count, lockouts: lockouts.count, lockout_seconds: lockMs / 1000 });
+      const countKey = key('count', kind, subject);
+      const place = await store.take(countKey, limits[kind], windows[kind], clock());
+      if (!place.taken) {
+        if (kind === 'login_failure') throw tooManyRequests(await holdWhileJudged(subject));
+        await alert(kind, subject, meta, { count: place.count });
+        throw refusal(kind, secondsUntil(place.resetAt));
+      }
+      if (kind === 'login_failure') {
+        // A lock set between the first look and the take came with a cleared count: look again, so
+        // a place taken from that fresh count is not one judgement too many.
+        const until = await lockedUntil(subject);
+        if (until) {
+          await store.giveBack(countKey, clock());
+          throw tooManyRequests(secondsUntil(until));
+        }
+      }
+      let settled = false;
+      return {
+        async failed() {
+          if (settled) return;
+          settled = true;
+          if (place.count < limits[kind]) return;
+          if (kind === 'login_failure') await lockOut(subject, place.count, meta);
+          else await alert(kind, subject, meta, { count: place.count });
+        },
+        async giveBack() {
+          if (settled) return;
+          settled = true;
+          await store.giveBack(countKey, clock());
+        },
+      };
     },
 
     async reset(kind, subject) {

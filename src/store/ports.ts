@@ -72,13 +72,6 @@ export interface InviteStore {
   findByTokenHash(tokenHash: string): Promise<InviteRecord | null>;
   /** Newest first. `now` decides which invites count as expired. */
   list(filter: InviteFilter, page: PageRequest, now: Date): Promise<Page<InviteRecord>>;
-  /**
-   * One conditional update: pending, unexpired and uses < maxUses, then uses + 1.
-   * Returns the updated invite, or null when no use could be claimed.
-   */
-  claimUse(id: string, now: Date): Promise<InviteRecord | null>;
-  /** Gives back a use claimed by claimUse when the account could not be created. */
-  releaseUse(id: string): Promise<void>;
   /** Conditional on the invite being pending at `now`; null otherwise. */
   revoke(id: string, now: Date): Promise<InviteRecord | null>;
   /**
@@ -94,6 +87,8 @@ export interface InviteStore {
    */
   createWithinQuota(invite: NewInvite, quota: number): Promise<InviteRecord | null>;
   listRedemptions(inviteId: string): Promise<Redemption[]>;
+  /** Drops redemption records (they hold an email and an address) older than `before`; returns how many went. */
+  purgeRedemptionsBefore(before: Date): Promise<number>;
   /** How many invitations are in each status at `now`: one pass over the table, so callers cache it. */
   countByStatus(now: Date): Promise<Record<InviteStatus, number>>;
   /** Per UTC day in [since, until): invitations that ran out unused that day (not revoked, uses left). */
@@ -179,10 +174,9 @@ export interface AuditEvent {
   reason: string | null;
   /** Extra, non-secret facts (counts for alerts, the admin action's target...). */
   data: Record<string, unknown> | null;
-  seq: number;
 }
 
-export type NewAuditEvent = Omit<AuditEvent, 'seq'>;
+export type NewAuditEvent = AuditEvent;
 
 export interface AuditFilter {
   type?: string;
@@ -206,14 +200,28 @@ export interface AuditCountQuery {
 }
 
 export interface AuditStore {
+  /**
+   * True when the store drops events past the retention it was opened with by itself (MongoDB's
+   * TTL index); false when the app must call purgeBefore (the retention sweeper does).
+   */
+  readonly expiresOnItsOwn: boolean;
   append(event: NewAuditEvent): Promise<AuditEvent>;
   /** Per UTC day: how many events match. */
   countPerDay(query: AuditCountQuery): Promise<DayCount[]>;
   /** How many events match over the whole span. */
   count(query: AuditCountQuery): Promise<number>;
-  /** Newest first. */
+  /**
+   * Newest first: by `at`, and events of the same `at` in the reverse of the order one writer
+   * stored them. No counter is shared by writers, so events stored concurrently by several nodes
+   * at the same instant have no order between them beyond being stable. The cursor is the last
+   * event's place in this order: a walk never repeats an event, and never misses one stored
+   * before the walk began (every page reads the latest committed writes).
+   */
   query(filter: AuditFilter, page: PageRequest): Promise<Page<AuditEvent>>;
-  /** Newest first, one at a time, without holding the result in memory. */
+  /**
+   * Newest first, in the order of query, read a page at a time (no server cursor held while a
+   * slow reader drains it), without holding the result in memory.
+   */
   stream(filter: AuditFilter): AsyncIterable<AuditEvent>;
   /** Drops events older than `before`; returns how many went. */
   purgeBefore(before: Date): Promise<number>;
@@ -225,6 +233,16 @@ export interface RateLimitStore {
    * atomically across instances. Returns the count including this hit and when the window ends.
    */
   hit(key: string, windowMs: number, now: Date): Promise<{ count: number; resetAt: Date }>;
+  /**
+   * Takes one place under `limit` in the fixed window of `key`, atomically across instances: a
+   * live window below the limit counts up, an ended or absent one restarts at 1, and a full one is
+   * left as it is. `taken` says whether this caller got a place; `count` and `resetAt` describe
+   * the window after the call. Limits are taken before the slow work they protect, so a parallel
+   * burst gets exactly `limit` places.
+   */
+  take(key: string, limit: number, windowMs: number, now: Date): Promise<{ taken: boolean; count: number; resetAt: Date }>;
+  /** Gives back one place taken by `take` (the attempt turned out not to count); never below 0, never in an ended window. */
+  giveBack(key: string, now: Date): Promise<void>;
   /** The current count without adding a hit (0 when the window is over). */
   peek(key: string, now: Date): Promise<{ count: number; resetAt: Date | null }>;
   reset(key: string): Promise<void>;
@@ -244,27 +262,48 @@ export interface Job {
   lastError: string | null;
 }
 
+/** The proof of holding a job: complete, retry and fail apply only while it is still this lease. */
+export interface JobLease {
+  id: string;
+  /** Random per claim: a later claim of the same job (after the lease ran out) has another. */
+  lease: string;
+}
+
+export type ClaimedJob = Job & JobLease;
+
 export interface JobStore {
   enqueue(queue: string, payload: Record<string, unknown>, runAt: Date): Promise<Job>;
+  /** All or nothing: a failure part way leaves none of the batch queued. */
   enqueueMany(queue: string, payloads: Record<string, unknown>[], runAt: Date): Promise<void>;
   /**
-   * Leases the next due job of `queue` until now + leaseMs, atomically: two workers never hold
-   * the same job. A job whose lease ran out (its worker died) is due again.
+   * Leases the next due job of `queue` for `leaseMs`, atomically: two workers never hold the same
+   * job. A job whose lease ran out (its worker died or stalled) is due again, under a new lease.
+   * Due-ness and the lease's end are read from the store's own clock (MongoDB's, not each
+   * node's), so nodes whose clocks disagree still agree on who holds a job.
    */
-  claimNext(queue: string, now: Date, leaseMs: number): Promise<Job | null>;
-  complete(id: string): Promise<void>;
-  /** Schedules another attempt at `runAt`, recording why this one failed. */
-  retry(id: string, runAt: Date, error: string): Promise<void>;
-  /** Gives up on the job for good. */
-  fail(id: string, error: string): Promise<void>;
+  claimNext(queue: string, leaseMs: number): Promise<ClaimedJob | null>;
+  /**
+   * Each of these is fenced: it applies only while `lease` still holds the job, and returns false
+   * (changing nothing) once another worker has claimed it since.
+   */
+  complete(lease: JobLease): Promise<boolean>;
+  /** Schedules another attempt `delayMs` from the store's clock, recording why this one failed. */
+  retry(lease: JobLease, delayMs: number, error: string): Promise<boolean>;
+  /** Gives up on the job for good; it is kept, failed, until purgeFailedBefore. */
+  fail(lease: JobLease, error: string): Promise<boolean>;
   /** Jobs still waiting or leased (not completed, not failed). */
   countPending(queue: string): Promise<number>;
+  /** Drops failed jobs that failed before `before` (retention); returns how many went. */
+  purgeFailedBefore(before: Date): Promise<number>;
   /** Newest first; completed jobs are gone, so these are the waiting, leased and failed ones. */
   list(filter: JobFilter, page: PageRequest): Promise<Page<JobSummary>>;
   /** Jobs of `queue` given up on, and waiting ones whose last attempt failed. */
   countFailing(queue: string): Promise<{ failed: number; retrying: number }>;
-  /** A failed job is due again at `runAt` with its attempts counted afresh; null unless it was failed. */
-  redeliver(id: string, runAt: Date): Promise<JobSummary | null>;
+  /**
+   * A failed job is due again now (the store's clock) with its attempts counted afresh, and no
+   * longer up for failed-job retention; null unless it was failed.
+   */
+  redeliver(id: string): Promise<JobSummary | null>;
 }
 
 export type JobState = 'waiting' | 'leased' | 'failed';
@@ -277,14 +316,32 @@ export interface JobFilter {
 
 export interface JobSummary extends Job {
   state: JobState;
-  seq: number;
 }
 
 /** Pending sign-ups waiting for a verification code; the account does not exist yet. */
+/** A sign-up held until its codes come back: enough to create the account, never a plaintext secret. */
+export interface PendingSignUp {
+  email: string;
+  inviteId: string | null;
+  /**
+   * The hash of the invitation link it started with: an admin's resend swaps the link, and that
+   * ends the sign-ups begun with the old one. Absent on records stored before it was kept.
+   */
+  inviteTokenHash?: string | null;
+  /** An invitation bound to this address already vouched for it. */
+  emailVerified: boolean;
+  roles: string[];
+  passwordHash: string;
+  phoneNumber: string | null;
+  channels: Array<'email' | 'phone'>;
+  /** The hosted interaction that started it, when it came from the hosted pages. */
+  interactionUid: string | null;
+}
+
 export interface VerificationRecord {
   id: string;
   /** Everything needed to create the account once the codes are right (password already hashed). */
-  registration: Record<string, unknown>;
+  registration: PendingSignUp;
   emailCodeHash: string | null;
   phoneCodeHash: string | null;
   attempts: number;
@@ -302,8 +359,20 @@ export interface VerificationStore {
   addAttempt(id: string): Promise<number>;
   /** Conditional on not consumed: marks it consumed, returns true for the one caller that did. */
   consume(id: string, now: Date): Promise<boolean>;
-  /** Replaces the code hashes after a resend; the wrong-code count carries over (it is per sign-up). */
-  replaceCodes(id: string, codes: { emailCodeHash: string | null; phoneCodeHash: string | null }, now: Date, expiresAt: Date): Promise<void>;
+  /**
+   * Claims one send of new codes before anything is sent, in one conditional update: counts the
+   * send and stamps `lastSentAt = now` and `expiresAt`, only while the record is unconsumed and
+   * unexpired, has had fewer than `maxSends` sends, and last sent at or before `sentBefore`.
+   * Returns the updated record, or null when the rules refuse or another request claimed first.
+   */
+  claimSend(id: string, claim: { now: Date; sentBefore: Date; maxSends: number; expiresAt: Date }): Promise<VerificationRecord | null>;
+  /** Undoes the send claimed at `claimedAt` when it could not be sent: the count and both times go back (only if no later send was claimed). */
+  releaseSend(id: string, claimedAt: Date, previous: { lastSentAt: Date; expiresAt: Date }): Promise<void>;
+  /**
+   * Stores the code hashes of the send claimed at `sentAt` (ignored once a later send is claimed);
+   * the old codes stop working. The wrong-code count carries over (it is per sign-up).
+   */
+  setCodes(id: string, codes: { emailCodeHash: string | null; phoneCodeHash: string | null }, sentAt: Date): Promise<void>;
 }
 
 /** What oidc-provider keeps: sessions, grants, codes, tokens... keyed by model name and id. */
@@ -312,7 +381,11 @@ export interface OidcPayloadStore {
   find(model: string, id: string): Promise<Record<string, unknown> | undefined>;
   findByUid(model: string, uid: string): Promise<Record<string, unknown> | undefined>;
   findByUserCode(model: string, userCode: string): Promise<Record<string, unknown> | undefined>;
-  consume(model: string, id: string, at: Date): Promise<void>;
+  /**
+   * Marks the payload consumed, conditionally: true for the one caller that consumed it, false
+   * when it was consumed already (or is gone). Two nodes redeeming one code never both win.
+   */
+  consume(model: string, id: string, at: Date): Promise<boolean>;
   destroy(model: string, id: string): Promise<void>;
   /**
    * Removes the `model` records of a grant. Per model, as oidc-provider calls it: an Interaction

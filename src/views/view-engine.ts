@@ -3,7 +3,7 @@ import Handlebars from 'handlebars';
 import { readdirSync, readFileSync, existsSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import type { Config } from '../config.ts';
-import { formatMessage } from '../i18n/format-message.ts';
+import { isMessageKey, t } from '../i18n/format-message.ts';
 
 export interface ViewEngine {
   /** Renders `view` inside the layout. `data` is escaped unless a template says otherwise. */
@@ -23,7 +23,11 @@ export function createViewEngine(config: Config, dir: string): ViewEngine {
   hbs.registerHelper('or', (...args: unknown[]) => args.slice(0, -1).some(Boolean));
   // {{t "key" name=value}}: the text from messages.ts with {name} filled in. The result is a plain
   // string, so Handlebars escapes it like any other value (the filled-in values included).
-  hbs.registerHelper('t', (code: string, options: Handlebars.HelperOptions) => formatMessage(code, options.hash as Record<string, unknown>));
+  hbs.registerHelper('t', (key: string, options: Handlebars.HelperOptions) => {
+    // A template names its keys as strings: an unknown one is a bug in the template, so it throws.
+    if (!isMessageKey(key)) throw new Error(`i18n: no message with key ${key}`);
+    return t(key, options.hash as Record<string, unknown>);
+  });
 
   const compiled = new Map<string, HandlebarsTemplateDelegate>();
   for (const file of readdirSync(dir).filter((f) => f.endsWith('.hbs'))) {

@@ -1,12 +1,15 @@
-// Signed webhooks: every audit event becomes a job in the store's durable `webhook` queue (so a
-// request never waits on a receiver and a restart loses nothing), and a worker POSTs it with
+// Signed webhooks: every audit event becomes a job in the store's durable queue of its target (so
+// a request never waits on a receiver and a restart loses nothing), and a worker POSTs it with
 // retries and backoff. Delivery is at least once; receivers de-duplicate by the event id.
 import type { AuditEvent, Job, JobStore } from '../store/ports.ts';
 import { presentAuditEvent } from '../audit/audit-presenter.ts';
-import { createPollingWorker, type RunOutcome } from '../jobs/polling-worker.ts';
+import { createPollingWorker, type DrainCounts, type RunOutcome } from '../jobs/polling-worker.ts';
+import { createJobRunner } from '../jobs/job-runner.ts';
 import { EVENT_ID_HEADER, EVENT_TYPE_HEADER, SIGNATURE_HEADER, signBody } from './webhook-signature.ts';
 
 export const WEBHOOK_QUEUE = 'webhook';
+/** Alerts have a queue of their own: a node polls only the queues whose URL it has. */
+export const ALERT_WEBHOOK_QUEUE = 'webhook.alert';
 
 /** Waits before the 2nd, 3rd... attempt; its length + 1 is the number of attempts before giving up (about a day). */
 export const DEFAULT_WEBHOOK_BACKOFF_MS = [10_000, 60_000, 300_000, 1_800_000, 3_600_000, 3 * 3_600_000, 6 * 3_600_000, 12 * 3_600_000];
@@ -21,6 +24,8 @@ const silent: WebhookLogger = { info() {}, warn() {}, error() {} };
 
 /** `webhook` receives every event; `alert` receives security.alert only. */
 export type WebhookTarget = 'webhook' | 'alert';
+
+const QUEUE_OF: Record<WebhookTarget, string> = { webhook: WEBHOOK_QUEUE, alert: ALERT_WEBHOOK_QUEUE };
 
 export interface WebhookQueueOptions {
   jobs: JobStore;
@@ -47,7 +52,7 @@ export interface WebhookQueue {
   enqueue(event: AuditEvent): Promise<number>;
   runOnce(): Promise<WebhookOutcome>;
   /** Handles due jobs until none is due at the clock's current time; counts what happened. */
-  drain(): Promise<Record<Exclude<WebhookOutcome, 'idle'>, number>>;
+  drain(): Promise<DrainCounts>;
   start(): void;
   /** Stops polling and waits for the POST in flight. */
   stop(): Promise<void>;
@@ -68,15 +73,21 @@ function readPayload(job: Job): WebhookPayload | null {
   return p as WebhookPayload;
 }
 
+/** A failed attempt; `permanent` tells the job runner that no retry can succeed. */
+class WebhookJobError extends Error {
+  readonly permanent: boolean;
+  constructor(message: string, permanent: boolean) {
+    super(message);
+    this.name = 'WebhookJobError';
+    this.permanent = permanent;
+  }
+}
+
 export function createWebhookQueue(options: WebhookQueueOptions): WebhookQueue {
   const { jobs, clock, urls, secret } = options;
   const send = options.fetch ?? fetch;
   const logger = options.logger ?? silent;
-  const backoff = options.backoff ?? DEFAULT_WEBHOOK_BACKOFF_MS;
-  const maxAttempts = backoff.length + 1;
-  const leaseMs = options.leaseMs ?? 60_000;
   const timeoutMs = options.timeoutMs ?? 10_000;
-  const pollIntervalMs = options.pollIntervalMs ?? 1_000;
 
   const targetsFor = (event: AuditEvent): WebhookTarget[] =>
     (['webhook', 'alert'] as const).filter((target) => urls[target] && (target === 'webhook' || event.type === 'security.alert'));
@@ -89,44 +100,55 @@ export function createWebhookQueue(options: WebhookQueueOptions): WebhookQueue {
       [EVENT_TYPE_HEADER]: payload.event_type,
     };
     if (secret) headers[SIGNATURE_HEADER] = signBody(payload.body, secret);
-    // No redirects: a receiver that moves must be reconfigured, not followed to wherever it points.
-    const response = await send(url, { method: 'POST', headers, body: payload.body, redirect: 'manual', signal: AbortSignal.timeout(timeoutMs) });
+    let response: Response;
+    try {
+      // No redirects: a receiver that moves must be reconfigured, not followed to wherever it points.
+      response = await send(url, { method: 'POST', headers, body: payload.body, redirect: 'manual', signal: AbortSignal.timeout(timeoutMs) });
+    } catch (error) {
+      throw new WebhookJobError((error as Error)?.name === 'TimeoutError' ? `no answer within ${timeoutMs} ms` : ((error as Error)?.message ?? String(error)), false);
+    }
     await response.body?.cancel().catch(() => {});
-    if (response.status < 200 || response.status >= 300) throw new Error(`receiver answered ${response.status}`);
+    if (response.status < 200 || response.status >= 300) throw new WebhookJobError(`receiver answered ${response.status}`, false);
   }
 
-  async function runOnce(): Promise<WebhookOutcome> {
-    const job = await jobs.claimNext(WEBHOOK_QUEUE, clock(), leaseMs);
-    if (!job) return 'idle';
+  async function deliver(job: Job): Promise<void> {
     const payload = readPayload(job);
-    const url = payload ? urls[payload.target] : undefined;
-    if (!payload || !url) {
-      // A malformed job, or a target unset since it was queued: nothing will ever deliver it.
-      await jobs.fail(job.id, payload ? `no url configured for ${payload.target}` : 'malformed webhook job');
-      return 'gave_up';
+    if (!payload) throw new WebhookJobError('malformed webhook job', true);
+    const url = urls[payload.target];
+    // Only a job queued before alerts had their own queue can reach a node without its URL:
+    // retried, so a node that has the URL may take it, rather than given up here.
+    if (!url) throw new WebhookJobError(`no url configured for ${payload.target} on this node`, false);
+    await post(payload, url);
+  }
+
+  // One runner per target this node can deliver to: a node without a URL leaves that queue to
+  // the nodes that have one, instead of failing their jobs.
+  const runners = (['webhook', 'alert'] as const)
+    .filter((target) => urls[target])
+    .map((target) =>
+      createJobRunner({
+        jobs,
+        queue: QUEUE_OF[target],
+        label: 'webhook',
+        handle: deliver,
+        backoff: options.backoff ?? DEFAULT_WEBHOOK_BACKOFF_MS,
+        leaseMs: options.leaseMs ?? 60_000,
+        logger,
+        describe: (job) => ({ event_id: job.payload.event_id, target: job.payload.target }),
+      }),
+    );
+
+  async function runOnce(): Promise<WebhookOutcome> {
+    for (const run of runners) {
+      const outcome = await run();
+      if (outcome !== 'idle') return outcome;
     }
-    const log = { job_id: job.id, event_id: payload.event_id, target: payload.target, attempt: job.attempts };
-    try {
-      await post(payload, url);
-    } catch (error) {
-      const reason = (error as Error)?.name === 'TimeoutError' ? `no answer within ${timeoutMs} ms` : ((error as Error)?.message ?? String(error));
-      if (job.attempts >= maxAttempts) {
-        await jobs.fail(job.id, `gave up after ${job.attempts} attempts: ${reason}`);
-        logger.error({ ...log, error: reason }, 'webhook delivery gave up');
-        return 'gave_up';
-      }
-      const delay = backoff[job.attempts - 1] ?? backoff[backoff.length - 1] ?? 0;
-      await jobs.retry(job.id, new Date(clock().getTime() + delay), reason);
-      logger.warn({ ...log, error: reason, retry_in_ms: delay }, 'webhook delivery failed; will retry');
-      return 'retrying';
-    }
-    await jobs.complete(job.id);
-    return 'delivered';
+    return 'idle';
   }
 
   const worker = createPollingWorker({
     runOnce,
-    pollIntervalMs,
+    pollIntervalMs: options.pollIntervalMs ?? 1_000,
     onError: (error) => logger.error({ error: (error as Error).message }, 'webhook worker error'),
   });
 
@@ -135,17 +157,18 @@ export function createWebhookQueue(options: WebhookQueueOptions): WebhookQueue {
       const targets = targetsFor(event);
       if (!targets.length) return 0;
       const body = JSON.stringify(presentAuditEvent(event));
-      const payloads = targets.map((target) => ({ target, event_id: event.id, event_type: event.type, body }) satisfies WebhookPayload);
-      await jobs.enqueueMany(WEBHOOK_QUEUE, payloads, clock());
+      const payload = (target: WebhookTarget) => ({ target, event_id: event.id, event_type: event.type, body }) satisfies WebhookPayload;
+      // One job per target, each in its target's queue: the deliveries are independent.
+      await Promise.all(targets.map((target) => jobs.enqueue(QUEUE_OF[target], payload(target), clock())));
       worker.wake();
-      return payloads.length;
+      return targets.length;
     },
     runOnce,
     drain: worker.drain,
     start: worker.start,
     stop: worker.stop,
-    pending() {
-      return jobs.countPending(WEBHOOK_QUEUE);
+    async pending() {
+      return (await jobs.countPending(WEBHOOK_QUEUE)) + (await jobs.countPending(ALERT_WEBHOOK_QUEUE));
     },
   };
 }

@@ -135,7 +135,7 @@ test('bad filters are 400 invalid_request naming the field', async () => {
 });
 
 test('the retention sweep drops events older than audit_retention_days and keeps the rest', async () => {
-  const sweeper = gl.guestlist.services.sweeper!;
+  const sweeper = gl.guestlist.services.sweeper;
   expect(sweeper).toBeTruthy();
   const before = (await audit('?ip=10.0.0.1&limit=100')).body.data.length;
   expect(before).toBe(10);

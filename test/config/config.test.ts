@@ -11,6 +11,7 @@ test('defaults follow the contract', () => {
     enable_invite_only: true,
     invite_link_expiry: 7,
     max_invites_per_user: 5,
+    member_invites_per_day: 20,
     invitation_whitelist_emails: [],
     issuer: 'http://localhost:3000',
     port: 3000,
@@ -19,7 +20,11 @@ test('defaults follow the contract', () => {
     require_email_verification: false,
     require_phone_verification: false,
     audit_retention_days: 365,
+    failed_job_retention_days: 30,
+    redemption_retention_days: 365,
     trust_proxy: false,
+    rate_limit_login_failures: 5,
+    rate_limit_login_failures_per_address: 20,
   });
   expect(config.mongodb_uri).toBeUndefined();
   expect(Object.isFrozen(config)).toBe(true);
@@ -63,9 +68,53 @@ test('production refuses generated secrets and a plain-http issuer', () => {
     COOKIE_KEYS: 'k'.repeat(40),
     ADMIN_CLIENT_ID: 'ops',
     ADMIN_CLIENT_SECRET: 's'.repeat(40),
+    SMTP_URL: 'smtps://mailer:pw@smtp.example.com:465',
   };
   expect(() => loadConfig({ env: { ...complete, ISSUER: 'http://id.example.com' } })).toThrow(/issuer \(ISSUER\) must be an https:\/\/ URL in production/);
   expect(loadConfig({ env: { ...complete, ISSUER: 'https://id.example.com' } }).production).toBe(true);
+});
+
+test('production refuses to start without smtp_url, and without sms_webhook_url when phone verification is on', () => {
+  const complete = {
+    NODE_ENV: 'production',
+    ISSUER: 'https://id.example.com',
+    JWKS_FILE: '/run/secrets/jwks.json',
+    COOKIE_KEYS: 'k'.repeat(40),
+    ADMIN_CLIENT_ID: 'ops',
+    ADMIN_CLIENT_SECRET: 's'.repeat(40),
+  };
+  expect(() => loadConfig({ env: complete })).toThrow(/NODE_ENV=production needs real delivery, not the outbox folder; set smtp_url \(SMTP_URL\)$/);
+  const withMail = { ...complete, SMTP_URL: 'smtp://smtp.example.com:587' };
+  expect(loadConfig({ env: withMail }).smtp_url).toBe('smtp://smtp.example.com:587');
+  expect(() => loadConfig({ env: { ...withMail, REQUIRE_PHONE_VERIFICATION: 'true' } })).toThrow(/set sms_webhook_url \(SMS_WEBHOOK_URL\), since require_phone_verification is on/);
+  expect(loadConfig({ env: { ...withMail, REQUIRE_PHONE_VERIFICATION: 'true', SMS_WEBHOOK_URL: 'https://sms.example.com/send' } }).production).toBe(true);
+  // Development keeps the outbox.
+  expect(loadConfig({ env: { REQUIRE_PHONE_VERIFICATION: 'true' } }).smtp_url).toBeUndefined();
+});
+
+test('any option can be read from a file named by NAME_FILE (secrets), trimmed; never both, never an unreadable file', () => {
+  const files: Record<string, string> = {
+    '/run/secrets/cookie_keys': `${'a'.repeat(40)},${'b'.repeat(40)}\n`,
+    '/run/secrets/admin_client_secret': `${'s'.repeat(48)}\n`,
+    '/run/secrets/smtp_url': 'smtps://mailer:p%40ss@smtp.example.com:465\n',
+  };
+  const readFile = (path: string) => {
+    if (!(path in files)) throw Object.assign(new Error(`ENOENT: ${path}`), { code: 'ENOENT' });
+    return files[path]!;
+  };
+  const config = loadConfig({
+    env: { COOKIE_KEYS_FILE: '/run/secrets/cookie_keys', ADMIN_CLIENT_SECRET_FILE: '/run/secrets/admin_client_secret', SMTP_URL_FILE: '/run/secrets/smtp_url' },
+    readFile,
+  });
+  expect(config.cookie_keys).toEqual(['a'.repeat(40), 'b'.repeat(40)]);
+  expect(config.admin_client_secret).toBe('s'.repeat(48));
+  expect(config.smtp_url).toBe('smtps://mailer:p%40ss@smtp.example.com:465');
+  expect(() => loadConfig({ env: { COOKIE_KEYS: 'c'.repeat(40), COOKIE_KEYS_FILE: '/run/secrets/cookie_keys' }, readFile })).toThrow('set COOKIE_KEYS or COOKIE_KEYS_FILE, not both');
+  expect(() => loadConfig({ env: { ADMIN_CLIENT_SECRET_FILE: '/run/secrets/missing' }, readFile })).toThrow('ADMIN_CLIENT_SECRET_FILE: cannot read /run/secrets/missing (ENOENT)');
+  // A bad value from a file is named like any other, but never echoed: it is a secret.
+  const bad = () => loadConfig({ env: { ADMIN_CLIENT_SECRET_FILE: '/run/secrets/short' }, readFile: () => 'short-secret' });
+  expect(bad).toThrow(/admin_client_secret \(ADMIN_CLIENT_SECRET\) must be at least 32 characters/);
+  expect(bad).not.toThrow(/short-secret/);
 });
 
 test('the process stops at start with a message naming the bad option', () => {

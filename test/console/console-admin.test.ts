@@ -14,8 +14,7 @@ afterAll(() => gl.stop());
 test('a failed delivery is sent again, audited with via: console', async () => {
   const admin = await consoleVisitor(gl, 'ops@example.com', ['admin']);
   const job = await gl.store.jobs.enqueue('webhook', { target: 'webhook', event_id: 'ev-1', event_type: 'invite.created', body: '{}' }, gl.clock.now());
-  await gl.store.jobs.claimNext('webhook', gl.clock.now(), 60_000);
-  await gl.store.jobs.fail(job.id, 'gave up after 9 attempts: receiver answered 500');
+  await gl.store.jobs.fail((await gl.store.jobs.claimNext('webhook', 60_000))!, 'gave up after 9 attempts: receiver answered 500');
   const list = await admin.client.get(`${gl.url}/console/deliveries?state=failed`);
   expect(list.html).toContain('receiver answered 500');
   const done = await postForm(admin, `${gl.url}/console/deliveries/${job.id}/redeliver`);

@@ -48,7 +48,7 @@ describe('mail queue', () => {
     });
 
   beforeEach(() => {
-    store = createEmbeddedStore();
+    store = createEmbeddedStore({ clock: clock.now });
     server = null;
     delivered.length = 0;
     gaveUp.length = 0;
@@ -136,11 +136,11 @@ describe('mail queue', () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'guestlist-queue-'));
     server = await startSmtpServer();
     await store.close();
-    store = createEmbeddedStore({ dataDir });
+    store = createEmbeddedStore({ dataDir, clock: clock.now });
     await queueFor(server.url).enqueue(invitation(), { inviteId: 'inv_5' });
     await store.close();
 
-    store = createEmbeddedStore({ dataDir });
+    store = createEmbeddedStore({ dataDir, clock: clock.now });
     const revived = queueFor(server.url);
     expect(await revived.pending()).toBe(1);
     expect(await revived.drain()).toEqual({ delivered: 1, retrying: 0, gave_up: 0 });
@@ -153,7 +153,7 @@ describe('mail queue', () => {
     const queue = queueFor(server.url, { leaseMs: 60_000 });
     await queue.enqueue(invitation(), { inviteId: 'inv_6' });
     // A worker claims the job and dies before sending.
-    expect(await store.jobs.claimNext(MAIL_QUEUE, clock.now(), 60_000)).not.toBeNull();
+    expect(await store.jobs.claimNext(MAIL_QUEUE, 60_000)).not.toBeNull();
 
     expect(await queue.runOnce()).toBe('idle');
     clock.advance(60_000);
@@ -237,7 +237,7 @@ test('a queued invitation is sealed in the store: its link (and token) cannot be
   const token = 'tok_SEALED_abcdefghijklmnopqrstuvwxyz0123456789';
   const queue = createMailQueue({ store: store.jobs, transport: { send: async () => ({ messageId: 'x' }) }, renderer, sealer, clock: () => new Date() });
   await queue.enqueue({ template: 'invitation', to: 'ann@example.com', inviter: 'Team', expiresAt: new Date(), link: `https://id.example/invite/${token}` }, { inviteId: 'i1' });
-  const job = await store.jobs.claimNext('mail', new Date(Date.now() + 1000), 1000);
+  const job = await store.jobs.claimNext('mail', 1000);
   expect(JSON.stringify(job!.payload)).not.toContain(token);
   expect(JSON.stringify(job!.payload)).not.toContain('ann@example.com');
   expect(sealer.open<{ html: string }>(job!.payload.sealed as string).html).toContain(token);

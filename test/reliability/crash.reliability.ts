@@ -41,7 +41,7 @@ test('SIGKILL with 30 registrations in flight leaves only whole accounts and exa
   const acknowledged = attempts.filter((_, i) => outcomes[i] === 201).map((a) => a.email);
   expect(acknowledged.length).toBeGreaterThan(0);
 
-  gl = await startChildGuestlist({ dataDir, env: { RATE_LIMIT_LOGIN_FAILURES: '1000' } });
+  gl = await startChildGuestlist({ dataDir, env: { RATE_LIMIT_LOGIN_FAILURES: '1000', RATE_LIMIT_LOGIN_FAILURES_PER_ADDRESS: '100000' } });
   const store = createEmbeddedStore({ dataDir });
   try {
     const accounts = (await store.accounts.list({}, { limit: 1000 })).items;

@@ -15,7 +15,7 @@ const inviteIds: string[] = [];
 
 beforeAll(async () => {
   gl = await startGuestlist({
-    env: { RATE_LIMIT_INVITE_LOOKUPS: '100000', RATE_LIMIT_REGISTRATIONS: '100000', RATE_LIMIT_INVITE_FAILURES: '100000', RATE_LIMIT_LOGIN_FAILURES: '1000', LOG_LEVEL: 'warn' },
+    env: { RATE_LIMIT_INVITE_LOOKUPS: '100000', RATE_LIMIT_REGISTRATIONS: '100000', RATE_LIMIT_INVITE_FAILURES: '100000', RATE_LIMIT_LOGIN_FAILURES: '1000', RATE_LIMIT_LOGIN_FAILURES_PER_ADDRESS: '100000', LOG_LEVEL: 'warn' },
   });
   admin = await adminToken(gl);
   for (let i = 0; i < 5; i++) inviteIds.push((await createInvite(gl, { email: `fuzz${i}@example.com` }, admin)).id);

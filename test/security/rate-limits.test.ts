@@ -52,13 +52,17 @@ test('unknown invitation tokens: counted per address across link, lookup and sig
   expect(register.body.error).toBe('invalid_invite');
   expect(await alertsFor(ip)).toHaveLength(1);
 
-  // Past the limit every door answers 429, even for a valid token.
-  expectTooMany(await call('GET', `${gl.url}/api/invites/${valid.token}`, { headers: from(ip) }), 15 * 60);
-  expectTooMany(await call('POST', `${gl.url}/api/register`, { body: { email: 'valid@example.com', password: 'a fine password', invite_token: valid.token }, headers: from(ip) }), 15 * 60);
-  const page = await fetch(valid.url, { headers: { ...from(ip), Accept: 'text/html' }, redirect: 'manual' });
+  // Past the limit every door answers 429 to another unknown token...
+  expectTooMany(await call('GET', `${gl.url}/api/invites/guess-four`, { headers: from(ip) }), 15 * 60);
+  expectTooMany(await call('POST', `${gl.url}/api/register`, { body: { email: 'x@example.com', password: 'a fine password', invite_token: 'guess-five' }, headers: from(ip) }), 15 * 60);
+  const page = await fetch(`${gl.url}/invite/guess-six`, { headers: { ...from(ip), Accept: 'text/html' }, redirect: 'manual' });
   expect(page.status).toBe(429);
   expect(Number(page.headers.get('retry-after'))).toBeGreaterThan(0);
   expect(await page.text()).toContain(TOO_MANY);
+  // ...but a valid link still opens from the blocked address (it cannot be guessed; people share NATs).
+  expect((await call('GET', `${gl.url}/api/invites/${valid.token}`, { headers: from(ip) })).body.valid).toBe(true);
+  const validLink = await fetch(valid.url, { headers: { ...from(ip), Accept: 'text/html' }, redirect: 'manual' });
+  expect(validLink.status).toBe(303);
 
   // Another address is not affected.
   expect((await call('GET', `${gl.url}/api/invites/${valid.token}`, { headers: from('198.51.100.2') })).body.valid).toBe(true);
@@ -106,20 +110,23 @@ test('/api/invites/{token} lookups per address, valid tokens included', async ()
 test('verification codes: the limiter API the verification step calls', async () => {
   const limiter = gl.guestlist.services.limiter;
   const meta = { ip: '198.51.100.30', userAgent: 'codes', requestId: 'req-codes' };
+  // A right code gives its place back: it never counts.
+  await (await limiter.take('code_failure', meta.ip, meta)).giveBack();
   await limiter.check('code_failure', meta.ip);
-  await limiter.fail('code_failure', meta.ip, meta);
+  await (await limiter.take('code_failure', meta.ip, meta)).failed();
   await limiter.check('code_failure', meta.ip);
-  await limiter.fail('code_failure', meta.ip, meta);
-  const refused = await limiter.check('code_failure', meta.ip).then(() => null, (error: unknown) => error);
+  await (await limiter.take('code_failure', meta.ip, meta)).failed();
+  const refused = await limiter.take('code_failure', meta.ip, meta).then(() => null, (error: unknown) => error);
   expect(refused).toBeInstanceOf(AppError);
   expect(refused).toMatchObject({ status: 429, code: 'too_many_requests' });
   expect(Number((refused as AppError).headers['Retry-After'])).toBe(15 * 60);
-  await limiter.fail('code_failure', meta.ip, meta);
+  await expect(limiter.check('code_failure', meta.ip)).rejects.toMatchObject({ status: 429 });
   const alerts = await alertsFor(meta.ip);
   expect(alerts).toHaveLength(1);
   expect(alerts[0]).toMatchObject({ reason: 'code_failure_limit', requestId: 'req-codes', data: { kind: 'code_failure', count: 2, limit: 2 } });
   gl.clock.advance(15 * MINUTE);
   await expect(limiter.check('code_failure', meta.ip)).resolves.toBeUndefined();
+  await expect(limiter.take('code_failure', meta.ip, meta)).resolves.toBeDefined();
 });
 
 function signInPage(browser: FormClient) {
@@ -162,6 +169,22 @@ test('login failures lock the account at this address, growing from one minute t
   const alerts = (await alertsFor('127.0.0.1')).filter((e) => e.reason === 'login_failure_limit');
   expect(alerts).toHaveLength(1);
   expect(alerts[0]!.data).toMatchObject({ kind: 'login_failure', count: 3, lockouts: 1, lockout_seconds: 60 });
+});
+
+test('a judgement that never ends (the process died mid-hash) costs one lockout\'s wait, not the 12-hour memory', async () => {
+  const limiter = gl.guestlist.services.limiter;
+  const meta = { ip: '198.51.100.45', userAgent: null, requestId: null };
+  const subject = 'stuck-subject@198.51.100.45';
+  const places = [await limiter.take('login_failure', subject, meta), await limiter.take('login_failure', subject, meta)];
+  await places[0]!.failed();
+  await places[1]!.failed();
+  // The third place is taken and never settled.
+  await limiter.take('login_failure', subject, meta);
+  const refused = await limiter.take('login_failure', subject, meta).then(() => null, (error: unknown) => error);
+  expect(refused).toMatchObject({ status: 429, headers: { 'Retry-After': '60' } });
+  await expect(limiter.take('login_failure', subject, meta)).rejects.toMatchObject({ status: 429 });
+  gl.clock.advance(MINUTE);
+  await expect(limiter.take('login_failure', subject, meta)).resolves.toBeDefined();
 });
 
 test('unknown emails lock the same way, so a lockout does not reveal whether an account exists', async () => {

@@ -22,19 +22,19 @@ describeStoreContract('embedded, file in a data dir', async (clock) => createEmb
 test('embedded store: data survives closing and reopening the same data dir', async () => {
   const dataDir = await tempDir();
   const clock = createTestClock();
-  const first = createEmbeddedStore({ dataDir, clock: () => clock.now });
+  const first = createEmbeddedStore({ dataDir, clock: () => clock.now() });
   const invite = await first.invites.create(newInvite(clock, { maxUses: 2 }));
   const account = newAccount(clock, { inviteId: invite.id });
-  const redeemed = await first.accounts.createRedeemingInvite(account, invite.id, { ip: '192.0.2.5' }, clock.now);
+  const redeemed = await first.accounts.createRedeemingInvite(account, invite.id, { ip: '192.0.2.5' }, clock.now());
   expect(redeemed.ok).toBe(true);
   const event = await first.audit.append(newEvent(clock, { inviteId: invite.id }));
   await first.settings.setIfAbsent('dev.secret', 'kept');
   await first.oidc.upsert('Session', 's1', { accountId: account.id }, null);
-  await first.jobs.enqueue('mail', { to: account.email }, clock.now);
-  await first.rateLimits.hit('ip:192.0.2.5', 60_000, clock.now);
+  await first.jobs.enqueue('mail', { to: account.email }, clock.now());
+  await first.rateLimits.hit('ip:192.0.2.5', 60_000, clock.now());
   await first.close();
 
-  const second = createEmbeddedStore({ dataDir, clock: () => clock.now });
+  const second = createEmbeddedStore({ dataDir, clock: () => clock.now() });
   try {
     expect(await second.invites.findById(invite.id)).toEqual({ ...invite, uses: 1 });
     expect(await second.accounts.findByEmail(account.email)).toEqual({ ...account, seq: expect.any(Number) });
@@ -43,7 +43,7 @@ test('embedded store: data survives closing and reopening the same data dir', as
     expect(await second.settings.get('dev.secret')).toBe('kept');
     expect(await second.oidc.find('Session', 's1')).toEqual({ accountId: account.id });
     expect(await second.jobs.countPending('mail')).toBe(1);
-    expect((await second.rateLimits.peek('ip:192.0.2.5', clock.now)).count).toBe(1);
+    expect((await second.rateLimits.peek('ip:192.0.2.5', clock.now())).count).toBe(1);
     // Sequences continue after the reopen instead of restarting.
     const next = await second.invites.create(newInvite(clock));
     expect(next.seq).toBeGreaterThan(invite.seq);

@@ -26,7 +26,7 @@ export function describeStoreContract(name: string, makeStore: StoreFactory): vo
     beforeEach(async () => {
       const fresh = createTestClock();
       clock = fresh;
-      current = await makeStore(() => fresh.now);
+      current = await makeStore(() => fresh.now());
     });
 
     afterEach(async () => {

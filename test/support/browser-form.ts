@@ -5,6 +5,8 @@ export interface Page {
   status: number;
   url: string;
   html: string;
+  /** The answer's headers (Retry-After, Location...), when the page came from a request. */
+  headers?: Headers;
 }
 
 export class FormClient {
@@ -39,12 +41,12 @@ export class FormClient {
       const location = response.headers.get('location');
       if (response.status >= 300 && response.status < 400 && location) {
         const next = new URL(location, current).toString();
-        if (stopAt?.(next)) return { status: response.status, url: next, html: '' };
+        if (stopAt?.(next)) return { status: response.status, url: next, html: '', headers: response.headers };
         current = next;
         options = {};
         continue;
       }
-      return { status: response.status, url: current, html: await response.text() };
+      return { status: response.status, url: current, html: await response.text(), headers: response.headers };
     }
     throw new Error('too many redirects');
   }

@@ -4,7 +4,7 @@ import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 import { MESSAGES } from '../../src/i18n/messages.ts';
-import { formatMessage } from '../../src/i18n/format-message.ts';
+import { t, type MessageKey } from '../../src/i18n/format-message.ts';
 import { createViewEngine } from '../../src/views/view-engine.ts';
 import { loadConfig } from '../../src/config.ts';
 import { VIEWS_DIR } from '../../src/app.ts';
@@ -31,10 +31,10 @@ test('no template carries an inline script, style element, style attribute or ev
   expect(offenders).toEqual([]);
 });
 
-test('formatMessage fills {name} placeholders and refuses unknown keys', () => {
-  expect(formatMessage('logout_question', { product: 'Acme' })).toBe('Do you want to sign out of Acme?');
-  expect(formatMessage('label_email')).toBe('Email');
-  expect(() => formatMessage('no_such_key')).toThrow('no message with key no_such_key');
+test('t fills {name} placeholders and refuses unknown keys', () => {
+  expect(t('logout_question', { product: 'Acme' })).toBe('Do you want to sign out of Acme?');
+  expect(t('label_email')).toBe('Email');
+  expect(() => t('no_such_key' as MessageKey)).toThrow('no message with key no_such_key');
 });
 
 test('values filled into a message are escaped like any other', () => {

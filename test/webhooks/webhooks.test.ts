@@ -178,3 +178,33 @@ test('security.alert goes to alert_webhook_url as well; other events only to web
     await alerts.close();
   }
 });
+
+test('a node without webhook_url leaves webhook jobs for a node that has it, and alerts for a node with alert_webhook_url', async () => {
+  const { createWebhookQueue } = await import('../../src/webhooks/webhook-queue.ts');
+  const main = await startReceiver();
+  const alerts = await startReceiver();
+  const clock = createTestClock();
+  const store = createEmbeddedStore({ clock: clock.now });
+  const node = (urls: { webhook?: string; alert?: string }) => createWebhookQueue({ jobs: store.jobs, clock: clock.now, urls, secret: SECRET, backoff: BACKOFF });
+  try {
+    const full = node({ webhook: main.url, alert: alerts.url });
+    const event = (type: string) => ({ id: `evt-${type}`, type, at: clock.now(), actor: 'system', inviteId: null, accountId: null, ip: null, userAgent: null, requestId: null, reason: null, data: null });
+    expect(await full.enqueue(event('security.alert'))).toBe(2);
+
+    // Neither URL here: nothing is claimed, nothing given up.
+    expect(await node({}).drain()).toEqual({ delivered: 0, retrying: 0, gave_up: 0 });
+    // Only the main URL here: the main delivery goes, the alert is left alone.
+    expect(await node({ webhook: main.url }).drain()).toEqual({ delivered: 1, retrying: 0, gave_up: 0 });
+    expect(await full.pending()).toBe(1);
+    expect(alerts.received).toHaveLength(0);
+
+    expect(await node({ alert: alerts.url }).drain()).toEqual({ delivered: 1, retrying: 0, gave_up: 0 });
+    expect(main.received).toHaveLength(1);
+    expect(alerts.received).toHaveLength(1);
+    expect(await full.pending()).toBe(0);
+  } finally {
+    await store.close();
+    await main.close();
+    await alerts.close();
+  }
+});

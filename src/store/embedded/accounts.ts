@@ -3,7 +3,7 @@ import type { DatabaseSync } from 'node:sqlite';
 import { EmailTakenError, type AccountPatch, type AccountRecord, type AccountStore, type NewAccount } from '../ports.ts';
 import { newestFirstPage } from './newest-first-page.ts';
 import { fromMs, json, parseJson, transaction, type Row } from './database.ts';
-import { rowToInvite } from './invites.ts';
+import { CLAIMABLE_SQL, rowToInvite } from './invites.ts';
 
 function rowToAccount(row: Row): AccountRecord {
   return {
@@ -33,8 +33,7 @@ export function createEmbeddedAccountStore(db: DatabaseSync): AccountStore {
   const insert = db.prepare(`INSERT INTO accounts
     (id, email, email_verified, password_hash, phone_number, phone_number_verified, roles, invite_id, invited_by, created_at, disabled, invite_quota)
     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING *`);
-  const claim = db.prepare(`UPDATE invites SET uses = uses + 1
-    WHERE id = ? AND revoked_at IS NULL AND uses < max_uses AND expires_at > ? RETURNING *`);
+  const claim = db.prepare(`UPDATE invites SET uses = uses + 1 WHERE id = ? AND ${CLAIMABLE_SQL} RETURNING *`);
   const emailExists = db.prepare('SELECT 1 FROM accounts WHERE email = ?');
   const addRedemption = db.prepare('INSERT INTO redemptions (invite_id, account_id, email, at, ip) VALUES (?, ?, ?, ?, ?)');
   const byId = db.prepare('SELECT * FROM accounts WHERE id = ?');

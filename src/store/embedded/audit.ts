@@ -1,7 +1,8 @@
-// Audit events in SQLite: append-only, queried newest first through indexed filters.
+// Audit events in SQLite: append-only, queried newest first by (at, seq) through indexed filters.
 import type { DatabaseSync } from 'node:sqlite';
-import type { AuditCountQuery, AuditEvent, AuditFilter, AuditStore } from '../ports.ts';
-import { newestFirstPage, selectNewestFirst, type Condition } from './newest-first-page.ts';
+import type { AuditCountQuery, AuditEvent, AuditFilter, AuditStore, Page } from '../ports.ts';
+import { encodeTimeCursor, timeBefore, type TimePosition } from '../cursor.ts';
+import type { Condition } from './newest-first-page.ts';
 import { dayOf, fromMs, json, parseJson, type Row } from './database.ts';
 
 const STREAM_BATCH = 500;
@@ -19,9 +20,11 @@ function rowToEvent(row: Row): AuditEvent {
     requestId: (row.request_id as string | null) ?? null,
     reason: (row.reason as string | null) ?? null,
     data: row.data === null || row.data === undefined ? null : parseJson<Record<string, unknown>>(row.data),
-    seq: Number(row.seq),
   };
 }
+
+/** The seq is SQLite's insertion order: the tie-break among events of the same `at`. */
+const SEQ = /^\d{1,15}$/;
 
 function conditions(filter: AuditFilter): Condition[] {
   return [
@@ -46,15 +49,23 @@ function countWhere(query: AuditCountQuery): [string, (string | number)[]] {
 export function createEmbeddedAuditStore(db: DatabaseSync): AuditStore {
   const insert = db.prepare(`INSERT INTO audit_events
     (id, type, at, actor, invite_id, account_id, ip, user_agent, request_id, reason, data)
-    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING seq`);
+    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
   const purge = db.prepare('DELETE FROM audit_events WHERE at < ?');
 
-  const fetch = (filter: AuditFilter, before: number | undefined, limit: number): AuditEvent[] =>
-    selectNewestFirst(db, 'audit_events', conditions(filter), before, limit).map(rowToEvent);
+  /** One page below `before`; one row more is read to know whether another page follows. */
+  const page = (filter: AuditFilter, before: TimePosition | undefined, limit: number): Page<AuditEvent> => {
+    const keyset: Condition = before ? ['(at, seq) < (?, ?)', before.at.getTime(), Number(before.tiebreak)] : undefined;
+    const set = [...conditions(filter), keyset].filter((c): c is NonNullable<Condition> => c !== undefined);
+    const where = set.length ? `WHERE ${set.map(([sql]) => sql).join(' AND ')}` : '';
+    const rows = db.prepare(`SELECT * FROM audit_events ${where} ORDER BY at DESC, seq DESC LIMIT ?`).all(...set.flatMap(([, ...params]) => params), limit + 1) as Row[];
+    const last = rows.length > limit ? rows[limit - 1] : undefined;
+    return { items: rows.slice(0, limit).map(rowToEvent), nextCursor: last ? encodeTimeCursor(fromMs(last.at)!, String(last.seq)) : null };
+  };
 
   return {
+    expiresOnItsOwn: false,
     async append(event) {
-      const row = insert.get(
+      insert.run(
         event.id,
         event.type,
         event.at.getTime(),
@@ -66,8 +77,8 @@ export function createEmbeddedAuditStore(db: DatabaseSync): AuditStore {
         event.requestId,
         event.reason,
         event.data ? json(event.data) : null,
-      ) as Row;
-      return { ...event, seq: Number(row.seq) };
+      );
+      return { ...event };
     },
     async countPerDay(query) {
       const [where, params] = countWhere(query);
@@ -80,17 +91,17 @@ export function createEmbeddedAuditStore(db: DatabaseSync): AuditStore {
       const counted = query.distinctInvites ? 'COUNT(DISTINCT invite_id)' : 'COUNT(*)';
       return Number((db.prepare(`SELECT ${counted} AS n FROM audit_events WHERE ${where}`).get(...params) as Row).n);
     },
-    async query(filter, page) {
-      return newestFirstPage(db, 'audit_events', conditions(filter), page, rowToEvent);
+    async query(filter, request) {
+      return page(filter, timeBefore(request.cursor, SEQ), request.limit);
     },
     async *stream(filter) {
       // Keyset batches: memory stays at one batch however many events match.
-      let before: number | undefined;
+      let before: TimePosition | undefined;
       for (;;) {
-        const batch = fetch(filter, before, STREAM_BATCH);
-        yield* batch;
-        if (batch.length < STREAM_BATCH) return;
-        before = batch[batch.length - 1]!.seq;
+        const batch = page(filter, before, STREAM_BATCH);
+        yield* batch.items;
+        if (!batch.nextCursor) return;
+        before = timeBefore(batch.nextCursor, SEQ);
       }
     },
     async purgeBefore(before) {

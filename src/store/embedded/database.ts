@@ -66,13 +66,6 @@ CREATE TABLE IF NOT EXISTS audit_events (
   reason TEXT,
   data TEXT
 );
-CREATE INDEX IF NOT EXISTS audit_type ON audit_events (type, seq);
-CREATE INDEX IF NOT EXISTS audit_invite ON audit_events (invite_id, seq);
-CREATE INDEX IF NOT EXISTS audit_account ON audit_events (account_id, seq);
-CREATE INDEX IF NOT EXISTS audit_actor ON audit_events (actor, seq);
-CREATE INDEX IF NOT EXISTS audit_ip ON audit_events (ip, seq);
-CREATE INDEX IF NOT EXISTS audit_at ON audit_events (at);
-CREATE INDEX IF NOT EXISTS audit_type_at ON audit_events (type, at);
 
 CREATE TABLE IF NOT EXISTS rate_limits (
   key TEXT PRIMARY KEY,
@@ -88,7 +81,9 @@ CREATE TABLE IF NOT EXISTS jobs (
   attempts INTEGER NOT NULL DEFAULT 0,
   run_at INTEGER NOT NULL,
   state TEXT NOT NULL,
-  last_error TEXT
+  last_error TEXT,
+  lease_token TEXT,
+  failed_at INTEGER
 );
 CREATE INDEX IF NOT EXISTS jobs_due ON jobs (queue, state, run_at);
 
@@ -138,6 +133,40 @@ CREATE TABLE IF NOT EXISTS settings (
 ) WITHOUT ROWID;
 `;
 
+/** Columns added since the first release: a database made before them gets them at open. */
+const ADDED_COLUMNS: [table: string, column: string, declaration: string][] = [
+  ['jobs', 'lease_token', 'TEXT'],
+  ['jobs', 'failed_at', 'INTEGER'],
+];
+
+/** Indexes over added columns (created once those columns exist), and those that replaced older ones. */
+const LATER_INDEXES = `
+DROP INDEX IF EXISTS audit_type;
+DROP INDEX IF EXISTS audit_invite;
+DROP INDEX IF EXISTS audit_account;
+DROP INDEX IF EXISTS audit_actor;
+DROP INDEX IF EXISTS audit_ip;
+DROP INDEX IF EXISTS audit_at;
+CREATE INDEX IF NOT EXISTS audit_newest ON audit_events (at, seq);
+CREATE INDEX IF NOT EXISTS audit_type_at ON audit_events (type, at, seq);
+CREATE INDEX IF NOT EXISTS audit_invite_at ON audit_events (invite_id, at, seq);
+CREATE INDEX IF NOT EXISTS audit_account_at ON audit_events (account_id, at, seq);
+CREATE INDEX IF NOT EXISTS audit_actor_at ON audit_events (actor, at, seq);
+CREATE INDEX IF NOT EXISTS audit_ip_at ON audit_events (ip, at, seq);
+CREATE INDEX IF NOT EXISTS jobs_failed ON jobs (failed_at) WHERE failed_at IS NOT NULL;
+CREATE INDEX IF NOT EXISTS redemptions_at ON redemptions (at);
+`;
+
+function addMissingColumns(db: DatabaseSync): void {
+  // Check and add under the write lock: two processes opening an old file together add each once.
+  transaction(db, () => {
+    for (const [table, column, declaration] of ADDED_COLUMNS) {
+      const columns = db.prepare(`PRAGMA table_info(${table})`).all() as { name: string }[];
+      if (!columns.some((c) => c.name === column)) db.exec(`ALTER TABLE ${table} ADD COLUMN ${column} ${declaration}`);
+    }
+  });
+}
+
 /** `path` is a file, or ':memory:' for tests that need no persistence. */
 export function openDatabase(path: string): DatabaseSync {
   if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
@@ -150,6 +179,8 @@ export function openDatabase(path: string): DatabaseSync {
   db.exec('PRAGMA busy_timeout = 5000');
   db.exec('PRAGMA foreign_keys = ON');
   db.exec(SCHEMA);
+  addMissingColumns(db);
+  db.exec(LATER_INDEXES);
   return db;
 }
 

@@ -36,7 +36,7 @@ export function createEmbeddedStore(options: EmbeddedStoreOptions = {}): Store {
     accounts: createEmbeddedAccountStore(db),
     audit: createEmbeddedAuditStore(db),
     rateLimits: createEmbeddedRateLimitStore(db),
-    jobs: createEmbeddedJobStore(db),
+    jobs: createEmbeddedJobStore(db, clock),
     verifications: createEmbeddedVerificationStore(db, clock),
     oidc: createEmbeddedOidcPayloadStore(db, clock),
     settings: createEmbeddedSettingsStore(db),

@@ -23,11 +23,17 @@ export function rowToInvite(row: Row): InviteRecord {
   };
 }
 
+/**
+ * "Pending at ?": not revoked, uses left, not expired. The one definition behind claiming a use
+ * (here and in the redeem transaction), revoking, and the `pending` list filter.
+ */
+export const CLAIMABLE_SQL = 'revoked_at IS NULL AND uses < max_uses AND expires_at > ?';
+
 const STATUS_SQL = {
   revoked: 'revoked_at IS NOT NULL',
   redeemed: 'revoked_at IS NULL AND uses >= max_uses',
   expired: 'revoked_at IS NULL AND uses < max_uses AND expires_at <= ?',
-  pending: 'revoked_at IS NULL AND uses < max_uses AND expires_at > ?',
+  pending: CLAIMABLE_SQL,
 } as const;
 
 export function createEmbeddedInviteStore(db: DatabaseSync): InviteStore {
@@ -36,15 +42,12 @@ export function createEmbeddedInviteStore(db: DatabaseSync): InviteStore {
     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING *`);
   const byId = db.prepare('SELECT * FROM invites WHERE id = ?');
   const byHash = db.prepare('SELECT * FROM invites WHERE token_hash = ?');
-  const claim = db.prepare(`UPDATE invites SET uses = uses + 1
-    WHERE id = ? AND revoked_at IS NULL AND uses < max_uses AND expires_at > ? RETURNING *`);
-  const release = db.prepare('UPDATE invites SET uses = uses - 1 WHERE id = ? AND uses > 0');
-  const revoke = db.prepare(`UPDATE invites SET revoked_at = ?
-    WHERE id = ? AND revoked_at IS NULL AND uses < max_uses AND expires_at > ? RETURNING *`);
+  const revoke = db.prepare(`UPDATE invites SET revoked_at = ? WHERE id = ? AND ${CLAIMABLE_SQL} RETURNING *`);
   const rotate = db.prepare(`UPDATE invites SET token_hash = ?, expires_at = ?
     WHERE id = ? AND revoked_at IS NULL AND uses < max_uses RETURNING *`);
   const quotaCount = db.prepare('SELECT COUNT(*) AS n FROM invites WHERE created_by = ? AND revoked_at IS NULL');
   const redemptions = db.prepare('SELECT * FROM redemptions WHERE invite_id = ? ORDER BY at');
+  const purgeRedemptions = db.prepare('DELETE FROM redemptions WHERE at < ?');
   const statusCounts = db.prepare(`SELECT
       SUM(revoked_at IS NOT NULL) AS revoked,
       SUM(revoked_at IS NULL AND uses >= max_uses) AS redeemed,
@@ -110,13 +113,6 @@ export function createEmbeddedInviteStore(db: DatabaseSync): InviteStore {
         rowToInvite,
       );
     },
-    async claimUse(id, now) {
-      const row = claim.get(id, now.getTime()) as Row | undefined;
-      return row ? rowToInvite(row) : null;
-    },
-    async releaseUse(id) {
-      release.run(id);
-    },
     async revoke(id, now) {
       const row = revoke.get(now.getTime(), id, now.getTime()) as Row | undefined;
       return row ? rowToInvite(row) : null;
@@ -140,6 +136,9 @@ export function createEmbeddedInviteStore(db: DatabaseSync): InviteStore {
         at: fromMs(row.at)!,
         ip: (row.ip as string | null) ?? null,
       }));
+    },
+    async purgeRedemptionsBefore(before) {
+      return Number(purgeRedemptions.run(before.getTime()).changes);
     },
     async countByStatus(now) {
       const row = statusCounts.get(now.getTime(), now.getTime()) as Row;

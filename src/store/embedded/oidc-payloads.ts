@@ -20,7 +20,7 @@ export function createEmbeddedOidcPayloadStore(db: DatabaseSync, clock: () => Da
   const find = db.prepare(`SELECT ${COLUMNS} FROM oidc_payloads WHERE model = ? AND id = ?`);
   const byUid = db.prepare(`SELECT ${COLUMNS} FROM oidc_payloads WHERE model = ? AND uid = ?`);
   const byUserCode = db.prepare(`SELECT ${COLUMNS} FROM oidc_payloads WHERE model = ? AND user_code = ?`);
-  const consume = db.prepare('UPDATE oidc_payloads SET consumed_at = ? WHERE model = ? AND id = ?');
+  const consume = db.prepare('UPDATE oidc_payloads SET consumed_at = ? WHERE model = ? AND id = ? AND consumed_at IS NULL');
   const destroy = db.prepare('DELETE FROM oidc_payloads WHERE model = ? AND id = ?');
   const revokeGrant = db.prepare('DELETE FROM oidc_payloads WHERE grant_id = ? AND model = ?');
   const destroyAccount = db.prepare('DELETE FROM oidc_payloads WHERE account_id = ?');
@@ -67,7 +67,7 @@ export function createEmbeddedOidcPayloadStore(db: DatabaseSync, clock: () => Da
       return load(byUserCode.get(model, userCode) as Row | undefined);
     },
     async consume(model, id, at) {
-      consume.run(at.getTime(), model, id);
+      return Number(consume.run(at.getTime(), model, id).changes) > 0;
     },
     async destroy(model, id) {
       destroy.run(model, id);

@@ -1,12 +1,16 @@
-// Audit events in MongoDB: append-only, newest-first queries on indexed filters, a cursor for export.
-import type { QueryFilter } from 'mongoose';
-import type { AuditCountQuery, AuditEvent, AuditFilter, AuditStore } from '../ports.ts';
-import { encodeCursor, seqBefore } from '../cursor.ts';
+// Audit events in MongoDB: append-only, newest first by (at, ObjectId) on indexed filters, read in
+// keyset pages, so neither a counter document per event nor a long-held server cursor is needed.
+import mongoose, { type QueryFilter } from 'mongoose';
+import type { AuditCountQuery, AuditEvent, AuditFilter, AuditStore, Page } from '../ports.ts';
+import { encodeTimeCursor, timeBefore, type TimePosition } from '../cursor.ts';
 import type { AuditDoc, Models } from './models.ts';
-import type { NextSeq } from './sequence.ts';
 import { op } from './trusted.ts';
 
 const STREAM_BATCH = 500;
+/** The tie-break among events of the same `at`: an ObjectId, which grows within one process. */
+const OBJECT_ID = /^[0-9a-f]{24}$/;
+/** Stands in for the tie-break of events stored before it existed (they sort below any ObjectId). */
+const NO_ORD = '000000000000000000000000';
 
 function docToEvent(doc: AuditDoc): AuditEvent {
   return {
@@ -21,14 +25,12 @@ function docToEvent(doc: AuditDoc): AuditEvent {
     requestId: doc.requestId ?? null,
     reason: doc.reason ?? null,
     data: doc.data === null || doc.data === undefined ? null : (JSON.parse(doc.data) as Record<string, unknown>),
-    seq: doc.seq,
   };
 }
 
 /** Built field by field from scalars: a caller's object never becomes part of the query. */
-function toQuery(filter: AuditFilter, before: number | undefined): QueryFilter<AuditDoc> {
+function toQuery(filter: AuditFilter, before: TimePosition | undefined): QueryFilter<AuditDoc> {
   const query: QueryFilter<AuditDoc> = {};
-  if (before !== undefined) query.seq = op({ $lt: before });
   if (filter.type !== undefined) query.type = String(filter.type);
   if (filter.inviteId !== undefined) query.inviteId = String(filter.inviteId);
   if (filter.accountId !== undefined) query.accountId = String(filter.accountId);
@@ -37,8 +39,15 @@ function toQuery(filter: AuditFilter, before: number | undefined): QueryFilter<A
   if (filter.since || filter.until) {
     query.at = op({ ...(filter.since ? { $gte: filter.since } : {}), ...(filter.until ? { $lt: filter.until } : {}) });
   }
+  if (before) {
+    // Strictly below the last event shown, in (at, ord) order.
+    const ord = new mongoose.Types.ObjectId(before.tiebreak);
+    query.$or = [{ at: op({ $lt: before.at }) }, { at: before.at, ord: op({ $lt: ord }) }];
+  }
   return query;
 }
+
+const NEWEST_FIRST = { at: -1, ord: -1 } as const;
 
 /**
  * The filter of a count (the type index with the `at` range serves it). Its operators are marked
@@ -55,26 +64,19 @@ function countMatch(query: AuditCountQuery): Record<string, unknown> {
 
 const dayOfAt = { $dateToString: { format: '%Y-%m-%d', date: '$at' } };
 
-export function createMongoAuditStore({ Audit }: Models, nextSeq: NextSeq): AuditStore {
+export function createMongoAuditStore({ Audit }: Models): AuditStore {
+  const page = async (filter: AuditFilter, before: TimePosition | undefined, limit: number): Promise<Page<AuditEvent>> => {
+    const docs = await Audit.find(toQuery(filter, before)).sort(NEWEST_FIRST).limit(limit + 1).lean<AuditDoc[]>();
+    const last = docs.length > limit ? docs[limit - 1] : undefined;
+    return {
+      items: docs.slice(0, limit).map(docToEvent),
+      nextCursor: last ? encodeTimeCursor(last.at, last.ord ? String(last.ord) : NO_ORD) : null,
+    };
+  };
+
   return {
-    async append(event) {
-      const seq = await nextSeq('audit');
-      await Audit.create({
-        _id: String(event.id),
-        type: event.type,
-        at: event.at,
-        actor: event.actor,
-        inviteId: event.inviteId,
-        accountId: event.accountId,
-        ip: event.ip,
-        userAgent: event.userAgent,
-        requestId: event.requestId,
-        reason: event.reason,
-        data: event.data ? JSON.stringify(event.data) : null,
-        seq,
-      });
-      return { ...event, seq };
-    },
+    // The TTL index on `at` drops events past audit_retention_days.
+    expiresOnItsOwn: true,
     async countPerDay(query) {
       // Distinct invitations: one group per (day, invitation) first, then count the groups per day.
       const pipeline: Record<string, unknown>[] = [{ $match: countMatch(query) }];
@@ -89,19 +91,35 @@ export function createMongoAuditStore({ Audit }: Models, nextSeq: NextSeq): Audi
       const rows = await Audit.aggregate<{ n: number }>([{ $match: countMatch(query) }, { $group: { _id: '$inviteId' } }, { $count: 'n' }] as never[]);
       return rows[0]?.n ?? 0;
     },
-    async query(filter, page) {
-      const docs = await Audit.find(toQuery(filter, seqBefore(page.cursor))).sort({ seq: -1 }).limit(page.limit + 1).lean<AuditDoc[]>();
-      const items = docs.slice(0, page.limit).map(docToEvent);
-      return { items, nextCursor: docs.length > page.limit ? encodeCursor(items[items.length - 1]!.seq) : null };
+    async append(event) {
+      await Audit.create({
+        _id: String(event.id),
+        type: event.type,
+        at: event.at,
+        ord: new mongoose.Types.ObjectId(),
+        actor: event.actor,
+        inviteId: event.inviteId,
+        accountId: event.accountId,
+        ip: event.ip,
+        userAgent: event.userAgent,
+        requestId: event.requestId,
+        reason: event.reason,
+        data: event.data ? JSON.stringify(event.data) : null,
+      });
+      return { ...event };
+    },
+    async query(filter, request) {
+      return page(filter, timeBefore(request.cursor, OBJECT_ID), request.limit);
     },
     async *stream(filter) {
-      // A server cursor fetched in batches: memory holds one batch however many events match.
-      const cursor = Audit.find(toQuery(filter, undefined)).sort({ seq: -1 }).lean<AuditDoc[]>().cursor({ batchSize: STREAM_BATCH });
-      try {
-        for await (const doc of cursor) yield docToEvent(doc as AuditDoc);
-      } finally {
-        // A consumer that stops early (a client hung up) must not leave the server cursor open.
-        await cursor.close();
+      // A page per query, each a fresh short read: a reader that stalls between pages holds no
+      // server cursor that could time out and cut the export short.
+      let before: TimePosition | undefined;
+      for (;;) {
+        const batch = await page(filter, before, STREAM_BATCH);
+        yield* batch.items;
+        if (!batch.nextCursor) return;
+        before = timeBefore(batch.nextCursor, OBJECT_ID);
       }
     },
     async purgeBefore(before) {

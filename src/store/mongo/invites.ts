@@ -113,14 +113,6 @@ export function createMongoInviteStore(connection: Connection, { Invite, Redempt
       const items = docs.slice(0, page.limit).map(docToInvite);
       return { items, nextCursor: docs.length > page.limit ? encodeCursor(items[items.length - 1]!.seq) : null };
     },
-    async claimUse(id, now) {
-      // One conditional update: the check and the increment cannot be separated by a racer.
-      const doc = await Invite.findOneAndUpdate(claimableFilter(id, now), { $inc: { uses: 1 } }, after).lean<InviteDoc>();
-      return doc ? docToInvite(doc) : null;
-    },
-    async releaseUse(id) {
-      await Invite.updateOne({ _id: String(id), uses: op({ $gt: 0 }) }, { $inc: { uses: -1 } });
-    },
     async revoke(id, now) {
       const doc = await Invite.findOneAndUpdate(claimableFilter(id, now), { $set: { revokedAt: now } }, after).lean<InviteDoc>();
       return doc ? docToInvite(doc) : null;
@@ -164,6 +156,10 @@ export function createMongoInviteStore(connection: Connection, { Invite, Redempt
     async listRedemptions(inviteId) {
       const docs = await Redemption.find({ inviteId: String(inviteId) }).sort({ at: 1, _id: 1 }).lean();
       return docs.map((doc) => ({ inviteId: doc.inviteId, accountId: doc.accountId, email: doc.email, at: doc.at, ip: doc.ip ?? null }));
+    },
+    async purgeRedemptionsBefore(before) {
+      const result = await Redemption.deleteMany({ at: op({ $lt: before }) });
+      return result.deletedCount;
     },
   };
 }

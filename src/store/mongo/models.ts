@@ -1,5 +1,5 @@
 // MongoDB schemas, models and their indexes (unique, TTL, and one per list/audit filter).
-import { Schema, type Connection, type Model } from 'mongoose';
+import { Schema, type Connection, type Model, type Types } from 'mongoose';
 
 /*
  * Every collection uses our own string ids as `_id`, so "id is unique" is MongoDB's own
@@ -61,7 +61,8 @@ export interface AuditDoc {
   requestId: string | null;
   reason: string | null;
   data: string | null;
-  seq: number;
+  /** Tie-break of the newest-first order among events of the same `at` (absent on events stored before it). */
+  ord?: Types.ObjectId;
 }
 
 export interface RateLimitDoc {
@@ -78,7 +79,9 @@ export interface JobDoc {
   runAt: Date;
   state: 'waiting' | 'leased' | 'failed';
   lastError: string | null;
-  seq: number;
+  /** The current claim's token (fencing); null while waiting or failed. */
+  lease: string | null;
+  failedAt: Date | null;
 }
 
 export interface VerificationDoc {
@@ -194,7 +197,9 @@ export function createModels(connection: Connection, modelOptions: ModelOptions 
     },
     options('redemptions'),
   );
-  redemption.index({ inviteId: 1, at: 1 });
+  redemption.index({ inviteId: 1, at: 1, _id: 1 });
+  // Retention: redemption records hold an email and an address.
+  redemption.index({ at: 1 });
 
   const account = new Schema<AccountDoc>(
     {
@@ -232,14 +237,13 @@ export function createModels(connection: Connection, modelOptions: ModelOptions 
       requestId: str,
       reason: str,
       data: str,
-      seq: { type: Number, required: true },
+      ord: { type: Schema.Types.ObjectId },
     },
     options('audit_events'),
   );
-  audit.index({ seq: -1 }, { unique: true });
-  for (const field of ['type', 'inviteId', 'accountId', 'actor', 'ip']) audit.index({ [field]: 1, seq: -1 });
-  // The overview's counts per day: one type over a time range.
-  audit.index({ type: 1, at: 1 });
+  // Newest first by (at, ord): the unfiltered list and since/until, then one per equality filter.
+  audit.index({ at: -1, ord: -1 });
+  for (const field of ['type', 'inviteId', 'accountId', 'actor', 'ip']) audit.index({ [field]: 1, at: -1, ord: -1 });
   // One index on `at` serves since/until and, when retention is configured, the TTL monitor
   // (a TTL index must be single-field, so it cannot be folded into the others).
   const retentionDays = modelOptions.auditRetentionDays;
@@ -261,13 +265,15 @@ export function createModels(connection: Connection, modelOptions: ModelOptions 
       runAt: { type: Date, required: true },
       state: { type: String, required: true, enum: ['waiting', 'leased', 'failed'] },
       lastError: str,
-      seq: { type: Number, required: true },
+      lease: str,
+      failedAt: date,
     },
     options('jobs'),
   );
-  job.index({ queue: 1, state: 1, runAt: 1, seq: 1 });
-  // The console's deliveries list: newest first.
-  job.index({ seq: -1 });
+  // Claims: equality on queue and state, the due range and the order on runAt, then _id.
+  job.index({ queue: 1, state: 1, runAt: 1, _id: 1 });
+  // Retention of failed jobs; only failed ones are in it.
+  job.index({ failedAt: 1 }, { partialFilterExpression: { state: 'failed' } });
 
   const verification = new Schema<VerificationDoc>(
     {
@@ -336,13 +342,4 @@ export function createModels(connection: Connection, modelOptions: ModelOptions 
     Counter: connection.model<CounterDoc>('Counter', counter),
     ConsoleSession: connection.model<ConsoleSessionDoc>('ConsoleSession', consoleSession),
   };
-}
-
-/**
- * Creates the collections and brings their indexes in line with the schemas, dropping stale
- * ones (a changed audit retention rebuilds the TTL index). Collections must exist before any
- * transaction touches them.
- */
-export async function syncModels(models: Models): Promise<void> {
-  for (const model of Object.values(models) as Model<unknown>[]) await model.syncIndexes();
 }

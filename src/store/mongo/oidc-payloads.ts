@@ -1,8 +1,16 @@
 // oidc-provider's sessions, grants, codes and tokens in MongoDB, with the lookups its Adapter needs.
 import type { OidcPayloadStore } from '../ports.ts';
 import type { Models, OidcPayloadDoc } from './models.ts';
+import { op } from './trusted.ts';
 
 const keyOf = (model: string, id: string) => `${String(model)}:${String(id)}`;
+
+/**
+ * The lookup indexes are partial (only documents whose field is a string), and MongoDB uses a
+ * partial index only when the query provably falls inside its filter: "equals this string" is
+ * not taken to imply it, so the filter's own predicate is repeated beside the equality.
+ */
+export const stringEquals = (value: string) => op({ $eq: String(value), $type: 'string' as const });
 
 export function createMongoOidcPayloadStore({ OidcPayload }: Models, clock: () => Date): OidcPayloadStore {
   const load = (doc: OidcPayloadDoc | null): Record<string, unknown> | undefined => {
@@ -37,22 +45,24 @@ export function createMongoOidcPayloadStore({ OidcPayload }: Models, clock: () =
       return load(await OidcPayload.findById(keyOf(model, id)).lean<OidcPayloadDoc>());
     },
     async findByUid(model, uid) {
-      return load(await OidcPayload.findOne({ model: String(model), uid: String(uid) }).lean<OidcPayloadDoc>());
+      return load(await OidcPayload.findOne({ model: String(model), uid: stringEquals(uid) }).lean<OidcPayloadDoc>());
     },
     async findByUserCode(model, userCode) {
-      return load(await OidcPayload.findOne({ model: String(model), userCode: String(userCode) }).lean<OidcPayloadDoc>());
+      return load(await OidcPayload.findOne({ model: String(model), userCode: stringEquals(userCode) }).lean<OidcPayloadDoc>());
     },
     async consume(model, id, at) {
-      await OidcPayload.updateOne({ _id: keyOf(model, id) }, { $set: { consumedAt: at } });
+      // Conditional: of two nodes redeeming one code at the same instant, one matches nothing.
+      const result = await OidcPayload.updateOne({ _id: keyOf(model, id), consumedAt: null }, { $set: { consumedAt: at } });
+      return result.matchedCount > 0;
     },
     async destroy(model, id) {
       await OidcPayload.deleteOne({ _id: keyOf(model, id) });
     },
     async revokeByGrantId(model, grantId) {
-      await OidcPayload.deleteMany({ grantId: String(grantId), model: String(model) });
+      await OidcPayload.deleteMany({ model: String(model), grantId: stringEquals(grantId) });
     },
     async destroyByAccountId(accountId) {
-      await OidcPayload.deleteMany({ accountId: String(accountId) });
+      await OidcPayload.deleteMany({ accountId: stringEquals(accountId) });
     },
     async findByAccountId(model, accountId, limit) {
       const docs = await OidcPayload.find({ accountId: String(accountId), model: String(model) }).limit(Number(limit)).lean<OidcPayloadDoc[]>();

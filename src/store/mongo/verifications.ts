@@ -1,11 +1,12 @@
 // Pending sign-ups awaiting their verification codes, in MongoDB (expired ones dropped by TTL).
-import type { VerificationRecord, VerificationStore } from '../ports.ts';
+import type { PendingSignUp, VerificationRecord, VerificationStore } from '../ports.ts';
 import type { Models, VerificationDoc } from './models.ts';
+import { op } from './trusted.ts';
 
 function docToVerification(doc: VerificationDoc): VerificationRecord {
   return {
     id: doc._id,
-    registration: JSON.parse(doc.registration) as Record<string, unknown>,
+    registration: JSON.parse(doc.registration) as PendingSignUp,
     emailCodeHash: doc.emailCodeHash ?? null,
     phoneCodeHash: doc.phoneCodeHash ?? null,
     attempts: doc.attempts,
@@ -45,11 +46,23 @@ export function createMongoVerificationStore({ Verification }: Models): Verifica
       const result = await Verification.updateOne({ _id: String(id), consumedAt: null }, { $set: { consumedAt: now } });
       return result.modifiedCount > 0;
     },
-    async replaceCodes(id, codes, now, expiresAt) {
+    async claimSend(id, { now, sentBefore, maxSends, expiresAt }) {
+      // Each rule of a resend sits in the filter of one update, so two racing claims never both land.
+      const doc = await Verification.findOneAndUpdate(
+        { _id: String(id), consumedAt: null, expiresAt: op({ $gt: now }), sends: op({ $lt: maxSends }), lastSentAt: op({ $lte: sentBefore }) },
+        { $inc: { sends: 1 }, $set: { lastSentAt: now, expiresAt } },
+        { returnDocument: 'after' },
+      ).lean<VerificationDoc>();
+      return doc ? docToVerification(doc) : null;
+    },
+    async releaseSend(id, claimedAt, previous) {
       await Verification.updateOne(
-        { _id: String(id) },
-        { $set: { emailCodeHash: codes.emailCodeHash, phoneCodeHash: codes.phoneCodeHash, lastSentAt: now, expiresAt }, $inc: { sends: 1 } },
+        { _id: String(id), lastSentAt: claimedAt },
+        { $inc: { sends: -1 }, $set: { lastSentAt: previous.lastSentAt, expiresAt: previous.expiresAt } },
       );
+    },
+    async setCodes(id, codes, sentAt) {
+      await Verification.updateOne({ _id: String(id), lastSentAt: sentAt }, { $set: { emailCodeHash: codes.emailCodeHash, phoneCodeHash: codes.phoneCodeHash } });
     },
   };
 }

@@ -1,7 +1,7 @@
 // Contract for AccountStore: unique emails, redeeming an invite as one unit, listing and updates.
 import { InvalidCursorError } from '../../../src/store/cursor.ts';
 import { EmailTakenError, type AccountRecord } from '../../../src/store/ports.ts';
-import { FORGED_CURSORS, MINUTE, later, newAccount, newInvite, walkPages, type ContractContext } from './fixtures.ts';
+import { FORGED_CURSORS, MINUTE, later, newAccount, newInvite, spendUse, walkPages, type ContractContext } from './fixtures.ts';
 
 export function accountContract({ store, clock }: ContractContext): void {
   describe('accounts', () => {
@@ -36,12 +36,12 @@ export function accountContract({ store, clock }: ContractContext): void {
         const c = clock();
         const invite = await store().invites.create(newInvite(c, { maxUses: 2 }));
         const account = newAccount(c, { inviteId: invite.id, invitedBy: invite.createdBy });
-        const outcome = await store().accounts.createRedeemingInvite(account, invite.id, { ip: '203.0.113.9' }, c.now);
+        const outcome = await store().accounts.createRedeemingInvite(account, invite.id, { ip: '203.0.113.9' }, c.now());
         expect(outcome).toEqual({ ok: true, account: { ...account, seq: expect.any(Number) }, invite: { ...invite, uses: 1 } });
         expect(await store().accounts.findByEmail(account.email)).toEqual({ ...account, seq: expect.any(Number) });
         expect((await store().invites.findById(invite.id))?.uses).toBe(1);
         expect(await store().invites.listRedemptions(invite.id)).toEqual([
-          { inviteId: invite.id, accountId: account.id, email: account.email, at: c.now, ip: '203.0.113.9' },
+          { inviteId: invite.id, accountId: account.id, email: account.email, at: c.now(), ip: '203.0.113.9' },
         ]);
       });
 
@@ -50,7 +50,7 @@ export function accountContract({ store, clock }: ContractContext): void {
         await store().accounts.create(newAccount(c, { email: 'taken@example.test' }));
         const invite = await store().invites.create(newInvite(c));
         const account = newAccount(c, { email: 'taken@example.test', inviteId: invite.id });
-        expect(await store().accounts.createRedeemingInvite(account, invite.id, { ip: null }, c.now)).toEqual({ ok: false, reason: 'email_taken' });
+        expect(await store().accounts.createRedeemingInvite(account, invite.id, { ip: null }, c.now())).toEqual({ ok: false, reason: 'email_taken' });
         expect((await store().invites.findById(invite.id))?.uses).toBe(0);
         expect(await store().invites.listRedemptions(invite.id)).toEqual([]);
         expect(await store().accounts.findById(account.id)).toBeNull();
@@ -59,28 +59,29 @@ export function accountContract({ store, clock }: ContractContext): void {
       test('an unavailable invite (used up, expired, revoked, unknown) creates no account', async () => {
         const c = clock();
         const used = await store().invites.create(newInvite(c));
-        await store().invites.claimUse(used.id, c.now);
+        await spendUse(store(), used.id, c);
         const expired = await store().invites.create(newInvite(c, { expiresAt: later(c, MINUTE) }));
         const revoked = await store().invites.create(newInvite(c));
-        await store().invites.revoke(revoked.id, c.now);
+        await store().invites.revoke(revoked.id, c.now());
         c.advance(MINUTE);
         for (const inviteId of [used.id, expired.id, revoked.id, 'missing']) {
           const account = newAccount(c, { inviteId });
-          expect(await store().accounts.createRedeemingInvite(account, inviteId, { ip: null }, c.now)).toEqual({
+          expect(await store().accounts.createRedeemingInvite(account, inviteId, { ip: null }, c.now())).toEqual({
             ok: false,
             reason: 'invite_unavailable',
           });
           expect(await store().accounts.findByEmail(account.email)).toBeNull();
         }
         expect((await store().invites.findById(expired.id))?.uses).toBe(0);
-        expect((await store().accounts.list({}, { limit: 10 })).items).toEqual([]);
+        // Only the account that used the invite up exists.
+        expect((await store().accounts.list({}, { limit: 10 })).items.map((account) => account.inviteId)).toEqual([used.id]);
       });
 
       test('30 concurrent sign-ups on a single-use invite create exactly one account', async () => {
         const c = clock();
         const invite = await store().invites.create(newInvite(c, { maxUses: 1 }));
         const outcomes = await Promise.all(
-          Array.from({ length: 30 }, () => store().accounts.createRedeemingInvite(newAccount(c, { inviteId: invite.id }), invite.id, { ip: null }, c.now)),
+          Array.from({ length: 30 }, () => store().accounts.createRedeemingInvite(newAccount(c, { inviteId: invite.id }), invite.id, { ip: null }, c.now())),
         );
         expect(outcomes.filter((outcome) => outcome.ok)).toHaveLength(1);
         expect(outcomes.filter((outcome) => !outcome.ok && outcome.reason === 'invite_unavailable')).toHaveLength(29);
@@ -89,12 +90,22 @@ export function accountContract({ store, clock }: ContractContext): void {
         expect(await store().invites.listRedemptions(invite.id)).toHaveLength(1);
       });
 
+      test('20 concurrent sign-ups on a five-use invite: exactly five accounts, each use counted once', async () => {
+        const invite = await store().invites.create(newInvite(clock(), { maxUses: 5 }));
+        const outcomes = await Promise.all(Array.from({ length: 20 }, () => store().accounts.createRedeemingInvite(newAccount(clock(), { inviteId: invite.id }), invite.id, { ip: null }, clock().now())));
+        const won = outcomes.filter((outcome) => outcome.ok);
+        expect(won).toHaveLength(5);
+        expect(won.map((outcome) => (outcome.ok ? outcome.invite.uses : 0)).sort()).toEqual([1, 2, 3, 4, 5]);
+        expect((await store().invites.findById(invite.id))?.uses).toBe(5);
+        expect(await store().invites.listRedemptions(invite.id)).toHaveLength(5);
+      });
+
       test('two invites racing for one email: one account, one use counted', async () => {
         const c = clock();
         const [a, b] = await store().invites.createMany([newInvite(c), newInvite(c)]);
         const outcomes = await Promise.all(
           [a!, b!].map((invite) =>
-            store().accounts.createRedeemingInvite(newAccount(c, { email: 'race@example.test', inviteId: invite.id }), invite.id, { ip: null }, c.now),
+            store().accounts.createRedeemingInvite(newAccount(c, { email: 'race@example.test', inviteId: invite.id }), invite.id, { ip: null }, c.now()),
           ),
         );
         expect(outcomes.filter((outcome) => outcome.ok)).toHaveLength(1);

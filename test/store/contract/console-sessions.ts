@@ -11,8 +11,8 @@ export function consoleSessionContract({ store, clock }: ContractContext): void 
       id: `s-${Math.random().toString(36).slice(2)}`,
       secretHash: 'a'.repeat(64),
       accountId: 'acc-1',
-      createdAt: clock().now,
-      lastSeenAt: clock().now,
+      createdAt: clock().now(),
+      lastSeenAt: clock().now(),
       expiresAt: later(clock(), 8 * 60 * MINUTE),
       ...overrides,
     });
@@ -29,13 +29,13 @@ export function consoleSessionContract({ store, clock }: ContractContext): void 
       const record = session();
       await store().consoleSessions.create(record);
       c.advance(IDLE - MINUTE);
-      expect(await store().consoleSessions.touch(record.id, c.now, IDLE)).toBe(true);
-      expect((await store().consoleSessions.find(record.id))?.lastSeenAt).toEqual(c.now);
-      expect(await store().consoleSessions.touch(record.id, c.now, IDLE)).toBe(true);
+      expect(await store().consoleSessions.touch(record.id, c.now(), IDLE)).toBe(true);
+      expect((await store().consoleSessions.find(record.id))?.lastSeenAt).toEqual(c.now());
+      expect(await store().consoleSessions.touch(record.id, c.now(), IDLE)).toBe(true);
       c.advance(IDLE);
-      expect(await store().consoleSessions.touch(record.id, c.now, IDLE)).toBe(false);
+      expect(await store().consoleSessions.touch(record.id, c.now(), IDLE)).toBe(false);
       c.advance(-IDLE + MINUTE);
-      expect(await store().consoleSessions.touch('missing', c.now, IDLE)).toBe(false);
+      expect(await store().consoleSessions.touch('missing', c.now(), IDLE)).toBe(false);
     });
 
     test('touch refuses a session past its absolute end, however active', async () => {
@@ -43,9 +43,9 @@ export function consoleSessionContract({ store, clock }: ContractContext): void 
       const record = session({ expiresAt: later(c, 20 * MINUTE) });
       await store().consoleSessions.create(record);
       c.advance(10 * MINUTE);
-      expect(await store().consoleSessions.touch(record.id, c.now, IDLE)).toBe(true);
+      expect(await store().consoleSessions.touch(record.id, c.now(), IDLE)).toBe(true);
       c.advance(10 * MINUTE);
-      expect(await store().consoleSessions.touch(record.id, c.now, IDLE)).toBe(false);
+      expect(await store().consoleSessions.touch(record.id, c.now(), IDLE)).toBe(false);
     });
 
     test('delete ends one session; deleteByAccountId ends all of an account', async () => {

@@ -2,28 +2,9 @@
 import { randomUUID } from 'node:crypto';
 import type { NewAccount, NewAuditEvent, NewInvite, Page, Store } from '../../../src/store/ports.ts';
 
-export const MINUTE = 60_000;
-export const DAY = 24 * 60 * MINUTE;
+import { createTestClock, DAY, MINUTE, type TestClock } from '../../support/test-clock.ts';
 
-/** A clock the tests move by hand; stores read it through `() => clock.now`. */
-export interface TestClock {
-  now: Date;
-  advance(ms: number): Date;
-}
-
-export function createTestClock(): TestClock {
-  // Real time, whole seconds: MongoDB's TTL monitor deletes documents whose date is in the
-  // real past, and oidc-provider's `consumed` is in seconds.
-  const start = Math.floor(Date.now() / 1000) * 1000;
-  const clock: TestClock = {
-    now: new Date(start),
-    advance(ms) {
-      clock.now = new Date(clock.now.getTime() + ms);
-      return clock.now;
-    },
-  };
-  return clock;
-}
+export { createTestClock, DAY, MINUTE, type TestClock };
 
 /** What each section of the contract sees: the store of the current test and its clock. */
 export interface ContractContext {
@@ -31,7 +12,7 @@ export interface ContractContext {
   clock(): TestClock;
 }
 
-export const later = (clock: TestClock, ms: number): Date => new Date(clock.now.getTime() + ms);
+export const later = (clock: TestClock, ms: number): Date => new Date(clock.now().getTime() + ms);
 
 export function newInvite(clock: TestClock, overrides: Partial<NewInvite> = {}): NewInvite {
   return {
@@ -40,7 +21,7 @@ export function newInvite(clock: TestClock, overrides: Partial<NewInvite> = {}):
     email: null,
     maxUses: 1,
     expiresAt: later(clock, 7 * DAY),
-    createdAt: clock.now,
+    createdAt: clock.now(),
     createdBy: 'admin-client',
     clientId: null,
     roles: [],
@@ -62,18 +43,24 @@ export function newAccount(clock: TestClock, overrides: Partial<NewAccount> = {}
     roles: [],
     inviteId: null,
     invitedBy: null,
-    createdAt: clock.now,
+    createdAt: clock.now(),
     disabled: false,
     inviteQuota: null,
     ...overrides,
   };
 }
 
+/** Spends one use of an invite the only way the product can: a sign-up redeeming it. */
+export async function spendUse(store: Store, inviteId: string, clock: TestClock): Promise<void> {
+  const outcome = await store.accounts.createRedeemingInvite(newAccount(clock, { inviteId }), inviteId, { ip: null }, clock.now());
+  if (!outcome.ok) throw new Error(`spendUse: the invite ${inviteId} had no use left (${outcome.reason})`);
+}
+
 export function newEvent(clock: TestClock, overrides: Partial<NewAuditEvent> = {}): NewAuditEvent {
   return {
     id: randomUUID(),
     type: 'invite.viewed',
-    at: clock.now,
+    at: clock.now(),
     actor: 'anonymous',
     inviteId: null,
     accountId: null,

@@ -1,7 +1,7 @@
 // Contract for InviteStore: lookups, listing by status and filters, and the atomic use counter.
 import { InvalidCursorError } from '../../../src/store/cursor.ts';
 import type { InviteRecord, InviteStatus, Page } from '../../../src/store/ports.ts';
-import { DAY, FORGED_CURSORS, MINUTE, expectNewestFirst, later, newAccount, newInvite, walkPages, type ContractContext } from './fixtures.ts';
+import { DAY, FORGED_CURSORS, MINUTE, expectNewestFirst, later, newAccount, newInvite, spendUse, walkPages, type ContractContext } from './fixtures.ts';
 
 export function inviteContract({ store, clock }: ContractContext): void {
   describe('invites', () => {
@@ -26,7 +26,7 @@ export function inviteContract({ store, clock }: ContractContext): void {
       const first = await store().invites.create(newInvite(clock()));
       await expect(store().invites.create(newInvite(clock(), { tokenHash: first.tokenHash }))).rejects.toThrow();
       await expect(store().invites.create(newInvite(clock(), { id: first.id }))).rejects.toThrow();
-      expect((await store().invites.list({}, { limit: 10 }, clock().now)).items).toHaveLength(1);
+      expect((await store().invites.list({}, { limit: 10 }, clock().now())).items).toHaveLength(1);
     });
 
     test('createMany inserts all, in order, with increasing seq', async () => {
@@ -51,17 +51,17 @@ export function inviteContract({ store, clock }: ContractContext): void {
         const c = clock();
         const pending = await s.create(newInvite(c, { maxUses: 2 }));
         const partlyUsed = await s.create(newInvite(c, { maxUses: 2 }));
-        await s.claimUse(partlyUsed.id, c.now);
+        await spendUse(store(), partlyUsed.id, c);
         const redeemed = await s.create(newInvite(c, { maxUses: 1 }));
-        await s.claimUse(redeemed.id, c.now);
+        await spendUse(store(), redeemed.id, c);
         const expired = await s.create(newInvite(c, { expiresAt: later(c, MINUTE) }));
         const revoked = await s.create(newInvite(c));
-        await s.revoke(revoked.id, c.now);
+        await s.revoke(revoked.id, c.now());
         // Revoked and used-up invites keep their status once their date passes too.
         const revokedThenExpired = await s.create(newInvite(c, { expiresAt: later(c, MINUTE) }));
-        await s.revoke(revokedThenExpired.id, c.now);
+        await s.revoke(revokedThenExpired.id, c.now());
         const redeemedThenExpired = await s.create(newInvite(c, { expiresAt: later(c, MINUTE) }));
-        await s.claimUse(redeemedThenExpired.id, c.now);
+        await spendUse(store(), redeemedThenExpired.id, c);
         c.advance(2 * MINUTE);
         return { pending, partlyUsed, redeemed, expired, revoked, revokedThenExpired, redeemedThenExpired };
       }
@@ -77,21 +77,21 @@ export function inviteContract({ store, clock }: ContractContext): void {
           revoked: [seeded.revokedThenExpired, seeded.revoked],
         };
         for (const status of Object.keys(expected) as InviteStatus[]) {
-          const page = await store().invites.list({ status }, { limit: 50 }, clock().now);
+          const page = await store().invites.list({ status }, { limit: 50 }, clock().now());
           expect({ status, ids: ids(page.items) }).toEqual({ status, ids: ids(expected[status]) });
           expect(page.nextCursor).toBeNull();
         }
-        const all = await store().invites.list({}, { limit: 50 }, clock().now);
+        const all = await store().invites.list({}, { limit: 50 }, clock().now());
         expect(all.items).toHaveLength(7);
         expectNewestFirst(all.items.map((invite) => invite.seq));
       });
 
       test('status depends on the `now` passed in', async () => {
         const invite = await store().invites.create(newInvite(clock(), { expiresAt: later(clock(), DAY) }));
-        const at = (ms: number) => new Date(clock().now.getTime() + ms);
+        const at = (ms: number) => new Date(clock().now().getTime() + ms);
         expect(ids((await store().invites.list({ status: 'pending' }, { limit: 5 }, at(DAY - 1))).items)).toEqual([invite.id]);
         expect(ids((await store().invites.list({ status: 'expired' }, { limit: 5 }, at(DAY - 1))).items)).toEqual([]);
-        // The expiry instant itself is already expired: claimUse requires expiresAt > now.
+        // The expiry instant itself is already expired: a redemption requires expiresAt > now.
         expect(ids((await store().invites.list({ status: 'expired' }, { limit: 5 }, at(DAY))).items)).toEqual([invite.id]);
         expect(ids((await store().invites.list({ status: 'pending' }, { limit: 5 }, at(DAY))).items)).toEqual([]);
       });
@@ -101,12 +101,12 @@ export function inviteContract({ store, clock }: ContractContext): void {
         const s = store().invites;
         const a1 = await s.create(newInvite(c, { email: 'ada@example.test', createdBy: 'alice' }));
         c.advance(MINUTE);
-        const midpoint = c.now;
+        const midpoint = c.now();
         const b1 = await s.create(newInvite(c, { email: 'bob@example.test', createdBy: 'alice' }));
         c.advance(MINUTE);
         const a2 = await s.create(newInvite(c, { email: 'ada@example.test', createdBy: 'bob' }));
         const open = await s.create(newInvite(c, { createdBy: 'bob' }));
-        const list = async (filter: Parameters<typeof s.list>[0]) => ids((await s.list(filter, { limit: 50 }, c.now)).items);
+        const list = async (filter: Parameters<typeof s.list>[0]) => ids((await s.list(filter, { limit: 50 }, c.now())).items);
 
         expect(await list({ email: 'ada@example.test' })).toEqual([a2.id, a1.id]);
         expect(await list({ email: 'nobody@example.test' })).toEqual([]);
@@ -115,21 +115,21 @@ export function inviteContract({ store, clock }: ContractContext): void {
         // createdAfter is inclusive, createdBefore exclusive: adjacent ranges neither overlap nor miss.
         expect(await list({ createdAfter: midpoint })).toEqual([open.id, a2.id, b1.id]);
         expect(await list({ createdBefore: midpoint })).toEqual([a1.id]);
-        expect(await list({ createdAfter: midpoint, createdBefore: c.now })).toEqual([b1.id]);
+        expect(await list({ createdAfter: midpoint, createdBefore: c.now() })).toEqual([b1.id]);
         expect(await list({ email: 'ada@example.test', createdBy: 'bob' })).toEqual([a2.id]);
         expect(await list({ email: 'ada@example.test', createdBy: 'alice', status: 'pending' })).toEqual([a1.id]);
-        await s.revoke(a1.id, c.now);
+        await s.revoke(a1.id, c.now());
         expect(await list({ email: 'ada@example.test', createdBy: 'alice', status: 'pending' })).toEqual([]);
         expect(await list({ email: 'ada@example.test', status: 'revoked' })).toEqual([a1.id]);
       });
 
       test('cursor pagination walks every invite once, newest first', async () => {
         const created = await store().invites.createMany(Array.from({ length: 25 }, () => newInvite(clock())));
-        const pages = await walkPages((cursor) => store().invites.list({}, { limit: 10, cursor }, clock().now));
+        const pages = await walkPages((cursor) => store().invites.list({}, { limit: 10, cursor }, clock().now()));
         expect(pages.map((page) => page.length)).toEqual([10, 10, 5]);
         expect(pages.flat().map((invite) => invite.id)).toEqual(created.map((invite) => invite.id).reverse());
         // A last page that is exactly full has no next cursor.
-        const exact = await store().invites.list({}, { limit: 25 }, clock().now);
+        const exact = await store().invites.list({}, { limit: 25 }, clock().now());
         expect(exact.items).toHaveLength(25);
         expect(exact.nextCursor).toBeNull();
       });
@@ -140,7 +140,7 @@ export function inviteContract({ store, clock }: ContractContext): void {
         let cursor: string | null = null;
         let pagesRead = 0;
         do {
-          const page: Page<InviteRecord> = await store().invites.list({}, { limit: 4, cursor }, clock().now);
+          const page: Page<InviteRecord> = await store().invites.list({}, { limit: 4, cursor }, clock().now());
           seen.push(...page.items.map((invite) => invite.id));
           cursor = page.nextCursor;
           await store().invites.createMany([newInvite(clock()), newInvite(clock())]);
@@ -156,90 +156,38 @@ export function inviteContract({ store, clock }: ContractContext): void {
           mine.push(await store().invites.create(newInvite(c, { createdBy: 'alice' })));
           await store().invites.create(newInvite(c, { createdBy: 'bob' }));
         }
-        const pages = await walkPages((cursor) => store().invites.list({ createdBy: 'alice' }, { limit: 4, cursor }, c.now));
+        const pages = await walkPages((cursor) => store().invites.list({ createdBy: 'alice' }, { limit: 4, cursor }, c.now()));
         expect(pages.flat().map((invite) => invite.id)).toEqual(mine.map((invite) => invite.id).reverse());
       });
 
       test('a forged cursor throws InvalidCursorError', async () => {
         await store().invites.create(newInvite(clock()));
         for (const cursor of FORGED_CURSORS) {
-          await expect(store().invites.list({}, { limit: 5, cursor }, clock().now)).rejects.toBeInstanceOf(InvalidCursorError);
+          await expect(store().invites.list({}, { limit: 5, cursor }, clock().now())).rejects.toBeInstanceOf(InvalidCursorError);
         }
       });
-    });
-
-    describe('claimUse', () => {
-      test('counts uses up to maxUses, then refuses', async () => {
-        const invite = await store().invites.create(newInvite(clock(), { maxUses: 2 }));
-        expect((await store().invites.claimUse(invite.id, clock().now))?.uses).toBe(1);
-        const second = await store().invites.claimUse(invite.id, clock().now);
-        expect(second).toEqual({ ...invite, uses: 2 });
-        expect(await store().invites.claimUse(invite.id, clock().now)).toBeNull();
-        expect((await store().invites.findById(invite.id))?.uses).toBe(2);
-      });
-
-      test('refuses expired, revoked and unknown invites without touching uses', async () => {
-        const c = clock();
-        const expiring = await store().invites.create(newInvite(c, { expiresAt: later(c, MINUTE), maxUses: 5 }));
-        const revoked = await store().invites.create(newInvite(c, { maxUses: 5 }));
-        await store().invites.revoke(revoked.id, c.now);
-        expect(await store().invites.claimUse(revoked.id, c.now)).toBeNull();
-        expect(await store().invites.claimUse('missing', c.now)).toBeNull();
-        // At the expiry instant the invite is already over.
-        expect(await store().invites.claimUse(expiring.id, later(c, MINUTE))).toBeNull();
-        expect(await store().invites.claimUse(expiring.id, later(c, MINUTE - 1))).not.toBeNull();
-        expect((await store().invites.findById(expiring.id))?.uses).toBe(1);
-        expect((await store().invites.findById(revoked.id))?.uses).toBe(0);
-      });
-
-      test('50 concurrent claims on a single-use invite: exactly one wins', async () => {
-        const invite = await store().invites.create(newInvite(clock(), { maxUses: 1 }));
-        const results = await Promise.all(Array.from({ length: 50 }, () => store().invites.claimUse(invite.id, clock().now)));
-        expect(results.filter(Boolean)).toHaveLength(1);
-        expect((await store().invites.findById(invite.id))?.uses).toBe(1);
-      });
-
-      test('20 concurrent claims on a five-use invite: exactly five win, each with its own count', async () => {
-        const invite = await store().invites.create(newInvite(clock(), { maxUses: 5 }));
-        const results = await Promise.all(Array.from({ length: 20 }, () => store().invites.claimUse(invite.id, clock().now)));
-        const won = results.filter((result): result is InviteRecord => result !== null);
-        expect(won.map((result) => result.uses).sort()).toEqual([1, 2, 3, 4, 5]);
-        expect((await store().invites.findById(invite.id))?.uses).toBe(5);
-      });
-    });
-
-    test('releaseUse gives a claimed use back, never below zero', async () => {
-      const invite = await store().invites.create(newInvite(clock(), { maxUses: 1 }));
-      await store().invites.claimUse(invite.id, clock().now);
-      expect(await store().invites.claimUse(invite.id, clock().now)).toBeNull();
-      await store().invites.releaseUse(invite.id);
-      expect((await store().invites.findById(invite.id))?.uses).toBe(0);
-      await store().invites.releaseUse(invite.id);
-      expect((await store().invites.findById(invite.id))?.uses).toBe(0);
-      expect((await store().invites.claimUse(invite.id, clock().now))?.uses).toBe(1);
-      await expect(store().invites.releaseUse('missing')).resolves.toBeUndefined();
     });
 
     describe('revoke', () => {
       test('revokes a pending invite once, stamping the time', async () => {
         const invite = await store().invites.create(newInvite(clock(), { maxUses: 3 }));
-        await store().invites.claimUse(invite.id, clock().now);
+        await spendUse(store(), invite.id, clock());
         clock().advance(MINUTE);
-        const revoked = await store().invites.revoke(invite.id, clock().now);
-        expect(revoked).toEqual({ ...invite, uses: 1, revokedAt: clock().now });
+        const revoked = await store().invites.revoke(invite.id, clock().now());
+        expect(revoked).toEqual({ ...invite, uses: 1, revokedAt: clock().now() });
         expect(await store().invites.findById(invite.id)).toEqual(revoked);
-        expect(await store().invites.revoke(invite.id, clock().now)).toBeNull();
+        expect(await store().invites.revoke(invite.id, clock().now())).toBeNull();
       });
 
       test('refuses used-up, expired and unknown invites', async () => {
         const c = clock();
         const used = await store().invites.create(newInvite(c));
-        await store().invites.claimUse(used.id, c.now);
+        await spendUse(store(), used.id, c);
         const expired = await store().invites.create(newInvite(c, { expiresAt: later(c, MINUTE) }));
         c.advance(MINUTE);
-        expect(await store().invites.revoke(used.id, c.now)).toBeNull();
-        expect(await store().invites.revoke(expired.id, c.now)).toBeNull();
-        expect(await store().invites.revoke('missing', c.now)).toBeNull();
+        expect(await store().invites.revoke(used.id, c.now())).toBeNull();
+        expect(await store().invites.revoke(expired.id, c.now())).toBeNull();
+        expect(await store().invites.revoke('missing', c.now())).toBeNull();
         expect((await store().invites.findById(used.id))?.revokedAt).toBeNull();
         expect((await store().invites.findById(expired.id))?.revokedAt).toBeNull();
       });
@@ -259,17 +207,18 @@ export function inviteContract({ store, clock }: ContractContext): void {
         const c = clock();
         const invite = await store().invites.create(newInvite(c, { expiresAt: later(c, MINUTE) }));
         c.advance(2 * MINUTE);
-        expect(await store().invites.claimUse(invite.id, c.now)).toBeNull();
+        await expect(spendUse(store(), invite.id, c)).rejects.toThrow(/no use left/);
         expect(await store().invites.rotateToken(invite.id, 'e'.repeat(64), later(c, DAY))).not.toBeNull();
-        expect((await store().invites.claimUse(invite.id, c.now))?.uses).toBe(1);
+        await spendUse(store(), invite.id, c);
+        expect((await store().invites.findById(invite.id))?.uses).toBe(1);
       });
 
       test('refuses revoked, used-up and unknown invites', async () => {
         const c = clock();
         const revoked = await store().invites.create(newInvite(c));
-        await store().invites.revoke(revoked.id, c.now);
+        await store().invites.revoke(revoked.id, c.now());
         const used = await store().invites.create(newInvite(c));
-        await store().invites.claimUse(used.id, c.now);
+        await spendUse(store(), used.id, c);
         expect(await store().invites.rotateToken(revoked.id, 'a'.repeat(64), later(c, DAY))).toBeNull();
         expect(await store().invites.rotateToken(used.id, 'b'.repeat(64), later(c, DAY))).toBeNull();
         expect(await store().invites.rotateToken('missing', 'c'.repeat(64), later(c, DAY))).toBeNull();
@@ -284,10 +233,10 @@ export function inviteContract({ store, clock }: ContractContext): void {
       expect(await s.countCountedAgainstQuota('alice')).toBe(0);
       await s.create(newInvite(c, { createdBy: 'alice' }));
       const used = await s.create(newInvite(c, { createdBy: 'alice' }));
-      await s.claimUse(used.id, c.now);
+      await spendUse(store(), used.id, c);
       await s.create(newInvite(c, { createdBy: 'alice', expiresAt: later(c, MINUTE) }));
       const revoked = await s.create(newInvite(c, { createdBy: 'alice' }));
-      await s.revoke(revoked.id, c.now);
+      await s.revoke(revoked.id, c.now());
       await s.create(newInvite(c, { createdBy: 'bob' }));
       c.advance(2 * MINUTE);
       expect(await s.countCountedAgainstQuota('alice')).toBe(3);
@@ -302,7 +251,7 @@ export function inviteContract({ store, clock }: ContractContext): void {
       expect(second).not.toBeNull();
       expect(await s.createWithinQuota(newInvite(c, { createdBy: 'carol' }), 2)).toBeNull();
       expect(await s.countCountedAgainstQuota('carol')).toBe(2);
-      await s.revoke(second!.id, c.now);
+      await s.revoke(second!.id, c.now());
       expect(await s.createWithinQuota(newInvite(c, { createdBy: 'carol' }), 2)).not.toBeNull();
       expect(await s.createWithinQuota(newInvite(c, { createdBy: 'dave' }), 1)).not.toBeNull();
     });
@@ -319,7 +268,7 @@ export function inviteContract({ store, clock }: ContractContext): void {
       const invite = await store().invites.create(newInvite(c, { maxUses: 3 }));
       expect(await store().invites.listRedemptions(invite.id)).toEqual([]);
       const first = newAccount(c, { inviteId: invite.id });
-      const firstAt = c.now;
+      const firstAt = c.now();
       await store().accounts.createRedeemingInvite(first, invite.id, { ip: '198.51.100.7' }, firstAt);
       const second = newAccount(c, { inviteId: invite.id });
       const secondAt = c.advance(MINUTE);
@@ -329,6 +278,19 @@ export function inviteContract({ store, clock }: ContractContext): void {
         { inviteId: invite.id, accountId: second.id, email: second.email, at: secondAt, ip: null },
       ]);
       expect(await store().invites.listRedemptions('missing')).toEqual([]);
+    });
+
+    test('purgeRedemptionsBefore drops redemption records past retention and keeps the invite and its uses', async () => {
+      const c = clock();
+      const invite = await store().invites.create(newInvite(c, { maxUses: 3 }));
+      await store().accounts.createRedeemingInvite(newAccount(c, { inviteId: invite.id }), invite.id, { ip: '198.51.100.7' }, c.now());
+      const cutoff = c.advance(MINUTE);
+      const kept = newAccount(c, { inviteId: invite.id });
+      await store().accounts.createRedeemingInvite(kept, invite.id, { ip: null }, c.now());
+      expect(await store().invites.purgeRedemptionsBefore(cutoff)).toBe(1);
+      expect(await store().invites.purgeRedemptionsBefore(cutoff)).toBe(0);
+      expect((await store().invites.listRedemptions(invite.id)).map((r) => r.accountId)).toEqual([kept.id]);
+      expect((await store().invites.findById(invite.id))?.uses).toBe(2);
     });
   });
 }

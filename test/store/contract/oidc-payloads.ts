@@ -26,9 +26,20 @@ export function oidcPayloadContract({ store, clock }: ContractContext): void {
     test('consume marks the payload consumed, in seconds', async () => {
       await store().oidc.upsert('AuthorizationCode', 'code-1', { grantId: 'g1' }, later(clock(), MINUTE));
       expect((await store().oidc.find('AuthorizationCode', 'code-1'))?.consumed).toBeUndefined();
-      const at = new Date(clock().now.getTime() + 1500);
-      await store().oidc.consume('AuthorizationCode', 'code-1', at);
+      const at = new Date(clock().now().getTime() + 1500);
+      expect(await store().oidc.consume('AuthorizationCode', 'code-1', at)).toBe(true);
       expect(await store().oidc.find('AuthorizationCode', 'code-1')).toEqual({ grantId: 'g1', consumed: Math.floor(at.getTime() / 1000) });
+    });
+
+    test('consume is conditional: one of two racing consumers wins, a consumed or missing payload stays as it was', async () => {
+      await store().oidc.upsert('RefreshToken', 'rt-1', { grantId: 'g1' }, later(clock(), MINUTE));
+      const first = new Date(clock().now().getTime() + 1000);
+      const results = await Promise.all([store().oidc.consume('RefreshToken', 'rt-1', first), store().oidc.consume('RefreshToken', 'rt-1', first)]);
+      expect(results.sort()).toEqual([false, true]);
+      expect(await store().oidc.consume('RefreshToken', 'rt-1', new Date(first.getTime() + 5000))).toBe(false);
+      expect((await store().oidc.find('RefreshToken', 'rt-1'))?.consumed).toBe(Math.floor(first.getTime() / 1000));
+      expect(await store().oidc.consume('RefreshToken', 'missing', first)).toBe(false);
+      expect(await store().oidc.find('RefreshToken', 'missing')).toBeUndefined();
     });
 
     test('expired payloads are never returned; payloads without expiry stay', async () => {

@@ -1,0 +1,92 @@
+// The admission rules: who may join, and on what terms. The decision itself is a pure function
+// (invitation, whitelist, the invite-only switch, an existing account); the gate around it counts
+// the attempt, checks the token and records every refusal.
+import type { Config } from '../config.ts';
+import { AppError } from '../errors.ts';
+import type { AuditRecorder } from '../audit/audit-recorder.ts';
+import type { RequestMeta } from '../audit/request-meta.ts';
+import type { InviteRecord } from '../store/ports.ts';
+import type { InviteInspection, InviteService } from '../invites/invite-service.ts';
+import { emailMatchesInvite, isWhitelisted } from '../invites/invite-policy.ts';
+import type { MemberAccounts } from '../accounts/member-accounts.ts';
+import { normalizeEmail } from '../email-address.ts';
+import { addressSubject, type RateLimiter } from '../security/rate-limiter.ts';
+
+/** Who may join, and on what terms. */
+export interface Admission {
+  email: string;
+  invite: InviteRecord | null;
+  /** True when an invitation bound to this very address vouches for it. */
+  emailVerified: boolean;
+  roles: string[];
+}
+
+export type AdmissionRefusal = 'invalid_invite' | 'email_mismatch' | 'invite_required' | 'email_taken';
+
+export type AdmissionDecision = { admitted: Admission } | { refused: AdmissionRefusal; invite: InviteRecord | null };
+
+export interface AdmissionFacts {
+  /** The normalised email the person gave. */
+  email: string;
+  /** What the presented invitation token stands for; undefined when none was presented. */
+  inspection?: InviteInspection;
+  /** Whether an account already has this email. */
+  emailTaken: boolean;
+}
+
+/** The rules alone, with nothing to look up: the same facts always give the same answer. */
+export function decideAdmission({ email, inspection, emailTaken }: AdmissionFacts, config: Pick<Config, 'enable_invite_only' | 'invitation_whitelist_emails'>): AdmissionDecision {
+  let invite: InviteRecord | null = null;
+  if (inspection) {
+    if (inspection.state !== 'valid') return { refused: 'invalid_invite', invite: inspection.state === 'unknown' ? null : inspection.invite };
+    invite = inspection.invite;
+    if (!emailMatchesInvite(invite, email)) return { refused: 'email_mismatch', invite };
+  } else if (config.enable_invite_only && !isWhitelisted(email, config.invitation_whitelist_emails)) {
+    return { refused: 'invite_required', invite: null };
+  }
+  if (emailTaken) return { refused: 'email_taken', invite };
+  return { admitted: { email, invite, emailVerified: invite !== null && invite.email === email, roles: invite?.roles ?? [] } };
+}
+
+/** How an admitted sign-up came in, for the audit trail. */
+export const admissionVia = (admission: Admission, config: Pick<Config, 'enable_invite_only'>) => (admission.invite ? 'invite' : config.enable_invite_only ? 'whitelist' : 'open');
+
+export interface AdmissionGateDeps {
+  config: Config;
+  audit: AuditRecorder;
+  invites: InviteService;
+  accounts: MemberAccounts;
+  /** Limits sign-up attempts (and, through the invite service, bad tokens) per address. */
+  limiter: RateLimiter;
+}
+
+export function createAdmissionGate({ config, audit, invites, accounts, limiter }: AdmissionGateDeps) {
+  return {
+    /** Checks every rule without changing anything; throws the contract's error when refused. */
+    async admit(input: { email: string; inviteToken?: string | null }, meta: RequestMeta): Promise<Admission> {
+      await limiter.hit('registration', addressSubject(meta), meta);
+      const email = normalizeEmail(input.email);
+      const inspection = input.inviteToken ? await invites.check(input.inviteToken, meta) : undefined;
+      const decision = decideAdmission({ email, inspection, emailTaken: await accounts.emailHasAccount(email) }, config);
+      if ('refused' in decision) return this.refuse(decision.refused, email, decision.invite, meta);
+      return decision.admitted;
+    },
+
+    /**
+     * A hosted sign-up form refused before admission (`fields` did not validate): audited like any
+     * other attempt. Only the field names are kept; what was typed may be a misplaced password.
+     */
+    async recordRefusedForm(fields: string[], inviteId: string | null, meta: RequestMeta): Promise<void> {
+      await audit.record({ type: 'registration.failed', actor: 'anonymous', inviteId, reason: 'invalid_request', data: { fields } }, meta);
+    },
+
+    /** Records a refused sign-up (and the failed redemption of its invitation), then throws it. */
+    async refuse(code: AdmissionRefusal, email: string, invite: InviteRecord | null, meta: RequestMeta, message?: string): Promise<never> {
+      if (invite) await audit.record({ type: 'invite.redeem_failed', actor: 'anonymous', inviteId: invite.id, reason: code }, meta);
+      await audit.record({ type: 'registration.failed', actor: 'anonymous', inviteId: invite?.id ?? null, reason: code, data: { email_domain: email.split('@').pop() ?? null } }, meta);
+      throw new AppError(code, { message });
+    },
+  };
+}
+
+export type AdmissionGate = ReturnType<typeof createAdmissionGate>;

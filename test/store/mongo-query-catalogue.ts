@@ -1,0 +1,104 @@
+// Every query the MongoDB store sends, recorded without a server: each store method the app uses,
+// with each filter variant. Checked offline against the schema's indexes, and replayed through
+// explain() against a real server when MONGODB_URI is set.
+import type { Models } from '../../src/store/mongo/models.ts';
+import { createSequence } from '../../src/store/mongo/sequence.ts';
+import { createMongoInviteStore } from '../../src/store/mongo/invites.ts';
+import { createMongoAccountStore } from '../../src/store/mongo/accounts.ts';
+import { createMongoAuditStore } from '../../src/store/mongo/audit.ts';
+import { createMongoRateLimitStore } from '../../src/store/mongo/rate-limits.ts';
+import { createMongoJobStore } from '../../src/store/mongo/jobs.ts';
+import { createMongoVerificationStore } from '../../src/store/mongo/verifications.ts';
+import { createMongoOidcPayloadStore } from '../../src/store/mongo/oidc-payloads.ts';
+import { createMongoSettingsStore } from '../../src/store/mongo/settings.ts';
+import { encodeTimeCursor } from '../../src/store/cursor.ts';
+import { recordingModels, type Sent } from './mongo-recorder.ts';
+
+const now = new Date('2030-01-01T00:00:00Z');
+
+/** Calls every store method the app uses, with each filter variant, and returns what was sent. */
+export async function everyQuery(): Promise<{ sent: Sent[]; models: Models }> {
+  const { models, connection, sent } = recordingModels({ auditRetentionDays: 30 });
+  const settled = (promise: Promise<unknown>) => promise.catch(() => undefined);
+  // The counter's own command is recorded once; the stores then get numbers without a reply to parse.
+  await settled(createSequence(models.Counter)('invites'));
+  const nextSeq = async () => 1;
+  const invites = createMongoInviteStore(connection, models, nextSeq);
+  const accounts = createMongoAccountStore(connection, models, nextSeq);
+  const audit = createMongoAuditStore(models);
+  const jobs = createMongoJobStore(connection, models);
+  const oidc = createMongoOidcPayloadStore(models, () => now);
+
+  const invite = { id: 'i1', tokenHash: 'h', email: null, maxUses: 1, expiresAt: now, createdAt: now, createdBy: 'admin', clientId: null, roles: [], metadata: {}, note: null };
+  await invites.create(invite);
+  await invites.createMany([invite, { ...invite, id: 'i2', tokenHash: 'h2' }]);
+  await invites.findById('i1');
+  await invites.findByTokenHash('h');
+  const cursorAfter = (n: number) => Buffer.from(`s:${n}`).toString('base64url');
+  for (const filter of [{}, { email: 'a@example.test' }, { createdBy: 'admin' }, { createdAfter: now, createdBefore: now }, { status: 'revoked' as const }, { status: 'redeemed' as const }, { status: 'expired' as const }, { status: 'pending' as const }, { status: 'pending' as const, email: 'a@example.test' }]) {
+    await invites.list(filter, { limit: 10 }, now);
+    await invites.list(filter, { limit: 10, cursor: cursorAfter(5) }, now);
+  }
+  await invites.revoke('i1', now);
+  await invites.rotateToken('i1', 'h3', now);
+  await invites.countCountedAgainstQuota('admin');
+  await invites.createWithinQuota(invite, 5);
+  await invites.listRedemptions('i1');
+  await invites.purgeRedemptionsBefore(now);
+
+  const account = { id: 'a1', email: 'a@example.test', emailVerified: false, passwordHash: 'x', phoneNumber: null, phoneNumberVerified: false, roles: [], inviteId: null, invitedBy: null, createdAt: now, disabled: false, inviteQuota: null };
+  await accounts.create(account);
+  await settled(accounts.createRedeemingInvite(account, 'i1', { ip: null }, now));
+  await accounts.findById('a1');
+  await accounts.findByEmail('a@example.test');
+  for (const filter of [{}, { email: 'a@example.test' }, { inviteId: 'i1' }]) {
+    await accounts.list(filter, { limit: 10 });
+    await accounts.list(filter, { limit: 10, cursor: cursorAfter(5) });
+  }
+  await accounts.update('a1', { disabled: true });
+  await accounts.delete('a1');
+
+  const event = { id: 'e1', type: 't', at: now, actor: 'admin', inviteId: null, accountId: null, ip: null, userAgent: null, requestId: null, reason: null, data: null };
+  await audit.append(event);
+  for (const filter of [{}, { type: 't' }, { inviteId: 'i1' }, { accountId: 'a1' }, { actor: 'admin' }, { ip: '192.0.2.1' }, { since: now }, { since: now, until: now }, { type: 't', since: now }]) {
+    await audit.query(filter, { limit: 10 });
+    // The keyset below a cursor: (at, ord) strictly lower, as an $or.
+    await audit.query(filter, { limit: 10, cursor: encodeTimeCursor(now, '0123456789abcdef01234567') });
+    for await (const _ of audit.stream(filter)) void _;
+  }
+  await audit.purgeBefore(now);
+
+  const rateLimits = createMongoRateLimitStore(models);
+  await settled(rateLimits.hit('k', 1000, now));
+  await rateLimits.peek('k', now);
+  await rateLimits.reset('k');
+  await rateLimits.once('k', 1000, now);
+
+  await jobs.enqueue('mail', {}, now);
+  await jobs.enqueueMany('mail', [{}, {}], now);
+  await jobs.claimNext('mail', 1000);
+  await jobs.complete({ id: 'j', lease: 'l' });
+  await jobs.retry({ id: 'j', lease: 'l' }, 1000, 'e');
+  await jobs.fail({ id: 'j', lease: 'l' }, 'e');
+  await jobs.countPending('mail');
+  await jobs.purgeFailedBefore(now);
+
+  const verifications = createMongoVerificationStore(models);
+  await verifications.findById('v');
+  await verifications.addAttempt('v');
+  await verifications.consume('v', now);
+
+  await oidc.upsert('Session', 's', { uid: 'u' }, null);
+  await oidc.find('Session', 's');
+  await oidc.findByUid('Session', 'u');
+  await oidc.findByUserCode('DeviceCode', 'ABCD');
+  await oidc.consume('AuthorizationCode', 'c', now);
+  await oidc.destroy('Session', 's');
+  await oidc.revokeByGrantId('AccessToken', 'g');
+  await oidc.destroyByAccountId('a1');
+
+  const settings = createMongoSettingsStore(models);
+  await settings.get('k');
+  await settled(settings.setIfAbsent('k', 'v'));
+  return { sent, models };
+}
