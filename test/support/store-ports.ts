@@ -14,6 +14,7 @@ export function wrapEveryPort(inner: Store, wrap: <T extends object>(port: T) =>
     verifications: wrap(inner.verifications),
     oidc: wrap(inner.oidc),
     settings: wrap(inner.settings),
+    consoleSessions: wrap(inner.consoleSessions),
     ...rest,
   };
 }
