@@ -40,6 +40,8 @@ import { createSingleLogout } from './oidc/single-logout.ts';
 import { federationRoutes } from './federation/federation-routes.ts';
 import { createFederationCookies } from './federation/federation-cookies.ts';
 import { linkedAccountsRoutes, createLinkedAccountsSection } from './member/linked-accounts-routes.ts';
+import { consoleClient, createConsoleCodeRedeemer } from './oidc/console-client.ts';
+import { consoleRouters } from './console/console-routes.ts';
 
 export const VIEWS_DIR = join(fileURLToPath(new URL('.', import.meta.url)), '..', 'interactions');
 
@@ -65,7 +67,7 @@ export function createApp(deps: AppDeps) {
     store,
     clock,
     pages: createProviderPages(views),
-    clients: [...apps, adminClient(secrets), accountClient(config)],
+    clients: [...apps, adminClient(secrets), accountClient(config), consoleClient(config)],
     logoutReceivers,
   });
   const singleLogout = createSingleLogout({ provider, receivers: logoutReceivers, logger });
@@ -111,6 +113,17 @@ export function createApp(deps: AppDeps) {
     welcomeRoutes({ config, provider, invites, sessionAccount, views }),
     accountPageRoutes({ config, accounts: memberAccounts, sessionAccount, members, views, clock, viewsDir: VIEWS_DIR, sections: [createLinkedAccountsSection(federation)] }),
     linkedAccountsRoutes({ federation, cookies: federationCookies, sessionAccount, views }),
+    // The admin console: its sign-in routes, and its screens behind its own session guard.
+    ...consoleRouters({
+      config,
+      services,
+      apps,
+      views: createViewEngine(config, join(VIEWS_DIR, 'console')),
+      redeem: createConsoleCodeRedeemer(provider, config.issuer),
+      cookieKeys: secrets.cookieKeys,
+      clock,
+      viewsDir: join(VIEWS_DIR, 'console'),
+    }),
     ...apiRouters,
     // Public, ahead of the admin router: shapes only, no data.
     openApiRoutes({ issuer: config.issuer, groups: [{ routers: apiRouters }, { routers: adminRouters, security: 'admin' }, { routers: memberApiRouters, security: 'member' }] }),

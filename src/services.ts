@@ -2,7 +2,7 @@
 // the background workers (mail, webhooks, retention) that go with them.
 import type { ClientMetadata } from 'oidc-provider';
 import type { Config } from './config.ts';
-import type { Secrets } from './secrets.ts';
+import type { Secrets } from './secrets/secrets.ts';
 import type { Store } from './store/ports.ts';
 import type { Logger } from './logging/logger.ts';
 import { createAuditRecorder } from './audit/audit-recorder.ts';
@@ -31,6 +31,11 @@ import { deriveCodeKeys } from './signup/verification-codes.ts';
 import { createUpstreamClients } from './federation/upstream-client.ts';
 import { createFederationService } from './federation/federation-service.ts';
 import { federationCallbackUrl } from './federation/federation-paths.ts';
+import { createDeliveryAdmin } from './jobs/delivery-admin.ts';
+import { createOverviewStats } from './audit/overview-stats.ts';
+import { createLockoutReport } from './security/lockout-report.ts';
+import { createConsoleSessions } from './security/console-sessions.ts';
+import { createConsoleAccess } from './accounts/console-access.ts';
 
 export interface ServiceDeps {
   config: Config;
@@ -138,6 +143,11 @@ export function createServices(deps: ServiceDeps) {
     signUp,
   });
 
+  // What the admin console and the command line add: deliveries, the overview, lockouts, console sessions.
+  const deliveries = createDeliveryAdmin({ jobs: store.jobs, audit });
+  const overview = createOverviewStats({ store, clock });
+  const lockouts = createLockoutReport({ store, limiter, clock });
+  const consoleAccess = createConsoleAccess({ store, audit, sessions: createConsoleSessions({ store: store.consoleSessions, clock, cookieKeys: secrets.cookieKeys }) });
 
   return {
     audit,
@@ -153,6 +163,10 @@ export function createServices(deps: ServiceDeps) {
     memberAccounts,
     signUp,
     federation,
+    deliveries,
+    overview,
+    lockouts,
+    consoleAccess,
     startWorkers() {
       mail.start();
       webhooks.start();

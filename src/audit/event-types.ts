@@ -21,6 +21,9 @@ export const AUDIT_EVENT_TYPES = [
   'user.enabled',
   'user.deleted',
   'user.quota_changed',
+  'user.roles_changed',
+  'delivery.redelivered',
+  'console.signed_in',
 ] as const;
 
 export type AuditEventType = (typeof AUDIT_EVENT_TYPES)[number];

@@ -1,4 +1,5 @@
 // Every user-facing sentence, keyed by the machine code it explains: one place to translate.
+import { CONSOLE_MESSAGES } from './console-messages.ts';
 
 export const MESSAGES = {
   // errors (the contract's `error` codes)
@@ -39,6 +40,8 @@ export const MESSAGES = {
   service_unavailable: 'The service is briefly unavailable. Try again in a moment.',
   server_error: 'Something went wrong on our side.',
   account_signed_out: 'You are signed out. Sign in again to manage your invitations.',
+  console_forbidden: 'Your role does not allow this. Ask an administrator.',
+  console_signed_out: 'Your console session has ended. Sign in again.',
   // the member's invitations page (/account)
   account_title: 'Your invitations',
   account_heading: 'Your invitations',
@@ -116,6 +119,7 @@ export const MESSAGES = {
   welcome_signed_in_as: 'You are signed in as',
   welcome_continue_to: 'Continue to {name}',
   welcome_close: 'You can close this page.',
+  welcome_open_console: 'Open the admin console',
   welcome_close_go_back: 'You can close this page and go back to the app that invited you.',
   consent_title: 'Allow access',
   consent_would_like_to: 'would like to:',
@@ -170,4 +174,5 @@ export const MESSAGES = {
   federation_linked: 'The account is linked. You can now sign in with it.',
   federation_unlinked: 'The account is unlinked.',
   federation_back: 'Back to sign-in',
+  ...CONSOLE_MESSAGES,
 } as const;

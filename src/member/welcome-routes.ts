@@ -8,6 +8,7 @@ import type { InviteService } from '../invites/invite-service.ts';
 import type { SessionAccount } from '../oidc/session-account.ts';
 import type { ViewEngine } from '../views/view-engine.ts';
 import { t } from '../i18n/format-message.ts';
+import { consoleRoleOf } from '../accounts/console-roles.ts';
 
 export interface WelcomeDeps {
   config: Config;
@@ -47,6 +48,8 @@ export function welcomeRoutes({ config, provider, invites, sessionAccount, views
       title: t('welcome_title'),
       email: account?.email ?? null,
       continue_url: null,
+      // Someone invited into the console (the owner's invitation, an admin's) goes on from here.
+      console_url: account && consoleRoleOf(account.roles) ? '/console' : null,
     });
   });
   return router;

@@ -8,7 +8,7 @@ import { createAdmissionGate } from '../../src/signup/admission.ts';
 import { createEmbeddedStore } from '../../src/store/embedded/index.ts';
 import { createLogger } from '../../src/logging/logger.ts';
 import { loadConfig } from '../../src/config.ts';
-import type { Secrets } from '../../src/secrets.ts';
+import type { Secrets } from '../../src/secrets/secrets.ts';
 import type { AccountStore, Store } from '../../src/store/ports.ts';
 import { NO_REQUEST } from '../../src/audit/request-meta.ts';
 import { createTestClock, MINUTE } from '../support/test-clock.ts';

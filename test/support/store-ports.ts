@@ -15,6 +15,7 @@ export function wrapEveryPort(inner: Store, wrap: <T extends object>(port: T) =>
     oidc: wrap(inner.oidc),
     settings: wrap(inner.settings),
     federatedIdentities: wrap(inner.federatedIdentities),
+    consoleSessions: wrap(inner.consoleSessions),
     ...rest,
   };
 }
