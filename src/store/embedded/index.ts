@@ -9,6 +9,7 @@ import { createEmbeddedRateLimitStore } from './rate-limits.ts';
 import { createEmbeddedJobStore } from './jobs.ts';
 import { createEmbeddedVerificationStore } from './verifications.ts';
 import { createEmbeddedOidcPayloadStore } from './oidc-payloads.ts';
+import { createEmbeddedWaitlistStore } from './waitlist.ts';
 import { createEmbeddedSettingsStore } from './settings.ts';
 import { startWalCheckpointer } from './wal-checkpointer.ts';
 
@@ -37,6 +38,7 @@ export function createEmbeddedStore(options: EmbeddedStoreOptions = {}): Store {
     rateLimits: createEmbeddedRateLimitStore(db),
     jobs: createEmbeddedJobStore(db, clock),
     verifications: createEmbeddedVerificationStore(db, clock),
+    waitlist: createEmbeddedWaitlistStore(db),
     oidc: createEmbeddedOidcPayloadStore(db, clock),
     settings: createEmbeddedSettingsStore(db),
     async ping() {
