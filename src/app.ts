@@ -35,6 +35,9 @@ import { createIssuerOriginPin } from './oidc/pin-issuer-origin.ts';
 import { isProviderPath } from './oidc/provider-routes.ts';
 import { createInviteTokenParam } from './oidc/invite-token-param.ts';
 import { createSessionAccount } from './oidc/session-account.ts';
+import { waitlistApiRoutes } from './api/waitlist-routes.ts';
+import { adminWaitlistRoutes } from './admin/waitlist-routes.ts';
+import { waitlistPageRoutes } from './interaction/waitlist-page-routes.ts';
 
 export const VIEWS_DIR = join(fileURLToPath(new URL('.', import.meta.url)), '..', 'interactions');
 
@@ -62,7 +65,7 @@ export function createApp(deps: AppDeps) {
     clients: [...apps, adminClient(secrets), accountClient(config)],
   });
   const services = createServices({ ...deps, clock, apps });
-  const { auditLog, invites, members, memberAccounts, signIn, accountAdmin, signUp } = services;
+  const { auditLog, invites, members, memberAccounts, signIn, accountAdmin, signUp, waitlist, waitlistReview } = services;
   const sessionAccount = createSessionAccount(provider, memberAccounts);
 
   // Behind a trusted proxy the client is the last address it appended to X-Forwarded-For
@@ -91,6 +94,10 @@ export function createApp(deps: AppDeps) {
   const memberGuard = requireScope(provider, store.accounts, { scope: 'invites' });
   const apiRouters = [inviteCheckRoutes({ invites }), registerRoutes({ signUp })];
   const adminRouters = [adminInviteRoutes({ config, invites, clock }), adminAuditRoutes({ auditLog }), adminUserRoutes({ accounts: accountAdmin })];
+  // The waitlist: its API and admin routes always exist (and are documented); the public ones
+  // answer 404 while enable_waitlist is off.
+  apiRouters.push(waitlistApiRoutes({ waitlist }));
+  adminRouters.push(adminWaitlistRoutes({ config, review: waitlistReview, clock }));
   // A member's own invitations: a user access token with scope `invites`.
   const memberApiRouters = [memberInviteRoutes({ config, members, clock })];
   const routers = [
@@ -100,6 +107,7 @@ export function createApp(deps: AppDeps) {
     inviteLinkRoutes({ config, invites, views }),
     welcomeRoutes({ config, provider, invites, sessionAccount, views }),
     accountPageRoutes({ config, accounts: memberAccounts, sessionAccount, members, views, clock, viewsDir: VIEWS_DIR }),
+    waitlistPageRoutes({ config, waitlist, views }),
     ...apiRouters,
     // Public, ahead of the admin router: shapes only, no data.
     openApiRoutes({ issuer: config.issuer, groups: [{ routers: apiRouters }, { routers: adminRouters, security: 'admin' }, { routers: memberApiRouters, security: 'member' }] }),

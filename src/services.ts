@@ -28,6 +28,10 @@ import { createCodeSender } from './signup/code-sender.ts';
 import { createSignUpService } from './signup/signup-service.ts';
 import { createAdmissionGate } from './signup/admission.ts';
 import { deriveCodeKeys } from './signup/verification-codes.ts';
+import { createWaitlistMailer } from './mail/waitlist-mailer.ts';
+import { createWaitlistReview } from './waitlist/waitlist-review.ts';
+import { createWaitlistRequests } from './waitlist/waitlist-requests.ts';
+import { createDomainRules } from './waitlist/email-domain-rules.ts';
 
 export interface ServiceDeps {
   config: Config;
@@ -119,6 +123,24 @@ export function createServices(deps: ServiceDeps) {
     codeKey: deriveCodeKeys(secrets.cookieKeys),
   });
 
+  // The waitlist: requests confirmed by email, and the admins' review (an approval is an invitation).
+  const waitlistMailer = createWaitlistMailer({
+    queue: mail,
+    issuer: config.issuer,
+    clientName: (id) => (apps.find((client) => client.client_id === id)?.client_name as string | undefined) ?? null,
+  });
+  const waitlistReview = createWaitlistReview({ store, clock, audit, invites, mailer: waitlistMailer });
+  const waitlist = createWaitlistRequests({
+    store,
+    config,
+    clock,
+    audit,
+    limiter,
+    mailer: waitlistMailer,
+    rules: createDomainRules(config),
+    review: waitlistReview,
+    codeKey: deriveCodeKeys(secrets.cookieKeys),
+  });
 
   return {
     audit,
@@ -133,6 +155,8 @@ export function createServices(deps: ServiceDeps) {
     accountAdmin,
     memberAccounts,
     signUp,
+    waitlist,
+    waitlistReview,
     startWorkers() {
       mail.start();
       webhooks.start();

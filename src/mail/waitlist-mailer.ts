@@ -1,0 +1,37 @@
+// Queues the waitlist's emails (confirmation, the invitation an approval grants, a denial): never waits for SMTP.
+import type { Actor } from '../invites/invite-service.ts';
+import { inviteUrl } from '../invites/invite-link.ts';
+import type { InviteRecord, WaitlistEntry } from '../store/ports.ts';
+import { confirmationUrl } from '../waitlist/waitlist-links.ts';
+import type { MailQueue } from './mail-queue.ts';
+
+export interface WaitlistMailerDeps {
+  queue: MailQueue;
+  issuer: string;
+  /** The display name of a relying party, for "your invitation to <app>". */
+  clientName: (clientId: string) => string | null;
+}
+
+export interface WaitlistMailer {
+  sendConfirmation(to: string, secrets: { token: string; code: string }, expiresInHours: number): Promise<void>;
+  sendInvitation(entry: WaitlistEntry, invite: InviteRecord, token: string, inviter: Actor): Promise<void>;
+  sendDenial(entry: WaitlistEntry): Promise<void>;
+}
+
+export function createWaitlistMailer({ queue, issuer, clientName }: WaitlistMailerDeps): WaitlistMailer {
+  return {
+    async sendConfirmation(to, { token, code }, expiresInHours) {
+      await queue.enqueue({ template: 'waitlist-confirmation', to, link: confirmationUrl(issuer, token), code, expiresInHours });
+    },
+    async sendInvitation(entry, invite, token, inviter) {
+      // The invite's id in the meta: its delivery is recorded as invite.sent, like any invitation's.
+      await queue.enqueue(
+        { template: 'waitlist-invitation', to: entry.email, name: entry.name, appName: invite.clientId ? clientName(invite.clientId) : null, expiresAt: invite.expiresAt, link: inviteUrl(issuer, token) },
+        { inviteId: invite.id, actor: inviter.id },
+      );
+    },
+    async sendDenial(entry) {
+      await queue.enqueue({ template: 'waitlist-denied', to: entry.email, name: entry.name });
+    },
+  };
+}
