@@ -11,6 +11,7 @@ import { emailMatchesInvite, isWhitelisted } from '../invites/invite-policy.ts';
 import type { MemberAccounts } from '../accounts/member-accounts.ts';
 import { normalizeEmail } from '../email-address.ts';
 import { addressSubject, type RateLimiter } from '../security/rate-limiter.ts';
+import { inviteRequiredMessage } from '../waitlist/waitlist-links.ts';
 
 /** Who may join, and on what terms. */
 export interface Admission {
@@ -68,7 +69,11 @@ export function createAdmissionGate({ config, audit, invites, accounts, limiter 
       const email = normalizeEmail(input.email);
       const inspection = input.inviteToken ? await invites.check(input.inviteToken, meta) : undefined;
       const decision = decideAdmission({ email, inspection, emailTaken: await accounts.emailHasAccount(email) }, config);
-      if ('refused' in decision) return this.refuse(decision.refused, email, decision.invite, meta);
+      if ('refused' in decision) {
+        // With the waitlist on, "an invitation is required" says where to ask for one.
+        const message = decision.refused === 'invite_required' ? inviteRequiredMessage(config) : undefined;
+        return this.refuse(decision.refused, email, decision.invite, meta, message);
+      }
       return decision.admitted;
     },
 
