@@ -15,20 +15,27 @@ export interface WaitlistMailerDeps {
 export interface WaitlistMailer {
   sendConfirmation(to: string, secrets: { token: string; code: string }, expiresInHours: number): Promise<void>;
   sendInvitation(entry: WaitlistEntry, invite: InviteRecord, token: string, inviter: Actor): Promise<void>;
+  /** Many at once (bulk approval): one store write for the lot. */
+  sendInvitations(items: Array<{ entry: WaitlistEntry; invite: InviteRecord; token: string }>, inviter: Actor): Promise<void>;
   sendDenial(entry: WaitlistEntry): Promise<void>;
 }
 
 export function createWaitlistMailer({ queue, issuer, clientName }: WaitlistMailerDeps): WaitlistMailer {
+  // The invite's id in the meta: its delivery is recorded as invite.sent, like any invitation's.
+  const invitation = (entry: WaitlistEntry, invite: InviteRecord, token: string, inviter: Actor) => ({
+    request: { template: 'waitlist-invitation' as const, to: entry.email, name: entry.name, appName: invite.clientId ? clientName(invite.clientId) : null, expiresAt: invite.expiresAt, link: inviteUrl(issuer, token) },
+    meta: { inviteId: invite.id, actor: inviter.id },
+  });
   return {
     async sendConfirmation(to, { token, code }, expiresInHours) {
       await queue.enqueue({ template: 'waitlist-confirmation', to, link: confirmationUrl(issuer, token), code, expiresInHours });
     },
     async sendInvitation(entry, invite, token, inviter) {
-      // The invite's id in the meta: its delivery is recorded as invite.sent, like any invitation's.
-      await queue.enqueue(
-        { template: 'waitlist-invitation', to: entry.email, name: entry.name, appName: invite.clientId ? clientName(invite.clientId) : null, expiresAt: invite.expiresAt, link: inviteUrl(issuer, token) },
-        { inviteId: invite.id, actor: inviter.id },
-      );
+      const mail = invitation(entry, invite, token, inviter);
+      await queue.enqueue(mail.request, mail.meta);
+    },
+    async sendInvitations(items, inviter) {
+      await queue.enqueueMany(items.map(({ entry, invite, token }) => invitation(entry, invite, token, inviter)));
     },
     async sendDenial(entry) {
       await queue.enqueue({ template: 'waitlist-denied', to: entry.email, name: entry.name });

@@ -61,7 +61,8 @@ export function createWaitlistReview({ store, clock, audit, invites, mailer }: W
     return latest && latest.seq !== null ? notPending(latest) : notFound();
   }
 
-  async function approve(id: string, input: ApprovalInput, actor: Actor, meta: RequestMeta): Promise<Approval> {
+  /** `mails`: where a bulk approval gathers its emails, to queue them in one write; absent, each goes at once. */
+  async function approve(id: string, input: ApprovalInput, actor: Actor, meta: RequestMeta, mails?: Approval[]): Promise<Approval> {
     const entry = await findQueued(id);
     if (entry.status !== 'pending') throw notPending(entry);
     // The invitation first, then the entry's conditional move to approved: a crash between them
@@ -81,8 +82,12 @@ export function createWaitlistReview({ store, clock, audit, invites, mailer }: W
       { type: 'waitlist.approved', actor: actor.id, inviteId: invite.id, data: { waitlist_entry_id: entry.id, email_domain: emailDomain(entry), auto: actor.id === AUTO_APPROVER.id } },
       meta,
     );
-    if (input.sendEmail !== false) await mailer.sendInvitation(approved, invite, token, actor);
-    return { entry: approved, invite, token };
+    const approval = { entry: approved, invite, token };
+    if (input.sendEmail !== false) {
+      if (mails) mails.push(approval);
+      else await mailer.sendInvitation(approved, invite, token, actor);
+    }
+    return approval;
   }
 
   async function deny(id: string, input: DenialInput, actor: Actor, meta: RequestMeta): Promise<WaitlistEntry> {
@@ -113,9 +118,15 @@ export function createWaitlistReview({ store, clock, audit, invites, mailer }: W
   }
 
   return {
-    approve,
+    approve: (id: string, input: ApprovalInput, actor: Actor, meta: RequestMeta) => approve(id, input, actor, meta),
     deny,
-    approveMany: (ids: string[], input: ApprovalInput, actor: Actor, meta: RequestMeta) => eachOf(ids, (id) => approve(id, input, actor, meta)),
+    async approveMany(ids: string[], input: ApprovalInput, actor: Actor, meta: RequestMeta): Promise<Array<BulkOutcome<Approval>>> {
+      const mails: Approval[] = [];
+      const outcomes = await eachOf(ids, (id) => approve(id, input, actor, meta, mails));
+      // One queue write for the whole batch: rendering and sealing stay, the thousand writes go.
+      if (mails.length) await mailer.sendInvitations(mails, actor);
+      return outcomes;
+    },
     denyMany: (ids: string[], input: DenialInput, actor: Actor, meta: RequestMeta) => eachOf(ids, (id) => deny(id, input, actor, meta)),
 
     get: findQueued,
