@@ -35,13 +35,17 @@ import { createIssuerOriginPin } from './oidc/pin-issuer-origin.ts';
 import { isProviderPath } from './oidc/provider-routes.ts';
 import { createInviteTokenParam } from './oidc/invite-token-param.ts';
 import { createSessionAccount } from './oidc/session-account.ts';
+import { createLogoutReceivers } from './oidc/logout-receivers.ts';
+import { createSingleLogout } from './oidc/single-logout.ts';
+import { consoleClient, createConsoleCodeRedeemer } from './oidc/console-client.ts';
+import { consoleRouters } from './console/console-routes.ts';
 import { waitlistApiRoutes } from './api/waitlist-routes.ts';
 import { adminWaitlistRoutes } from './admin/waitlist-routes.ts';
 import { waitlistPageRoutes } from './interaction/waitlist-page-routes.ts';
 
 export const VIEWS_DIR = join(fileURLToPath(new URL('.', import.meta.url)), '..', 'interactions');
 
-export type AppDeps = Omit<ServiceDeps, 'clock' | 'apps'> & {
+export type AppDeps = Omit<ServiceDeps, 'clock' | 'apps' | 'endAppSessions'> & {
   clock?: () => Date;
   /** Background workers (mail, webhooks, retention) start with the app unless false (tests drive them by hand). */
   startWorkers?: boolean;
@@ -55,6 +59,7 @@ export function createApp(deps: AppDeps) {
   const views = createViewEngine(config, VIEWS_DIR);
   const apps = relyingParties(config);
   const inviteTokenParam = createInviteTokenParam(secrets.cookieKeys);
+  const logoutReceivers = createLogoutReceivers({ store: store.oidc, clock, clients: apps });
   const provider: Provider = createProvider({
     inviteTokenParam,
     config,
@@ -62,9 +67,11 @@ export function createApp(deps: AppDeps) {
     store,
     clock,
     pages: createProviderPages(views),
-    clients: [...apps, adminClient(secrets), accountClient(config)],
+    clients: [...apps, adminClient(secrets), accountClient(config), consoleClient(config)],
+    logoutReceivers,
   });
-  const services = createServices({ ...deps, clock, apps });
+  const singleLogout = createSingleLogout({ provider, receivers: logoutReceivers, logger });
+  const services = createServices({ ...deps, clock, apps, endAppSessions: singleLogout.signOutEverywhere });
   const { auditLog, invites, members, memberAccounts, signIn, accountAdmin, signUp, waitlist, waitlistReview } = services;
   const sessionAccount = createSessionAccount(provider, memberAccounts);
 
@@ -108,6 +115,17 @@ export function createApp(deps: AppDeps) {
     welcomeRoutes({ config, provider, invites, sessionAccount, views }),
     accountPageRoutes({ config, accounts: memberAccounts, sessionAccount, members, views, clock, viewsDir: VIEWS_DIR }),
     waitlistPageRoutes({ config, waitlist, views }),
+    // The admin console: its sign-in routes, and its screens behind its own session guard.
+    ...consoleRouters({
+      config,
+      services,
+      apps,
+      views: createViewEngine(config, join(VIEWS_DIR, 'console')),
+      redeem: createConsoleCodeRedeemer(provider, config.issuer),
+      cookieKeys: secrets.cookieKeys,
+      clock,
+      viewsDir: join(VIEWS_DIR, 'console'),
+    }),
     ...apiRouters,
     // Public, ahead of the admin router: shapes only, no data.
     openApiRoutes({ issuer: config.issuer, groups: [{ routers: apiRouters }, { routers: adminRouters, security: 'admin' }, { routers: memberApiRouters, security: 'member' }] }),
@@ -139,6 +157,8 @@ export function createApp(deps: AppDeps) {
   return {
     app,
     provider,
+    /** The relying parties, for the start-up check of their metadata (client-metadata-validation.ts). */
+    apps,
     services,
     /** Every route Guestlist's own routers answer (the provider's are in its discovery document). */
     routes: routeTable(routers),

@@ -197,12 +197,12 @@ function assertProductionReady(config: Config): void {
 }
 
 /**
- * For process entry points (the server, migrate, the command line): the configuration, or the
- * bad option's message on stderr and exit 78 (EX_CONFIG).
+ * For process entry points (the server, migrate, the command line): a configuration mistake stops
+ * the start with its message on stderr and exit 78 (EX_CONFIG), never a stack trace.
  */
-export function loadConfigOrExit(): Config {
+export async function exitOnConfigError<T>(step: () => T | Promise<T>): Promise<T> {
   try {
-    return loadConfig();
+    return await step();
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
     process.stderr.write(`${error.message}\n`);

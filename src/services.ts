@@ -28,6 +28,11 @@ import { createCodeSender } from './signup/code-sender.ts';
 import { createSignUpService } from './signup/signup-service.ts';
 import { createAdmissionGate } from './signup/admission.ts';
 import { deriveCodeKeys } from './signup/verification-codes.ts';
+import { createDeliveryAdmin } from './jobs/delivery-admin.ts';
+import { createOverviewStats } from './audit/overview-stats.ts';
+import { createLockoutReport } from './security/lockout-report.ts';
+import { createConsoleSessions } from './security/console-sessions.ts';
+import { createConsoleAccess } from './accounts/console-access.ts';
 import { createWaitlistMailer } from './mail/waitlist-mailer.ts';
 import { createWaitlistReview } from './waitlist/waitlist-review.ts';
 import { createWaitlistRequests } from './waitlist/waitlist-requests.ts';
@@ -41,6 +46,8 @@ export interface ServiceDeps {
   clock: () => Date;
   /** The relying parties: the apps an invitation may name. */
   apps: ClientMetadata[];
+  /** Signs an account out of every app that asked for back-channel logout. */
+  endAppSessions?: (accountId: string) => Promise<void>;
   /** Replaces the mail transport (SMTP or outbox, from the config). */
   mailTransport?: MailTransport;
   /** Replaces the SMS transport (webhook or outbox, from the config). */
@@ -108,7 +115,7 @@ export function createServices(deps: ServiceDeps) {
   });
   const invites = createInviteService({ store, config, clock, audit, isKnownClient: (id) => appIds.has(id), mailer, limiter });
   const signIn = createSignInService({ store, audit, limiter });
-  const accountAdmin = createAccountAdminService({ store, audit });
+  const accountAdmin = createAccountAdminService({ store, audit, endAppSessions: deps.endAppSessions });
   const memberAccounts = createMemberAccounts({ store });
   const members = createMemberInviteService({ store, config, invites });
   const signUp = createSignUpService({
@@ -122,6 +129,11 @@ export function createServices(deps: ServiceDeps) {
     sender: createCodeSender({ mail, sms: deps.smsTransport ?? createSmsTransport(config, { logger, clock }), productName: config.product_name }),
     codeKey: deriveCodeKeys(secrets.cookieKeys),
   });
+  // What the admin console and the command line add: deliveries, the overview, lockouts, console sessions.
+  const deliveries = createDeliveryAdmin({ jobs: store.jobs, audit });
+  const overview = createOverviewStats({ store, clock });
+  const lockouts = createLockoutReport({ store, limiter, clock });
+  const consoleAccess = createConsoleAccess({ store, audit, sessions: createConsoleSessions({ store: store.consoleSessions, clock, cookieKeys: secrets.cookieKeys }) });
 
   // The waitlist: requests confirmed by email, and the admins' review (an approval is an invitation).
   const waitlistMailer = createWaitlistMailer({
@@ -155,6 +167,10 @@ export function createServices(deps: ServiceDeps) {
     accountAdmin,
     memberAccounts,
     signUp,
+    deliveries,
+    overview,
+    lockouts,
+    consoleAccess,
     waitlist,
     waitlistReview,
     startWorkers() {

@@ -18,6 +18,9 @@ export const AUDIT_EVENT_TYPES = [
   'user.enabled',
   'user.deleted',
   'user.quota_changed',
+  'user.roles_changed',
+  'delivery.redelivered',
+  'console.signed_in',
   // the waitlist: a request, its confirmation by email, and the admin's decision
   'waitlist.requested',
   'waitlist.confirmed',

@@ -1,4 +1,5 @@
 // Every user-facing sentence, keyed by the machine code it explains: one place to translate.
+import { CONSOLE_MESSAGES } from './console-messages.ts';
 
 export const MESSAGES = {
   // errors (the contract's `error` codes)
@@ -39,6 +40,8 @@ export const MESSAGES = {
   service_unavailable: 'The service is briefly unavailable. Try again in a moment.',
   server_error: 'Something went wrong on our side.',
   account_signed_out: 'You are signed out. Sign in again to manage your invitations.',
+  console_forbidden: 'Your role does not allow this. Ask an administrator.',
+  console_signed_out: 'Your console session has ended. Sign in again.',
   // the member's invitations page (/account)
   account_title: 'Your invitations',
   account_heading: 'Your invitations',
@@ -116,9 +119,11 @@ export const MESSAGES = {
   welcome_signed_in_as: 'You are signed in as',
   welcome_continue_to: 'Continue to {name}',
   welcome_close: 'You can close this page.',
+  welcome_open_console: 'Open the admin console',
   welcome_close_go_back: 'You can close this page and go back to the app that invited you.',
   consent_title: 'Allow access',
   consent_would_like_to: 'would like to:',
+  consent_confirm_again: 'asks you to confirm that it may still:',
   consent_allow: 'Allow',
   consent_cancel: 'Cancel',
   scope_openid: 'Know who you are',
@@ -130,6 +135,8 @@ export const MESSAGES = {
   logout_question: 'Do you want to sign out of {product}?',
   logout_confirm: 'Sign out',
   logout_stay: 'Stay signed in',
+  logout_in_progress: 'Signing you out…',
+  logout_continue: 'Continue',
   logged_out_title: 'You are signed out',
   logged_out_lead: 'You have been signed out of {product}.',
   error_title: 'Something went wrong',
@@ -180,4 +187,5 @@ export const MESSAGES = {
   waitlist_already_invited_lead: 'An invitation was already sent to this address. Open the link in that email to create your account.',
   waitlist_already_member_title: 'You already have an account',
   waitlist_already_member_lead: 'This address already has an account. Sign in to the app you came from.',
+  ...CONSOLE_MESSAGES,
 } as const;

@@ -10,6 +10,8 @@ import { verificationContract } from './contract/verifications.ts';
 import { waitlistContract } from './contract/waitlist.ts';
 import { oidcPayloadContract } from './contract/oidc-payloads.ts';
 import { lifecycleContract, settingsContract } from './contract/settings.ts';
+import { consoleQueryContract } from './contract/console-queries.ts';
+import { consoleSessionContract } from './contract/console-sessions.ts';
 
 /**
  * Builds a fresh, empty store for one test. `clock` is the time the store itself reads where a
@@ -47,6 +49,8 @@ export function describeStoreContract(name: string, makeStore: StoreFactory): vo
     waitlistContract(context);
     oidcPayloadContract(context);
     settingsContract(context);
+    consoleQueryContract(context);
+    consoleSessionContract(context);
     lifecycleContract(context);
   });
 }

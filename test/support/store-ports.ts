@@ -15,6 +15,7 @@ export function wrapEveryPort(inner: Store, wrap: <T extends object>(port: T) =>
     waitlist: wrap(inner.waitlist),
     oidc: wrap(inner.oidc),
     settings: wrap(inner.settings),
+    consoleSessions: wrap(inner.consoleSessions),
     ...rest,
   };
 }

@@ -11,6 +11,7 @@ import { createEmbeddedVerificationStore } from './verifications.ts';
 import { createEmbeddedOidcPayloadStore } from './oidc-payloads.ts';
 import { createEmbeddedWaitlistStore } from './waitlist.ts';
 import { createEmbeddedSettingsStore } from './settings.ts';
+import { createEmbeddedConsoleSessionStore } from './console-sessions.ts';
 import { startWalCheckpointer } from './wal-checkpointer.ts';
 
 export interface EmbeddedStoreOptions {
@@ -41,6 +42,7 @@ export function createEmbeddedStore(options: EmbeddedStoreOptions = {}): Store {
     waitlist: createEmbeddedWaitlistStore(db),
     oidc: createEmbeddedOidcPayloadStore(db, clock),
     settings: createEmbeddedSettingsStore(db),
+    consoleSessions: createEmbeddedConsoleSessionStore(db),
     async ping() {
       ping.run(String(clock().getTime()));
     },

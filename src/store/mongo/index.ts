@@ -12,6 +12,7 @@ import { createMongoVerificationStore } from './verifications.ts';
 import { createMongoWaitlistStore } from './waitlist.ts';
 import { createMongoOidcPayloadStore } from './oidc-payloads.ts';
 import { createMongoSettingsStore } from './settings.ts';
+import { createMongoConsoleSessionStore } from './console-sessions.ts';
 import { connectionAdmin, type MongoAdmin } from './mongo-admin.ts';
 import { ensureIndexes, wantedIndexes, type SyncLog } from './index-sync.ts';
 import { assertTransactionSupport } from './transaction-support.ts';
@@ -82,6 +83,7 @@ export function assembleMongoStore(connection: Connection, models: Models, optio
     waitlist: createMongoWaitlistStore(models, nextSeq),
     oidc: createMongoOidcPayloadStore(models, nodeClock),
     settings: createMongoSettingsStore(models),
+    consoleSessions: createMongoConsoleSessionStore(models),
     async ping() {
       if (closed) throw new Error('MongoDB store is closed');
       // Readiness means writable, as for the embedded store: a node that can still read but has

@@ -64,5 +64,12 @@ export function createMongoOidcPayloadStore({ OidcPayload }: Models, clock: () =
     async destroyByAccountId(accountId) {
       await OidcPayload.deleteMany({ accountId: stringEquals(accountId) });
     },
+    async findByAccountId(model, accountId, limit) {
+      const docs = await OidcPayload.find({ accountId: String(accountId), model: String(model) }).limit(Number(limit)).lean<OidcPayloadDoc[]>();
+      return docs.flatMap((doc) => {
+        const payload = load(doc);
+        return payload ? [{ id: doc._id.slice(doc.model.length + 1), payload, expiresAt: doc.expiresAt ?? null }] : [];
+      });
+    },
   };
 }
