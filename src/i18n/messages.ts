@@ -198,6 +198,7 @@ export const MESSAGES = {
   console_waitlist_roles: 'Roles for the invitation',
   console_waitlist_roles_help: 'Separated by spaces or commas.',
   console_waitlist_send_email: 'Email the invitation',
+  console_waitlist_no_app: 'None',
   console_waitlist_reason: 'Reason for denying (kept for admins)',
   console_waitlist_notify: 'Tell them by email when denied',
   console_waitlist_approve: 'Approve',

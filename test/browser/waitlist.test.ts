@@ -1,10 +1,12 @@
 // The waitlist in Chromium: from the sign-in page's offer to the request form, its refusals, the
-// "check your email" page and its code, and the emailed link's page with its button; every page
-// checked with axe, CSP, 320 px and layout shift. The honeypot stays out of sight and out of reach.
+// "check your email" page and its code, the emailed link's page with its button, and the admin
+// console's queue (a count on the overview, the reason, approve one, deny in bulk) to the
+// invitee's sign-up; every page checked with axe, CSP, 320 px and layout shift. The honeypot stays
+// out of sight and out of reach.
 import type { Browser } from 'playwright-core';
-import { startGuestlist, type RunningGuestlist } from '../support/start-guestlist.ts';
+import { createInvite, startGuestlist, type RunningGuestlist } from '../support/start-guestlist.ts';
 import { expectGoodPage, launchBrowser, openContext } from '../support/browser.ts';
-import { demoAuthorizeUrl, pkcePair } from '../support/browser-app.ts';
+import { demoAuthorizeUrl, pkcePair, signUpFromLink } from '../support/browser-app.ts';
 import type { MailMessage } from '../../src/mail/mail-transport.ts';
 
 let gl: RunningGuestlist;
@@ -130,4 +132,56 @@ test('a link that no longer works says so, and offers to ask again', async () =>
   await expect(page.getByRole('link', { name: 'Request a new invitation' }).getAttribute('href')).resolves.toBe('/waitlist');
   await expectGoodPage(tracked, 'waitlist-link-gone');
   await tracked.context.close();
+});
+
+test('the console queue: counted on the overview, read with its reasons, one approved, the rest denied in bulk, and the invitee signs up', async () => {
+  for (const [email, reason] of [['lin@example.com', 'I maintain a compiler.'], ['mo@example.com', 'Curious.'], ['ned@example.com', '']] as const) {
+    await fetch(`${gl.url}/api/waitlist`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ email, reason }) });
+    const { link } = await confirmationFor(email);
+    const token = link.slice(link.lastIndexOf('/') + 1);
+    await fetch(`${gl.url}/api/waitlist/confirm`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ token }) });
+  }
+  const invite = await createInvite(gl, { email: 'boss@example.com', roles: ['admin'], send_email: false });
+  const admin = await openContext(browser);
+  const { page } = admin;
+  await signUpFromLink(page, invite.url, 'the boss has a long password');
+  await page.goto(`${gl.url}/console`);
+  await page.waitForURL(`${gl.url}/console`);
+  await page.waitForLoadState('load');
+  // The three just confirmed, beside those the journeys above left in the queue.
+  const waiting = (await gl.guestlist.services.waitlistReview.counts()).pending;
+  expect(waiting).toBeGreaterThanOrEqual(3);
+  await expect(page.locator('#waitlist-count-pending').textContent()).resolves.toBe(String(waiting));
+  await expectGoodPage(admin, 'console-overview-waitlist');
+
+  await page.getByRole('navigation').getByRole('link', { name: 'Waitlist' }).click();
+  await page.waitForURL(`${gl.url}/console/waitlist`);
+  await expect(page.locator('h1').textContent()).resolves.toBe('Waitlist');
+  await expect(page.locator('#waitlist-list').textContent()).resolves.toContain('I maintain a compiler.');
+  await expectGoodPage(admin, 'console-waitlist-queue');
+
+  await page.getByLabel('Roles for the invitation').fill('beta');
+  await page.getByRole('button', { name: 'Approve lin@example.com' }).click();
+  await page.waitForURL(`${gl.url}/console/waitlist?done=approved`);
+  await expect(page.locator('#console-notice').textContent()).resolves.toBe('Approved: the invitation is made.');
+  await expect(page.locator('#waitlist-count-approved').textContent()).resolves.toBe('1');
+
+  await page.getByLabel('Select mo@example.com').check();
+  await page.getByLabel('Select ned@example.com').check();
+  await page.getByLabel('Reason for denying (kept for admins)').fill('not this round');
+  await page.getByRole('button', { name: 'Deny selected' }).click();
+  await page.waitForLoadState('load');
+  await expect(page.locator('h1').textContent()).resolves.toBe('Requests denied');
+  await expect(page.locator('#waitlist-results tbody tr').count()).resolves.toBe(2);
+  await expectGoodPage(admin, 'console-waitlist-results');
+  await admin.context.close();
+
+  // The approved request's email holds its invitation; it leads to a sign-up like any other.
+  await gl.guestlist.services.mail.drain();
+  const mail = sent.filter((message) => message.to === 'lin@example.com').pop()!;
+  expect(mail.subject).toBe('Your invitation to Acme Beta');
+  const invitee = await openContext(browser);
+  await signUpFromLink(invitee.page, /https?:\/\/\S+\/invite\/[A-Za-z0-9_-]{43}/.exec(mail.text)![0], 'lin has a long password');
+  await expect(invitee.page.locator('h1').textContent()).resolves.toBe('Your account is ready');
+  await invitee.context.close();
 });
