@@ -1,7 +1,7 @@
 // The one-time welcome on a fresh development install: the owner's invitation into the admin
 // console, and how to get an admin token and invite someone from the API.
 import type { Config } from './config.ts';
-import type { Secrets } from './secrets.ts';
+import type { Secrets } from './secrets/secrets.ts';
 
 export function firstRunBanner(config: Config, secrets: Secrets, ownerInviteUrl?: string): string {
   const basic = `${secrets.adminClientId}:${secrets.adminClientSecret}`;

@@ -1,7 +1,7 @@
 // Process entry: config → store → app → listen, and a graceful stop on SIGTERM/SIGINT.
 import { createServer } from 'node:http';
 import { exitOnConfigError, loadConfig } from './config.ts';
-import { resolveSecrets, shareGeneratedSecrets } from './secrets.ts';
+import { resolveSecrets, shareGeneratedSecrets } from './secrets/secrets.ts';
 import { openStore } from './store/open-store.ts';
 import { createApp } from './app.ts';
 import { validateClientMetadata } from './oidc/client-metadata-validation.ts';

@@ -2,7 +2,7 @@
 // the background workers (mail, webhooks, retention) that go with them.
 import type { ClientMetadata } from 'oidc-provider';
 import type { Config } from './config.ts';
-import type { Secrets } from './secrets.ts';
+import type { Secrets } from './secrets/secrets.ts';
 import type { Store } from './store/ports.ts';
 import type { Logger } from './logging/logger.ts';
 import { createAuditRecorder } from './audit/audit-recorder.ts';

@@ -3,7 +3,7 @@
 import { ConfigError, loadConfig } from '../config.ts';
 import { createLogger } from '../logging/logger.ts';
 import { relyingParties } from '../oidc/clients.ts';
-import { resolveSecrets } from '../secrets.ts';
+import { resolveSecrets } from '../secrets/secrets.ts';
 import { createServices } from '../services.ts';
 import { openStore } from '../store/open-store.ts';
 import { runCli } from './cli.ts';

@@ -4,8 +4,7 @@ import type { AuditRecorder } from '../audit/audit-recorder.ts';
 import type { RequestMeta } from '../audit/request-meta.ts';
 import { conflict } from '../errors.ts';
 import type { JobFilter, JobStore, JobSummary, Page, PageRequest } from '../store/ports.ts';
-import { MAIL_QUEUE } from '../mail/mail-queue.ts';
-import { WEBHOOK_QUEUE } from '../webhooks/webhook-queue.ts';
+import { ALERT_WEBHOOK_QUEUE, MAIL_QUEUE, WEBHOOK_QUEUE } from './queue-names.ts';
 
 export interface Delivery {
   id: string;
@@ -40,7 +39,7 @@ function present(job: JobSummary): Delivery {
   };
 }
 
-export const DELIVERY_QUEUES = [MAIL_QUEUE, WEBHOOK_QUEUE] as const;
+export const DELIVERY_QUEUES = [MAIL_QUEUE, WEBHOOK_QUEUE, ALERT_WEBHOOK_QUEUE] as const;
 
 export function createDeliveryAdmin({ jobs, audit }: { jobs: JobStore; audit: AuditRecorder }) {
   return {
@@ -50,9 +49,10 @@ export function createDeliveryAdmin({ jobs, audit }: { jobs: JobStore; audit: Au
     },
 
     /** Failed and retrying deliveries per queue (the overview's health line). */
-    async failing(): Promise<Record<(typeof DELIVERY_QUEUES)[number], { failed: number; retrying: number }>> {
-      const [mail, webhook] = await Promise.all(DELIVERY_QUEUES.map((queue) => jobs.countFailing(queue)));
-      return { mail: mail!, webhook: webhook! };
+    async failing(): Promise<Record<'mail' | 'webhook', { failed: number; retrying: number }>> {
+      const [mail, webhook, alert] = await Promise.all(DELIVERY_QUEUES.map((queue) => jobs.countFailing(queue)));
+      // Alert webhooks are webhooks too: the overview counts them with the rest.
+      return { mail: mail!, webhook: { failed: webhook!.failed + alert!.failed, retrying: webhook!.retrying + alert!.retrying } };
     },
 
     /** A failed delivery goes out again now, with a fresh set of attempts. */

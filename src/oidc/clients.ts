@@ -3,7 +3,7 @@
 import { readFileSync } from 'node:fs';
 import type { ClientMetadata } from 'oidc-provider';
 import { ConfigError, type Config } from '../config.ts';
-import type { Secrets } from '../secrets.ts';
+import type { Secrets } from '../secrets/secrets.ts';
 
 /** The first-party client behind GET /invite/{token}: it only needs a session, not tokens. */
 export const ACCOUNT_CLIENT_ID = 'guestlist-account';

@@ -1,7 +1,7 @@
 // Builds the oidc-provider instance: every oidc-provider option Guestlist sets lives here.
 import Provider, { interactionPolicy, type ClientMetadata, type Configuration, type ErrorOut, type KoaContextWithOIDC } from 'oidc-provider';
 import type { Config } from '../config.ts';
-import type { Secrets } from '../secrets.ts';
+import type { Secrets } from '../secrets/secrets.ts';
 import type { Store } from '../store/ports.ts';
 import { createAdapterClass } from './adapter.ts';
 import { CLAIMS, createFindAccount } from './find-account.ts';
@@ -10,7 +10,7 @@ import { PRIVILEGED_SCOPES } from './clients.ts';
 import type { InviteTokenParam } from './invite-token-param.ts';
 import { assertClientIds } from './client-metadata-validation.ts';
 import { recordingLogoutReceivers, type LogoutReceivers } from './logout-receivers.ts';
-import { DEFAULT_ID_TOKEN_ALG, ID_TOKEN_SIGNING_ALGS } from './signing-keys.ts';
+import { DEFAULT_ID_TOKEN_ALG, ID_TOKEN_SIGNING_ALGS } from '../secrets/signing-keys.ts';
 
 export interface ProviderPages {
   error(ctx: KoaContextWithOIDC, out: ErrorOut, error: Error): Promise<void> | void;

@@ -4,7 +4,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseJwksFile } from '../../src/oidc/signing-keys.ts';
+import { parseJwksFile } from '../../src/secrets/signing-keys.ts';
 
 const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
 

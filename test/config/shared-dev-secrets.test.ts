@@ -4,9 +4,9 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig } from '../../src/config.ts';
-import { resolveSecrets, shareGeneratedSecrets } from '../../src/secrets.ts';
+import { resolveSecrets, shareGeneratedSecrets } from '../../src/secrets/secrets.ts';
 import { createEmbeddedStore } from '../../src/store/embedded/index.ts';
-import { generateRsaJwk } from '../../src/oidc/signing-keys.ts';
+import { generateRsaJwk } from '../../src/secrets/signing-keys.ts';
 
 const dirs: string[] = [];
 const nodeConfig = (env: Record<string, string> = {}) => {

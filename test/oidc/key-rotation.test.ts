@@ -4,7 +4,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { generateEcJwk, generateRsaJwk } from '../../src/oidc/signing-keys.ts';
+import { generateEcJwk, generateRsaJwk } from '../../src/secrets/signing-keys.ts';
 import { createEmbeddedStore } from '../../src/store/embedded/index.ts';
 import { startGuestlist } from '../support/start-guestlist.ts';
 import { freePort } from '../support/child-guestlist.ts';

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { loadConfig, type Config } from '../../src/config.ts';
-import { resolveSecrets } from '../../src/secrets.ts';
+import { resolveSecrets } from '../../src/secrets/secrets.ts';
 import { createEmbeddedStore } from '../../src/store/embedded/index.ts';
 import type { Store } from '../../src/store/ports.ts';
 import { createApp, type AppDeps, type GuestlistApp } from '../../src/app.ts';

@@ -3,9 +3,9 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Config } from './config.ts';
-import type { KeyValueStore } from './store/ports.ts';
-import { completeDevSigningKeys, devJwks, generateEcJwk, generateEd25519Jwk, generateRsaJwk, parseJwksFile, type DevSigningKeys } from './oidc/signing-keys.ts';
+import type { Config } from '../config.ts';
+import type { KeyValueStore } from '../store/ports.ts';
+import { completeDevSigningKeys, devJwks, generateEcJwk, generateEd25519Jwk, generateRsaJwk, parseJwksFile, type DevSigningKeys } from './signing-keys.ts';
 
 export interface Secrets {
   /** Private JWKs for oidc-provider: an RSA key (RS256) first, then P-256 (ES256) and Ed25519 (EdDSA). */
