@@ -37,6 +37,7 @@ import { createWaitlistMailer } from './mail/waitlist-mailer.ts';
 import { createWaitlistReview } from './waitlist/waitlist-review.ts';
 import { createWaitlistRequests } from './waitlist/waitlist-requests.ts';
 import { createDomainRules } from './waitlist/email-domain-rules.ts';
+import { inviteRequiredMessage } from './waitlist/waitlist-links.ts';
 
 export interface ServiceDeps {
   config: Config;
@@ -123,7 +124,7 @@ export function createServices(deps: ServiceDeps) {
     config,
     clock,
     audit,
-    gate: createAdmissionGate({ config, audit, invites, accounts: memberAccounts, limiter }),
+    gate: createAdmissionGate({ config, audit, invites, accounts: memberAccounts, limiter, inviteRequiredMessage: inviteRequiredMessage(config) }),
     redemption: createRedemption({ store, clock, audit }),
     limiter,
     sender: createCodeSender({ mail, sms: deps.smsTransport ?? createSmsTransport(config, { logger, clock }), productName: config.product_name }),

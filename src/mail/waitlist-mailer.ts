@@ -2,7 +2,6 @@
 import type { Actor } from '../invites/invite-service.ts';
 import { inviteUrl } from '../invites/invite-link.ts';
 import type { InviteRecord, WaitlistEntry } from '../store/ports.ts';
-import { confirmationUrl } from '../waitlist/waitlist-links.ts';
 import type { MailQueue } from './mail-queue.ts';
 
 export interface WaitlistMailerDeps {
@@ -13,7 +12,8 @@ export interface WaitlistMailerDeps {
 }
 
 export interface WaitlistMailer {
-  sendConfirmation(to: string, secrets: { token: string; code: string }, expiresInHours: number): Promise<void>;
+  /** `link`: the confirmation page's address, with its token (the waitlist builds it). */
+  sendConfirmation(to: string, secrets: { link: string; code: string }, expiresInHours: number): Promise<void>;
   sendInvitation(entry: WaitlistEntry, invite: InviteRecord, token: string, inviter: Actor): Promise<void>;
   /** Many at once (bulk approval): one store write for the lot. */
   sendInvitations(items: Array<{ entry: WaitlistEntry; invite: InviteRecord; token: string }>, inviter: Actor): Promise<void>;
@@ -27,8 +27,8 @@ export function createWaitlistMailer({ queue, issuer, clientName }: WaitlistMail
     meta: { inviteId: invite.id, actor: inviter.id },
   });
   return {
-    async sendConfirmation(to, { token, code }, expiresInHours) {
-      await queue.enqueue({ template: 'waitlist-confirmation', to, link: confirmationUrl(issuer, token), code, expiresInHours });
+    async sendConfirmation(to, { link, code }, expiresInHours) {
+      await queue.enqueue({ template: 'waitlist-confirmation', to, link, code, expiresInHours });
     },
     async sendInvitation(entry, invite, token, inviter) {
       const mail = invitation(entry, invite, token, inviter);

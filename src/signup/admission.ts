@@ -11,7 +11,6 @@ import { emailMatchesInvite, isWhitelisted } from '../invites/invite-policy.ts';
 import type { MemberAccounts } from '../accounts/member-accounts.ts';
 import { normalizeEmail } from '../email-address.ts';
 import { addressSubject, type RateLimiter } from '../security/rate-limiter.ts';
-import { inviteRequiredMessage } from '../waitlist/waitlist-links.ts';
 
 /** Who may join, and on what terms. */
 export interface Admission {
@@ -59,9 +58,11 @@ export interface AdmissionGateDeps {
   accounts: MemberAccounts;
   /** Limits sign-up attempts (and, through the invite service, bad tokens) per address. */
   limiter: RateLimiter;
+  /** The sentence of "an invitation is required" (with the waitlist on, it says where to ask); default: the code's own. */
+  inviteRequiredMessage?: string;
 }
 
-export function createAdmissionGate({ config, audit, invites, accounts, limiter }: AdmissionGateDeps) {
+export function createAdmissionGate({ config, audit, invites, accounts, limiter, inviteRequiredMessage }: AdmissionGateDeps) {
   return {
     /** Checks every rule without changing anything; throws the contract's error when refused. */
     async admit(input: { email: string; inviteToken?: string | null }, meta: RequestMeta): Promise<Admission> {
@@ -71,7 +72,7 @@ export function createAdmissionGate({ config, audit, invites, accounts, limiter 
       const decision = decideAdmission({ email, inspection, emailTaken: await accounts.emailHasAccount(email) }, config);
       if ('refused' in decision) {
         // With the waitlist on, "an invitation is required" says where to ask for one.
-        const message = decision.refused === 'invite_required' ? inviteRequiredMessage(config) : undefined;
+        const message = decision.refused === 'invite_required' ? inviteRequiredMessage : undefined;
         return this.refuse(decision.refused, email, decision.invite, meta, message);
       }
       return decision.admitted;

@@ -15,6 +15,7 @@ import type { Store, WaitlistEntry } from '../store/ports.ts';
 import type { WaitlistMailer } from '../mail/waitlist-mailer.ts';
 import type { DomainRules } from './email-domain-rules.ts';
 import { AUTO_APPROVER, type WaitlistReview } from './waitlist-review.ts';
+import { confirmationUrl } from './waitlist-links.ts';
 
 /** How long the link and the code of a request work; then the request is dropped. */
 export const CONFIRMATION_TTL_HOURS = 48;
@@ -172,7 +173,7 @@ export function createWaitlistRequests({ store, config, clock, audit, limiter, m
         requestedAt: now,
         expiresAt: new Date(now.getTime() + CONFIRMATION_TTL_HOURS * HOUR),
       });
-      await mailer.sendConfirmation(email, { token, code }, CONFIRMATION_TTL_HOURS);
+      await mailer.sendConfirmation(email, { link: confirmationUrl(config.issuer, token), code }, CONFIRMATION_TTL_HOURS);
       await audit.record({ type: 'waitlist.requested', actor: 'anonymous', data: { waitlist_entry_id: requestId, email_domain: domain, ref: input.ref?.trim() || null } }, meta);
       return { requestId };
     },
