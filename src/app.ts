@@ -42,6 +42,9 @@ import { createFederationCookies } from './federation/federation-cookies.ts';
 import { linkedAccountsRoutes, createLinkedAccountsSection } from './member/linked-accounts-routes.ts';
 import { consoleClient, createConsoleCodeRedeemer } from './oidc/console-client.ts';
 import { consoleRouters } from './console/console-routes.ts';
+import { waitlistApiRoutes } from './api/waitlist-routes.ts';
+import { adminWaitlistRoutes } from './admin/waitlist-routes.ts';
+import { waitlistPageRoutes } from './interaction/waitlist-page-routes.ts';
 
 export const VIEWS_DIR = join(fileURLToPath(new URL('.', import.meta.url)), '..', 'interactions');
 
@@ -72,7 +75,7 @@ export function createApp(deps: AppDeps) {
   });
   const singleLogout = createSingleLogout({ provider, receivers: logoutReceivers, logger });
   const services = createServices({ ...deps, clock, apps, endAppSessions: singleLogout.signOutEverywhere });
-  const { auditLog, invites, members, memberAccounts, signIn, accountAdmin, signUp, federation } = services;
+  const { auditLog, invites, members, memberAccounts, signIn, accountAdmin, signUp, waitlist, waitlistReview, federation } = services;
   const sessionAccount = createSessionAccount(provider, memberAccounts);
   const federationCookies = createFederationCookies(secrets.cookieKeys, clock);
 
@@ -102,6 +105,10 @@ export function createApp(deps: AppDeps) {
   const memberGuard = requireScope(provider, store.accounts, { scope: 'invites' });
   const apiRouters = [inviteCheckRoutes({ invites }), registerRoutes({ signUp })];
   const adminRouters = [adminInviteRoutes({ config, invites, clock }), adminAuditRoutes({ auditLog }), adminUserRoutes({ accounts: accountAdmin })];
+  // The waitlist: its API and admin routes always exist (and are documented); the public ones
+  // answer 404 while enable_waitlist is off.
+  apiRouters.push(waitlistApiRoutes({ waitlist }));
+  adminRouters.push(adminWaitlistRoutes({ config, review: waitlistReview, clock }));
   // A member's own invitations: a user access token with scope `invites`.
   const memberApiRouters = [memberInviteRoutes({ config, members, clock })];
   const routers = [
@@ -113,6 +120,7 @@ export function createApp(deps: AppDeps) {
     welcomeRoutes({ config, provider, invites, sessionAccount, views }),
     accountPageRoutes({ config, accounts: memberAccounts, sessionAccount, members, views, clock, viewsDir: VIEWS_DIR, sections: [createLinkedAccountsSection(federation)] }),
     linkedAccountsRoutes({ federation, cookies: federationCookies, sessionAccount, views }),
+    waitlistPageRoutes({ config, waitlist, views }),
     // The admin console: its sign-in routes, and its screens behind its own session guard.
     ...consoleRouters({
       config,

@@ -20,6 +20,9 @@ const url = z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' });
 const countUpTo = (max: number) => z.number({ error: 'must be a whole number' }).int('must be a whole number').min(1, 'must be at least 1').max(max, `must be at most ${max}`);
 const count = z.number({ error: 'must be a whole number' }).int('must be a whole number').min(0, 'must be 0 or more');
 
+/** An email domain as an operator writes it (`example.com` or `@example.com`), kept bare and lower-case. */
+const domainEntry = z.string().trim().toLowerCase().transform((value) => value.replace(/^@/, '')).pipe(z.string().regex(/^[a-z0-9.-]+\.[a-z]{2,}$/, 'must be a domain like example.com'));
+
 /** Every option, its type, default and meaning: the single source of truth. */
 export const OPTIONS = {
   enable_invite_only: option(z.boolean({ error: 'must be true or false' }).default(true), 'bool', 'sign-up requires a valid invitation'),
@@ -66,6 +69,15 @@ export const OPTIONS = {
   rate_limit_code_failures: option(countUpTo(1000).default(10), 'int', 'wrong verification codes per address and window'),
   // Upstream identity providers (federation/): usually set in the config file; the env takes JSON.
   upstream_providers: option(upstreamProvidersSchema.default([]), 'json', 'identity providers people may join and sign in with (see "Upstream identity providers")'),
+  // The waitlist (people without an invitation ask for one; approval is an invitation).
+  enable_waitlist: option(z.boolean({ error: 'must be true or false' }).default(false), 'bool', 'people without an invitation may ask for one at /waitlist and POST /api/waitlist'),
+  waitlist_reason_prompt: option(z.string().trim().min(1).max(200, 'must be at most 200 characters').default('Why would you like to join?'), 'string', 'the question above the optional reason field of the waitlist form'),
+  waitlist_blocked_domains: option(z.array(domainEntry).default([]), 'list', 'email domains (and their subdomains) that may not ask for an invitation'),
+  waitlist_block_disposable: option(z.boolean({ error: 'must be true or false' }).default(true), 'bool', 'refuse disposable email domains on the waitlist (the maintained list of disposable-email-domains-js)'),
+  waitlist_auto_approve_domains: option(z.array(domainEntry).default([]), 'list', 'confirmed requests from these exact email domains get their invitation at once'),
+  waitlist_show_position: option(z.boolean({ error: 'must be true or false' }).default(false), 'bool', 'the confirmation page says how many requests are ahead in the queue'),
+  rate_limit_waitlist_requests: option(countUpTo(100000).default(10), 'int', 'waitlist requests per address and window'),
+  rate_limit_waitlist_per_email: option(countUpTo(1000).default(3), 'int', 'waitlist requests (confirmation emails) per email address and day'),
   log_level: option(z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'), 'string', 'log verbosity'),
 } as const;
 

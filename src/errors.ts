@@ -18,6 +18,8 @@ const ERRORS = {
   invalid_request: { status: 400 },
   invalid_code: { status: 400 },
   code_expired: { status: 400 },
+  // The waitlist refuses addresses at a blocked (or disposable) domain.
+  email_domain_blocked: { status: 400 },
   invalid_token: { status: 401 },
   invalid_credentials: { status: 401 },
   account_signed_out: { status: 401 },

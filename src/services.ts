@@ -36,6 +36,11 @@ import { createOverviewStats } from './audit/overview-stats.ts';
 import { createLockoutReport } from './security/lockout-report.ts';
 import { createConsoleSessions } from './security/console-sessions.ts';
 import { createConsoleAccess } from './accounts/console-access.ts';
+import { createWaitlistMailer } from './mail/waitlist-mailer.ts';
+import { createWaitlistReview } from './waitlist/waitlist-review.ts';
+import { createWaitlistRequests } from './waitlist/waitlist-requests.ts';
+import { createDomainRules } from './waitlist/email-domain-rules.ts';
+import { inviteRequiredMessage } from './waitlist/waitlist-links.ts';
 
 export interface ServiceDeps {
   config: Config;
@@ -117,7 +122,7 @@ export function createServices(deps: ServiceDeps) {
   const accountAdmin = createAccountAdminService({ store, audit, endAppSessions: deps.endAppSessions });
   const memberAccounts = createMemberAccounts({ store });
   const members = createMemberInviteService({ store, config, invites });
-  const gate = createAdmissionGate({ config, audit, invites, accounts: memberAccounts, limiter });
+  const gate = createAdmissionGate({ config, audit, invites, accounts: memberAccounts, limiter, inviteRequiredMessage: inviteRequiredMessage(config) });
   const signUp = createSignUpService({
     store,
     config,
@@ -149,6 +154,25 @@ export function createServices(deps: ServiceDeps) {
   const lockouts = createLockoutReport({ store, limiter, clock });
   const consoleAccess = createConsoleAccess({ store, audit, sessions: createConsoleSessions({ store: store.consoleSessions, clock, cookieKeys: secrets.cookieKeys }) });
 
+  // The waitlist: requests confirmed by email, and the admins' review (an approval is an invitation).
+  const waitlistMailer = createWaitlistMailer({
+    queue: mail,
+    issuer: config.issuer,
+    clientName: (id) => (apps.find((client) => client.client_id === id)?.client_name as string | undefined) ?? null,
+  });
+  const waitlistReview = createWaitlistReview({ store, clock, audit, invites, mailer: waitlistMailer });
+  const waitlist = createWaitlistRequests({
+    store,
+    config,
+    clock,
+    audit,
+    limiter,
+    mailer: waitlistMailer,
+    rules: createDomainRules(config),
+    review: waitlistReview,
+    codeKey: deriveCodeKeys(secrets.cookieKeys),
+  });
+
   return {
     audit,
     auditLog,
@@ -167,6 +191,8 @@ export function createServices(deps: ServiceDeps) {
     overview,
     lockouts,
     consoleAccess,
+    waitlist,
+    waitlistReview,
     startWorkers() {
       mail.start();
       webhooks.start();

@@ -24,6 +24,11 @@ export const AUDIT_EVENT_TYPES = [
   'user.roles_changed',
   'delivery.redelivered',
   'console.signed_in',
+  // the waitlist: a request, its confirmation by email, and the admin's decision
+  'waitlist.requested',
+  'waitlist.confirmed',
+  'waitlist.approved',
+  'waitlist.denied',
 ] as const;
 
 export type AuditEventType = (typeof AUDIT_EVENT_TYPES)[number];

@@ -11,6 +11,7 @@ const SECTIONS = [
   { path: '/console/invitations', label: 'console_nav_invitations' },
   { path: '/console/new-invitation', label: 'console_nav_new', needs: 'invite' },
   { path: '/console/import', label: 'console_nav_import', needs: 'invite' },
+  { path: '/console/waitlist', label: 'console_nav_waitlist', feature: 'waitlist' },
   { path: '/console/people', label: 'console_nav_people' },
   { path: '/console/audit', label: 'console_nav_audit' },
   { path: '/console/deliveries', label: 'console_nav_deliveries' },
@@ -24,11 +25,16 @@ export interface ConsolePages {
   error(ctx: Context, status: number, message: string): void;
 }
 
-export function createConsolePages(views: ViewEngine): ConsolePages {
+/** Screens of optional parts: shown only while that part is switched on. */
+export interface ConsoleFeatures {
+  waitlist?: boolean;
+}
+
+export function createConsolePages(views: ViewEngine, features: ConsoleFeatures = {}): ConsolePages {
   const pages: ConsolePages = {
     render(ctx, view, title, data = {}, status = 200) {
       const user = consoleUser(ctx);
-      const nav = SECTIONS.filter((section) => !('needs' in section) || mayDo(user.role, section.needs)).map((section) => ({
+      const nav = SECTIONS.filter((section) => (!('needs' in section) || mayDo(user.role, section.needs)) && (!('feature' in section) || features[section.feature])).map((section) => ({
         href: section.path,
         label: t(section.label),
         current: 'exact' in section ? ctx.path === section.path : ctx.path === section.path || ctx.path.startsWith(`${section.path}/`),

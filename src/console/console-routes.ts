@@ -22,10 +22,11 @@ import { peoplePages } from './people-pages.ts';
 import { auditPages } from './audit-pages.ts';
 import { deliveryPages } from './delivery-pages.ts';
 import { settingsPage } from './settings-page.ts';
+import { waitlistPages } from './waitlist-pages.ts';
 
 export interface ConsoleDeps {
   config: Config;
-  services: Pick<Services, 'invites' | 'accountAdmin' | 'members' | 'auditLog' | 'overview' | 'lockouts' | 'deliveries' | 'consoleAccess'>;
+  services: Pick<Services, 'invites' | 'accountAdmin' | 'members' | 'auditLog' | 'overview' | 'lockouts' | 'deliveries' | 'consoleAccess' | 'waitlistReview'>;
   apps: ClientMetadata[];
   views: ViewEngine;
   redeem: ConsoleCodeRedeemer;
@@ -36,8 +37,8 @@ export interface ConsoleDeps {
 }
 
 export function consoleRouters({ config, services, apps, views, redeem, cookieKeys, clock, viewsDir }: ConsoleDeps): Router[] {
-  const pages = createConsolePages(views);
-  const { invites, accountAdmin, members, auditLog, overview, lockouts, deliveries, consoleAccess } = services;
+  const pages = createConsolePages(views, { waitlist: config.enable_waitlist });
+  const { invites, accountAdmin, members, auditLog, overview, lockouts, deliveries, consoleAccess, waitlistReview } = services;
   const appList = apps.map((app) => ({ id: app.client_id, name: String(app.client_name ?? app.client_id) }));
 
   const assets = createRouter();
@@ -57,7 +58,7 @@ export function consoleRouters({ config, services, apps, views, redeem, cookieKe
 
   const screens = createRouter();
   consoleSignOutRoute(screens, { issuer: config.issuer, access: consoleAccess });
-  overviewPage(screens, { overview, lockouts, deliveries, pages });
+  overviewPage(screens, { overview, lockouts, deliveries, pages, waitlist: config.enable_waitlist ? waitlistReview : null });
   invitationPages(screens, { issuer: config.issuer, defaultExpiryDays: config.invite_link_expiry, apps: appList, invites, accounts: accountAdmin, auditLog, overview, pages, clock });
   importPages(screens, { issuer: config.issuer, invites, overview, pages });
   // A person's sessions also name Guestlist's own clients: the member pages and this console.
@@ -66,6 +67,8 @@ export function consoleRouters({ config, services, apps, views, redeem, cookieKe
   auditPages(screens, { auditLog, pages });
   deliveryPages(screens, { deliveries, pages });
   settingsPage(screens, { config, apps, pages });
+  // The waitlist's screen answers whether or not the waitlist is on: requests kept from a time it was stay reachable.
+  waitlistPages(screens, { review: waitlistReview, accounts: accountAdmin, overview, apps: appList, pages });
 
   return [assets, signIn, guardedRouter(consoleGuard({ access: consoleAccess, renderError: pages.error }), [screens])];
 }

@@ -77,3 +77,19 @@ export const rolesText = (value: string | undefined): string[] =>
     .split(/[\s,;]+/)
     .map((role) => role.trim())
     .filter(Boolean);
+
+/** The waitlist screen: pending requests unless another status (or `any`) is asked for. */
+export const waitlistListQuery = z.object({
+  q: text(254),
+  status: z.preprocess((value) => (value === undefined || value === '' ? 'pending' : value), z.enum(['pending', 'approved', 'denied', 'any'])),
+  cursor,
+});
+
+/** The waitlist's decision fields, as posted: every field a string. */
+export const waitlistDecisionForm = z.object({
+  roles: text(2000),
+  client_id: text(200),
+  send_email: z.string().optional(),
+  reason: text(1000),
+  notify: z.string().optional(),
+});

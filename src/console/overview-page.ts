@@ -9,19 +9,22 @@ import { t } from '../i18n/format-message.ts';
 import { lineChart } from './chart-svg.ts';
 import { shortUtc, statusLabel } from './console-format.ts';
 import type { ConsolePages } from './console-pages.ts';
+import type { WaitlistReview } from '../waitlist/waitlist-review.ts';
 
 export interface OverviewPageDeps {
   overview: OverviewStats;
   lockouts: LockoutReport;
   deliveries: DeliveryAdmin;
   pages: ConsolePages;
+  /** The waitlist's counts, while it is on. */
+  waitlist?: WaitlistReview | null;
 }
 
 const percent = (part: number, whole: number) => (whole ? `${Math.round((part / whole) * 100)}%` : '—');
 
-export function overviewPage(router: Router, { overview, lockouts, deliveries, pages }: OverviewPageDeps): void {
+export function overviewPage(router: Router, { overview, lockouts, deliveries, pages, waitlist }: OverviewPageDeps): void {
   router.get('/console', async (ctx) => {
-    const [stats, locked, failing] = await Promise.all([overview.overview(), lockouts.current(), deliveries.failing()]);
+    const [stats, locked, failing, queue] = await Promise.all([overview.overview(), lockouts.current(), deliveries.failing(), waitlist ? waitlist.counts() : null]);
     const days = stats.days.map((d) => d.day);
     const total = (key: 'created' | 'opened' | 'redeemed' | 'expired' | 'signups') => stats.days.reduce((sum, d) => sum + d[key], 0);
     const invitationsChart = lineChart({
@@ -60,6 +63,8 @@ export function overviewPage(router: Router, { overview, lockouts, deliveries, p
       alerts: stats.alerts.map((alert) => ({ at: shortUtc(alert.at), reason: alert.reason, ip: alert.ip })),
       failing,
       failing_total: failing.mail.failed + failing.webhook.failed,
+      // Three indexed counts, read live: a request just confirmed shows at once.
+      waitlist: queue ? (['pending', 'approved', 'denied'] as const).map((status) => ({ status, label: statusLabel(status), count: queue[status] })) : null,
     });
   });
 }

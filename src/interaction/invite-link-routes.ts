@@ -22,6 +22,8 @@ export function inviteLinkRoutes({ config, invites, views }: { config: Config; i
         title: t(`invite_${inspection.state}_heading`),
         heading: t(`invite_${inspection.state}_heading`),
         message: t(`invite_${inspection.state}`),
+        // An invitation that ran out or was used: with the waitlist on, ask for a new one.
+        action: config.enable_waitlist && (inspection.state === 'expired' || inspection.state === 'used') ? { href: '/waitlist', text: t('waitlist_offer_again') } : undefined,
       });
       return;
     }

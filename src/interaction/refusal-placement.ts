@@ -6,6 +6,7 @@ const FIELD_OF_CODE: Partial<Record<ErrorCode, string>> = {
   invalid_invite: 'invite_token',
   invite_required: 'invite_token',
   email_mismatch: 'email',
+  email_domain_blocked: 'email',
   invalid_code: 'code',
   code_expired: 'code',
 };

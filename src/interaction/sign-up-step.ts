@@ -128,7 +128,9 @@ const signUpFields = z.object({
 
 /** Where each refusal is shown: next to the field it concerns, or above the form. */
 function problemsFor(error: AppError, uid: string, email: string): SignUpProblems {
-  const { status, field, message } = placeRefusal(error);
+  const { status, field, message: said } = placeRefusal(error);
+  // The page's own sentence for a missing invitation: the waitlist's link sits below the form.
+  const message = error.code === 'invite_required' ? t('invite_required') : said;
   // A malformed phone number (the only field the service itself checks) gets the field's own words.
   if (field === 'phone_number') return { status, errors: { phone_number: `${t('label_phone_number')} ${t('phone_number_invalid')}.` } };
   if (field === 'email' || field === 'invite_token') return { status, errors: { [field]: message } };

@@ -10,8 +10,8 @@ const REDACT = [
   'passwordHash', '*.passwordHash', 'secret', '*.secret', 'webhook_secret', '*.webhook_secret',
 ];
 
-/** Path segments that are followed by a secret: /invite/{token} and /api/invites/{token}. */
-const SECRET_PATH = /(\/+(?:invite|api\/+invites)\/+)[^/?#]+/gi;
+/** Path segments that are followed by a secret: /invite/{token}, /api/invites/{token} and /waitlist/confirm/{token}. */
+const SECRET_PATH = /(\/+(?:invite|api\/+invites|waitlist\/+confirm)\/+)[^/?#]+/gi;
 /** Query parameters that carry secrets, compared in lower case. */
 const SECRET_PARAMS = new Set(['invite_token', 'code', 'token', 'refresh_token', 'id_token_hint', 'state', 'reset_token']);
 

@@ -30,10 +30,36 @@ export interface VerificationCodeMail {
   expiresInMinutes: number;
 }
 
+/** Confirms a waitlist request: a link (confirmed on the page it opens, by a button) and a code. */
+export interface WaitlistConfirmationMail {
+  to: string;
+  link: string;
+  code: string;
+  expiresInHours: number;
+}
+
+/** The invitation a waitlist request was granted. */
+export interface WaitlistInvitationMail {
+  to: string;
+  /** The name the person gave on the form, if any: typed by them, so always escaped. */
+  name: string | null;
+  appName?: string | null;
+  expiresAt: Date;
+  link: string;
+}
+
+export interface WaitlistDeniedMail {
+  to: string;
+  name: string | null;
+}
+
 /** What can be asked of the renderer (and of the queue, which renders before it stores). */
 export type MailRequest =
   | ({ template: 'invitation' } & InvitationMail)
-  | ({ template: 'verification-code' } & VerificationCodeMail);
+  | ({ template: 'verification-code' } & VerificationCodeMail)
+  | ({ template: 'waitlist-confirmation' } & WaitlistConfirmationMail)
+  | ({ template: 'waitlist-invitation' } & WaitlistInvitationMail)
+  | ({ template: 'waitlist-denied' } & WaitlistDeniedMail);
 
 export interface MailRenderer {
   render(request: MailRequest): MailMessage;
@@ -99,6 +125,9 @@ export function createMailRenderer(options: { branding: MailBranding; templatesD
   const templates = {
     invitation: loadInvitation(),
     'verification-code': load('verification-code', read('verification-code.subject.hbs')),
+    'waitlist-confirmation': load('waitlist-confirmation', read('waitlist-confirmation.subject.hbs')),
+    'waitlist-invitation': load('waitlist-invitation', read('waitlist-invitation.subject.hbs')),
+    'waitlist-denied': load('waitlist-denied', read('waitlist-denied.subject.hbs')),
   } satisfies Record<MailRequest['template'], EmailTemplates>;
 
   const contextFor = (request: MailRequest): Record<string, unknown> => {
@@ -117,6 +146,14 @@ export function createMailRenderer(options: { branding: MailBranding; templatesD
       }
       case 'verification-code':
         return { ...brand, code: request.code, expires_in_minutes: request.expiresInMinutes };
+      case 'waitlist-confirmation':
+        return { ...brand, link: request.link, code: request.code, expires_in_hours: request.expiresInHours, preheader: `Confirm your request to join ${brand.product_name}` };
+      case 'waitlist-invitation': {
+        const appName = request.appName || brand.product_name;
+        return { ...brand, name: request.name?.trim() || null, app_name: appName, expires_at: humanUtc(request.expiresAt), link: request.link, preheader: `Your invitation to ${appName} is here` };
+      }
+      case 'waitlist-denied':
+        return { ...brand, name: request.name?.trim() || null, preheader: `About your request to join ${brand.product_name}` };
     }
   };
 

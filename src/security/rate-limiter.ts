@@ -17,9 +17,20 @@ import { AppError, tooManyRequests } from '../errors.ts';
  * - `code_failure`: wrong verification codes, per address;
  * - `login_failure`: wrong passwords, per account and address, with growing lockouts;
  * - `address_login_failure`: wrong passwords, per address across accounts (password spraying);
- * - `member_invite`: invitations a member sends, per member and day (revoked ones included).
+ * - `member_invite`: invitations a member sends, per member and day (revoked ones included);
+ * - `waitlist_request`: waitlist requests, per address;
+ * - `waitlist_email`: waitlist requests (each sends a confirmation email), per email address and day.
  */
-export type LimitKind = 'invite_failure' | 'registration' | 'invite_lookup' | 'code_failure' | 'login_failure' | 'address_login_failure' | 'member_invite';
+export type LimitKind =
+  | 'invite_failure'
+  | 'registration'
+  | 'invite_lookup'
+  | 'code_failure'
+  | 'login_failure'
+  | 'address_login_failure'
+  | 'member_invite'
+  | 'waitlist_request'
+  | 'waitlist_email';
 
 const MINUTE = 60_000;
 const DAY = 24 * 60 * MINUTE;
@@ -79,9 +90,12 @@ export const addressSubject = (meta: RequestMeta): string => meta.ip ?? 'unknown
 
 /** The subject for login lockouts: the account (by email, so unknown ones lock too) at this address. */
 export function accountAddressSubject(email: string, meta: RequestMeta): string {
-  // Hashed so the counters hold no email addresses.
-  const digest = createHash('sha256').update(email.trim().toLowerCase()).digest('base64url').slice(0, 22);
-  return `${digest}@${addressSubject(meta)}`;
+  return `${emailSubject(email)}@${addressSubject(meta)}`;
+}
+
+/** The subject for per-email limits: hashed so the counters hold no email addresses. */
+export function emailSubject(email: string): string {
+  return createHash('sha256').update(email.trim().toLowerCase()).digest('base64url').slice(0, 22);
 }
 
 export function createRateLimiter({ store, config, clock, audit }: RateLimiterDeps): RateLimiter {
@@ -94,6 +108,8 @@ export function createRateLimiter({ store, config, clock, audit }: RateLimiterDe
     login_failure: config.rate_limit_login_failures,
     address_login_failure: config.rate_limit_login_failures_per_address,
     member_invite: config.member_invites_per_day,
+    waitlist_request: config.rate_limit_waitlist_requests,
+    waitlist_email: config.rate_limit_waitlist_per_email,
   };
   // Failures toward a lockout are remembered for 12 hours (the lockout itself has its own length);
   // a member's sending is counted per day; everything else per configured window.
@@ -105,6 +121,9 @@ export function createRateLimiter({ store, config, clock, audit }: RateLimiterDe
     login_failure: LOCKOUT_MEMORY_MS,
     address_login_failure: windowMs,
     member_invite: DAY,
+    waitlist_request: windowMs,
+    // Per email a day: whoever types someone else's address cannot bury that inbox in confirmations.
+    waitlist_email: DAY,
   };
   const key = (part: string, kind: LimitKind, subject: string) => `rl:${part}:${kind}:${subject}`;
   const secondsUntil = (resetAt: Date | null) => Math.max(1, Math.ceil(((resetAt?.getTime() ?? clock().getTime()) - clock().getTime()) / 1000));

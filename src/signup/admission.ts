@@ -99,9 +99,11 @@ export interface AdmissionGateDeps {
   accounts: MemberAccounts;
   /** Limits sign-up attempts (and, through the invite service, bad tokens) per address. */
   limiter: RateLimiter;
+  /** The sentence of "an invitation is required" (with the waitlist on, it says where to ask); default: the code's own. */
+  inviteRequiredMessage?: string;
 }
 
-export function createAdmissionGate({ config, audit, invites, accounts, limiter }: AdmissionGateDeps) {
+export function createAdmissionGate({ config, audit, invites, accounts, limiter, inviteRequiredMessage }: AdmissionGateDeps) {
   return {
     /** Checks every rule without changing anything; throws the contract's error when refused. */
     async admit(input: { email: string; inviteToken?: string | null }, meta: RequestMeta): Promise<Admission> {
@@ -109,7 +111,11 @@ export function createAdmissionGate({ config, audit, invites, accounts, limiter 
       const email = normalizeEmail(input.email);
       const inspection = input.inviteToken ? await invites.check(input.inviteToken, meta) : undefined;
       const decision = decideAdmission({ email, inspection, emailTaken: await accounts.emailHasAccount(email) }, config);
-      if ('refused' in decision) return this.refuse(decision.refused, email, decision.invite, meta);
+      if ('refused' in decision) {
+        // With the waitlist on, "an invitation is required" says where to ask for one.
+        const message = decision.refused === 'invite_required' ? inviteRequiredMessage : undefined;
+        return this.refuse(decision.refused, email, decision.invite, meta, message);
+      }
       return decision.admitted;
     },
 

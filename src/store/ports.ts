@@ -376,6 +376,93 @@ export interface VerificationStore {
   setCodes(id: string, codes: { emailCodeHash: string | null; phoneCodeHash: string | null }, sentAt: Date): Promise<void>;
 }
 
+/** Where a confirmed waitlist request stands in the queue; `unconfirmed` requests are not in it yet. */
+export type WaitlistStatus = 'pending' | 'approved' | 'denied';
+
+/**
+ * A request to join: first unconfirmed (a link and a code went to the address), then, once
+ * confirmed, an entry of the queue (pending) until an admin approves or denies it.
+ */
+export interface WaitlistEntry {
+  id: string;
+  /** Lower-cased and trimmed. At most one confirmed entry per email. */
+  email: string;
+  /** The email's domain, for filters and the domain rules. */
+  domain: string;
+  name: string | null;
+  reason: string | null;
+  /** A referral (a member's id or a campaign string), kept as data. */
+  ref: string | null;
+  status: 'unconfirmed' | WaitlistStatus;
+  /** SHA-256 of the confirmation link's token, while unconfirmed; never the token. */
+  tokenHash: string | null;
+  /** HMAC of the confirmation code, while unconfirmed; never the code. */
+  codeHash: string | null;
+  /** Wrong codes tried against this request. */
+  attempts: number;
+  requestedAt: Date;
+  /** When an unconfirmed request stops counting (and the store may drop it); null once confirmed. */
+  expiresAt: Date | null;
+  confirmedAt: Date | null;
+  decidedAt: Date | null;
+  /** The admin (or `system`, for auto-approval) who approved or denied it. */
+  decidedBy: string | null;
+  denialReason: string | null;
+  /** The invitation an approval created. */
+  inviteId: string | null;
+  /** The place in the queue, given at confirmation (the order of the list); null while unconfirmed. */
+  seq: number | null;
+}
+
+export type NewWaitlistRequest = Pick<WaitlistEntry, 'id' | 'email' | 'domain' | 'name' | 'reason' | 'ref' | 'tokenHash' | 'codeHash' | 'requestedAt'> & { expiresAt: Date };
+
+export interface WaitlistFilter {
+  status?: WaitlistStatus;
+  /** The start of the (lower-case) email address. */
+  emailPrefix?: string;
+  /** The whole email domain. */
+  domain?: string;
+}
+
+export type WaitlistConfirmation =
+  | { ok: true; entry: WaitlistEntry }
+  /** Unknown, already confirmed or discarded, or expired. */
+  | { ok: false; reason: 'gone' }
+  /** The email already has an entry in the queue (that one is returned); the request stays unconfirmed. */
+  | { ok: false; reason: 'already_queued'; entry: WaitlistEntry };
+
+export interface WaitlistDecision {
+  status: 'approved' | 'denied';
+  at: Date;
+  by: string;
+  inviteId?: string | null;
+  denialReason?: string | null;
+}
+
+export interface WaitlistStore {
+  /** Stores an unconfirmed request (the embedded store sweeps expired ones as new ones come). */
+  create(request: NewWaitlistRequest): Promise<WaitlistEntry>;
+  findById(id: string): Promise<WaitlistEntry | null>;
+  /** The unconfirmed, unexpired request whose link token hashes to `tokenHash`, or null. */
+  findUnconfirmedByTokenHash(tokenHash: string, now: Date): Promise<WaitlistEntry | null>;
+  /** Adds one wrong code; returns the new count (0 for an unknown id). */
+  addAttempt(id: string): Promise<number>;
+  /**
+   * Puts an unconfirmed, unexpired request into the queue (pending, with the next place, its
+   * secrets cleared) in one atomic step, unless its email already has an entry there.
+   */
+  confirm(id: string, now: Date): Promise<WaitlistConfirmation>;
+  /** Removes an unconfirmed request (confirmed, but not queued); true for the one caller that did. */
+  discard(id: string): Promise<boolean>;
+  /** Entries of the queue (never unconfirmed requests), oldest first, cursor pagination. */
+  list(filter: WaitlistFilter, page: PageRequest): Promise<Page<WaitlistEntry>>;
+  /** Approves or denies a pending entry; null when it is not pending (or unknown). Atomic. */
+  decide(id: string, decision: WaitlistDecision): Promise<WaitlistEntry | null>;
+  countByStatus(): Promise<Record<WaitlistStatus, number>>;
+  /** Pending entries ahead of the place `seq` in the queue. */
+  countPendingBefore(seq: number): Promise<number>;
+}
+
 /** What oidc-provider keeps: sessions, grants, codes, tokens... keyed by model name and id. */
 export interface OidcPayloadStore {
   upsert(model: string, id: string, payload: Record<string, unknown>, expiresAt: Date | null): Promise<void>;
@@ -468,6 +555,7 @@ export interface Store {
   rateLimits: RateLimitStore;
   jobs: JobStore;
   verifications: VerificationStore;
+  waitlist: WaitlistStore;
   oidc: OidcPayloadStore;
   settings: KeyValueStore;
   federatedIdentities: FederatedIdentityStore;

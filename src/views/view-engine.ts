@@ -43,11 +43,14 @@ export function createViewEngine(config: Config, dir: string): ViewEngine {
     support_email: config.support_email,
   };
 
+  // Optional parts every page may offer (the waitlist's "Request an invitation").
+  const features = { waitlist: config.enable_waitlist };
+
   return {
     render(view, data) {
       const template = compiled.get(view);
       if (!template) throw new Error(`views: no view named ${view}`);
-      const context = { ...data, brand };
+      const context = { ...data, brand, features };
       return layout({ ...context, body: template(context) });
     },
   };

@@ -31,6 +31,14 @@ test('describes every admin, member and registration path from the same zod sche
       '/api/register',
       '/api/register/verify',
       '/api/register/resend',
+      '/api/waitlist',
+      '/api/waitlist/confirm',
+      '/admin/waitlist',
+      '/admin/waitlist/{id}',
+      '/admin/waitlist/{id}/approve',
+      '/admin/waitlist/{id}/deny',
+      '/admin/waitlist/bulk/approve',
+      '/admin/waitlist/bulk/deny',
     ].sort(),
   );
   const create = body.components.schemas.CreateInvite;
@@ -43,6 +51,13 @@ test('describes every admin, member and registration path from the same zod sche
   expect(body.paths['/api/register'].post.requestBody.content['application/json'].schema.required).toEqual(expect.arrayContaining(['email', 'password']));
   expect(Object.keys(body.paths['/admin/invites/bulk'].post.requestBody.content)).toEqual(['application/json', 'text/csv']);
   expect(body.paths['/admin/users/{id}'].delete.responses['204']).toBeTruthy();
+  // The waitlist: a public request answering 202, admin routes behind the admin guard.
+  expect(Object.keys(body.paths['/api/waitlist'].post.responses)).toEqual(expect.arrayContaining(['202', '400', '429']));
+  expect(body.paths['/api/waitlist'].post.security).toBeUndefined();
+  expect(body.components.schemas.WaitlistRequest.properties.reason.anyOf).toContainEqual({ type: 'string', maxLength: 1000 });
+  expect(body.paths['/admin/waitlist'].get.parameters.map((p: any) => p.name)).toEqual(['status', 'q', 'limit', 'cursor']);
+  expect(body.paths['/admin/waitlist/{id}/approve'].post.security).toEqual([{ admin: ['admin'] }]);
+  expect(Object.keys(body.components.schemas.WaitlistApproval.properties).sort()).toEqual(['client_id', 'expires_in_days', 'roles', 'send_email']);
 });
 
 test('every API route Guestlist answers is in the document, with its method, and nothing else is', async () => {

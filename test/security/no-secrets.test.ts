@@ -123,6 +123,8 @@ test('the logger itself redacts secret fields, at the top level and one level do
   }
   expect(redactUrl('/invite/abc.def?x=1')).toBe('/invite/[redacted]?x=1');
   expect(redactUrl('/api/invites/abc.def')).toBe('/api/invites/[redacted]');
+  expect(redactUrl('/waitlist/confirm/abc.def')).toBe('/waitlist/confirm/[redacted]');
+  expect(redactUrl('/Waitlist//Confirm/abc.def')).toBe('/Waitlist//Confirm/[redacted]');
   expect(redactUrl('/auth?client_id=a&invite_token=secret-tok&code=secret-code')).toBe('/auth?client_id=a&invite_token=[redacted]&code=[redacted]');
 });
 

@@ -8,7 +8,8 @@ let gl: RunningGuestlist;
 let admin: string;
 
 beforeAll(async () => {
-  gl = await startGuestlist();
+  // With the waitlist on, so its public routes are live handlers too.
+  gl = await startGuestlist({ env: { ENABLE_WAITLIST: 'true' } });
   admin = await adminToken(gl);
 });
 afterAll(() => gl.stop());
@@ -71,7 +72,7 @@ async function everyRoute(): Promise<Array<{ method: string; path: string }>> {
 
 test('the walk covers the admin, member, API and hosted routes and the provider endpoints', async () => {
   const paths = new Set((await everyRoute()).map((route) => route.path));
-  for (const expected of ['/admin/invites', '/admin/users', '/admin/audit', '/account/invites', '/api/register', '/invite/', '/interaction/', '/account', '/token', '/auth', '/me', '/jwks', '/healthz', '/console/invitations/', '/console/people/', '/console/login']) {
+  for (const expected of ['/admin/invites', '/admin/users', '/admin/audit', '/account/invites', '/api/register', '/invite/', '/interaction/', '/account', '/token', '/auth', '/me', '/jwks', '/healthz', '/console/invitations/', '/console/people/', '/console/login', '/waitlist', '/admin/waitlist', '/api/waitlist']) {
     expect([...paths].some((path) => path.startsWith(expected))).toBe(true);
   }
 });

@@ -7,6 +7,7 @@ import { claimableFilter, createMongoInviteStore } from '../../src/store/mongo/i
 import { createMongoAccountStore } from '../../src/store/mongo/accounts.ts';
 import { createMongoRateLimitStore } from '../../src/store/mongo/rate-limits.ts';
 import { createMongoVerificationStore } from '../../src/store/mongo/verifications.ts';
+import { createMongoWaitlistStore } from '../../src/store/mongo/waitlist.ts';
 
 interface Sent {
   method: string;
@@ -190,6 +191,48 @@ describe('verifications: a resend is claimed with one conditional update before 
       { method: 'updateOne', filter: { _id: 'ver-1', lastSentAt: iso(now) }, update: { $inc: { sends: -1 }, $set: { lastSentAt: iso(previous.lastSentAt), expiresAt: iso(previous.expiresAt) } } },
       { method: 'updateOne', filter: { _id: 'ver-1', lastSentAt: iso(now) }, update: { $set: { emailCodeHash: 'b'.repeat(64), phoneCodeHash: null } } },
     ]);
+  });
+});
+
+describe('waitlist: confirming is one conditional update, and the unique queued-email index decides a duplicate', () => {
+  const now = new Date('2030-01-01T00:10:00Z');
+  const request = { _id: 'w-2', email: 'ada@example.test', domain: 'example.test', name: null, reason: null, ref: null, status: 'unconfirmed', tokenHash: 't', codeHash: 'c', attempts: 0, requestedAt: now, expiresAt: now, confirmedAt: null, decidedAt: null, decidedBy: null, denialReason: null, inviteId: null, seq: null };
+  const queued = { ...request, _id: 'w-1', status: 'pending', tokenHash: null, codeHash: null, expiresAt: null, confirmedAt: now, seq: 4 };
+
+  test('confirm: unconfirmed and unexpired in the filter; status, place and cleared secrets in the same update', async () => {
+    const { models, calls } = recordingModels();
+    expect(await createMongoWaitlistStore(models, async () => 7).confirm('w-2', now)).toEqual({ ok: false, reason: 'gone' });
+    expect(calls.map((call) => ({ method: call.method, filter: plain(call.filter), update: plain(call.update) }))).toEqual([
+      {
+        method: 'findOneAndUpdate',
+        filter: { _id: 'w-2', status: 'unconfirmed', expiresAt: { $gt: now.toISOString() } },
+        update: { $set: { status: 'pending', confirmedAt: now.toISOString(), expiresAt: null, tokenHash: null, codeHash: null, seq: 7 } },
+      },
+    ]);
+  });
+
+  test('a duplicate key on email answers already_queued with the entry holding the place', async () => {
+    const duplicate = Object.assign(new Error('E11000 duplicate key error collection: waitlist index: email_1'), { code: 11000, keyPattern: { email: 1 } });
+    const { models, calls } = recordingModels((call) => {
+      if (call.method === 'findOneAndUpdate') throw duplicate;
+      return (call.filter as { _id?: unknown })._id === 'w-2' ? request : queued;
+    });
+    const outcome = await createMongoWaitlistStore(models, async () => 7).confirm('w-2', now);
+    expect(outcome).toEqual({ ok: false, reason: 'already_queued', entry: expect.objectContaining({ id: 'w-1', status: 'pending', seq: 4 }) });
+    expect(calls.slice(1).map((call) => ({ method: call.method, filter: plain(call.filter) }))).toEqual([
+      { method: 'findOne', filter: { _id: 'w-2' } },
+      { method: 'findOne', filter: { email: 'ada@example.test', seq: { $type: 'number' } } },
+    ]);
+  });
+
+  test('values smuggled in as operators stay literal in the token lookup and the list filters', async () => {
+    const { models, sent } = recordingModels();
+    const waitlist = createMongoWaitlistStore(models, async () => 1);
+    await waitlist.findUnconfirmedByTokenHash(injected, now);
+    await waitlist.list({ domain: injected, emailPrefix: 'a' }, { limit: 5 });
+    const json = JSON.stringify(sent.map((s) => s.filter));
+    expect(sent).toHaveLength(2);
+    expect(json).not.toContain('$ne');
   });
 });
 

@@ -9,6 +9,7 @@ import { createMongoAuditStore } from '../../src/store/mongo/audit.ts';
 import { createMongoRateLimitStore } from '../../src/store/mongo/rate-limits.ts';
 import { createMongoJobStore } from '../../src/store/mongo/jobs.ts';
 import { createMongoVerificationStore } from '../../src/store/mongo/verifications.ts';
+import { createMongoWaitlistStore } from '../../src/store/mongo/waitlist.ts';
 import { createMongoOidcPayloadStore } from '../../src/store/mongo/oidc-payloads.ts';
 import { createMongoSettingsStore } from '../../src/store/mongo/settings.ts';
 import { createMongoFederatedIdentityStore } from '../../src/store/mongo/federated-identities.ts';
@@ -88,6 +89,21 @@ export async function everyQuery(): Promise<{ sent: Sent[]; models: Models }> {
   await verifications.findById('v');
   await verifications.addAttempt('v');
   await verifications.consume('v', now);
+
+  const waitlist = createMongoWaitlistStore(models, nextSeq);
+  await waitlist.create({ id: 'w1', email: 'a@example.test', domain: 'example.test', name: null, reason: null, ref: null, tokenHash: 'h', codeHash: 'c', requestedAt: now, expiresAt: now });
+  await waitlist.findById('w1');
+  await waitlist.findUnconfirmedByTokenHash('h', now);
+  await waitlist.addAttempt('w1');
+  await settled(waitlist.confirm('w1', now));
+  await waitlist.discard('w1');
+  for (const filter of [{}, { status: 'pending' as const }, { status: 'approved' as const }, { status: 'denied' as const }, { domain: 'example.test' }, { emailPrefix: 'a' }, { status: 'pending' as const, domain: 'example.test', emailPrefix: 'a' }]) {
+    await waitlist.list(filter, { limit: 10 });
+    await waitlist.list(filter, { limit: 10, cursor: cursorAfter(5) });
+  }
+  await waitlist.decide('w1', { status: 'approved', at: now, by: 'admin', inviteId: 'i1' });
+  await waitlist.countByStatus();
+  await waitlist.countPendingBefore(5);
 
   await oidc.upsert('Session', 's', { uid: 'u' }, null);
   await oidc.find('Session', 's');

@@ -7,6 +7,7 @@ import { auditContract } from './contract/audit.ts';
 import { rateLimitContract } from './contract/rate-limits.ts';
 import { jobContract } from './contract/jobs.ts';
 import { verificationContract } from './contract/verifications.ts';
+import { waitlistContract } from './contract/waitlist.ts';
 import { oidcPayloadContract } from './contract/oidc-payloads.ts';
 import { lifecycleContract, settingsContract } from './contract/settings.ts';
 import { federatedIdentityContract } from './contract/federated-identities.ts';
@@ -46,6 +47,7 @@ export function describeStoreContract(name: string, makeStore: StoreFactory): vo
     rateLimitContract(context);
     jobContract(context);
     verificationContract(context);
+    waitlistContract(context);
     oidcPayloadContract(context);
     settingsContract(context);
     federatedIdentityContract(context);

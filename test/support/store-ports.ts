@@ -12,6 +12,7 @@ export function wrapEveryPort(inner: Store, wrap: <T extends object>(port: T) =>
     rateLimits: wrap(inner.rateLimits),
     jobs: wrap(inner.jobs),
     verifications: wrap(inner.verifications),
+    waitlist: wrap(inner.waitlist),
     oidc: wrap(inner.oidc),
     settings: wrap(inner.settings),
     federatedIdentities: wrap(inner.federatedIdentities),

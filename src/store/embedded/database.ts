@@ -99,6 +99,33 @@ CREATE TABLE IF NOT EXISTS verifications (
   consumed_at INTEGER
 ) WITHOUT ROWID;
 
+CREATE TABLE IF NOT EXISTS waitlist (
+  id TEXT PRIMARY KEY,
+  email TEXT NOT NULL,
+  domain TEXT NOT NULL,
+  name TEXT,
+  reason TEXT,
+  ref TEXT,
+  status TEXT NOT NULL,
+  token_hash TEXT,
+  code_hash TEXT,
+  attempts INTEGER NOT NULL DEFAULT 0,
+  requested_at INTEGER NOT NULL,
+  expires_at INTEGER,
+  confirmed_at INTEGER,
+  decided_at INTEGER,
+  decided_by TEXT,
+  denial_reason TEXT,
+  invite_id TEXT,
+  seq INTEGER
+) WITHOUT ROWID;
+CREATE UNIQUE INDEX IF NOT EXISTS waitlist_token ON waitlist (token_hash) WHERE token_hash IS NOT NULL;
+CREATE UNIQUE INDEX IF NOT EXISTS waitlist_queued_email ON waitlist (email) WHERE seq IS NOT NULL;
+CREATE UNIQUE INDEX IF NOT EXISTS waitlist_queue ON waitlist (seq) WHERE seq IS NOT NULL;
+CREATE INDEX IF NOT EXISTS waitlist_status_seq ON waitlist (status, seq);
+CREATE INDEX IF NOT EXISTS waitlist_domain_seq ON waitlist (domain, seq);
+CREATE INDEX IF NOT EXISTS waitlist_unconfirmed_expiry ON waitlist (expires_at) WHERE expires_at IS NOT NULL;
+
 CREATE TABLE IF NOT EXISTS oidc_payloads (
   model TEXT NOT NULL,
   id TEXT NOT NULL,

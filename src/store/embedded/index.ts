@@ -9,6 +9,7 @@ import { createEmbeddedRateLimitStore } from './rate-limits.ts';
 import { createEmbeddedJobStore } from './jobs.ts';
 import { createEmbeddedVerificationStore } from './verifications.ts';
 import { createEmbeddedOidcPayloadStore } from './oidc-payloads.ts';
+import { createEmbeddedWaitlistStore } from './waitlist.ts';
 import { createEmbeddedSettingsStore } from './settings.ts';
 import { createEmbeddedFederatedIdentityStore } from './federated-identities.ts';
 import { createEmbeddedConsoleSessionStore } from './console-sessions.ts';
@@ -39,6 +40,7 @@ export function createEmbeddedStore(options: EmbeddedStoreOptions = {}): Store {
     rateLimits: createEmbeddedRateLimitStore(db),
     jobs: createEmbeddedJobStore(db, clock),
     verifications: createEmbeddedVerificationStore(db, clock),
+    waitlist: createEmbeddedWaitlistStore(db),
     oidc: createEmbeddedOidcPayloadStore(db, clock),
     settings: createEmbeddedSettingsStore(db),
     federatedIdentities: createEmbeddedFederatedIdentityStore(db),

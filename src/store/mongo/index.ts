@@ -9,6 +9,7 @@ import { createMongoAuditStore } from './audit.ts';
 import { createMongoRateLimitStore } from './rate-limits.ts';
 import { createMongoJobStore } from './jobs.ts';
 import { createMongoVerificationStore } from './verifications.ts';
+import { createMongoWaitlistStore } from './waitlist.ts';
 import { createMongoOidcPayloadStore } from './oidc-payloads.ts';
 import { createMongoSettingsStore } from './settings.ts';
 import { createMongoFederatedIdentityStore } from './federated-identities.ts';
@@ -80,6 +81,7 @@ export function assembleMongoStore(connection: Connection, models: Models, optio
     rateLimits: createMongoRateLimitStore(models),
     jobs: createMongoJobStore(connection, models, options.clock),
     verifications: createMongoVerificationStore(models),
+    waitlist: createMongoWaitlistStore(models, nextSeq),
     oidc: createMongoOidcPayloadStore(models, nodeClock),
     settings: createMongoSettingsStore(models),
     federatedIdentities: createMongoFederatedIdentityStore(models),

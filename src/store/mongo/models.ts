@@ -106,6 +106,28 @@ export interface VerificationDoc {
   consumedAt: Date | null;
 }
 
+export interface WaitlistDoc {
+  _id: string;
+  email: string;
+  domain: string;
+  name: string | null;
+  reason: string | null;
+  ref: string | null;
+  status: 'unconfirmed' | 'pending' | 'approved' | 'denied';
+  tokenHash: string | null;
+  codeHash: string | null;
+  attempts: number;
+  requestedAt: Date;
+  /** Set while unconfirmed (the TTL index drops the request then); null once in the queue. */
+  expiresAt: Date | null;
+  confirmedAt: Date | null;
+  decidedAt: Date | null;
+  decidedBy: string | null;
+  denialReason: string | null;
+  inviteId: string | null;
+  seq: number | null;
+}
+
 export interface OidcPayloadDoc {
   /** `${model}:${id}`: model names hold no colon, so the pair maps to one key. */
   _id: string;
@@ -146,6 +168,7 @@ export interface Models {
   RateLimit: Model<RateLimitDoc>;
   Job: Model<JobDoc>;
   Verification: Model<VerificationDoc>;
+  Waitlist: Model<WaitlistDoc>;
   OidcPayload: Model<OidcPayloadDoc>;
   Setting: Model<SettingDoc>;
   FederatedIdentity: Model<FederatedIdentityDoc>;
@@ -303,6 +326,40 @@ export function createModels(connection: Connection, modelOptions: ModelOptions 
   );
   verification.index({ expiresAt: 1 }, { expireAfterSeconds: 0 });
 
+  const waitlist = new Schema<WaitlistDoc>(
+    {
+      _id: id,
+      email: { type: String, required: true },
+      domain: { type: String, required: true },
+      name: str,
+      reason: str,
+      ref: str,
+      status: { type: String, required: true, enum: ['unconfirmed', 'pending', 'approved', 'denied'] },
+      tokenHash: str,
+      codeHash: str,
+      attempts: { type: Number, required: true, default: 0 },
+      requestedAt: { type: Date, required: true },
+      expiresAt: date,
+      confirmedAt: date,
+      decidedAt: date,
+      decidedBy: str,
+      denialReason: str,
+      inviteId: str,
+      seq: { type: Number, default: null },
+    },
+    options('waitlist'),
+  );
+  // The link's lookup, only while a token is held.
+  waitlist.index({ tokenHash: 1 }, { unique: true, ...whenString('tokenHash') });
+  // One queued entry per email, and one holder per place; unconfirmed requests (seq null) are outside both.
+  waitlist.index({ email: 1 }, { unique: true, partialFilterExpression: { seq: { $type: 'number' } } });
+  waitlist.index({ seq: 1 }, { unique: true, partialFilterExpression: { seq: { $type: 'number' } } });
+  // The status filter (and the counts), and the domain filter, each in queue order.
+  waitlist.index({ status: 1, seq: 1 });
+  waitlist.index({ domain: 1, seq: 1 });
+  // Unconfirmed requests expire; confirmed ones have no expiresAt and stay.
+  waitlist.index({ expiresAt: 1 }, { expireAfterSeconds: 0 });
+
   const oidcPayload = new Schema<OidcPayloadDoc>(
     {
       _id: id,
@@ -365,6 +422,7 @@ export function createModels(connection: Connection, modelOptions: ModelOptions 
     RateLimit: connection.model<RateLimitDoc>('RateLimit', rateLimit),
     Job: connection.model<JobDoc>('Job', job),
     Verification: connection.model<VerificationDoc>('Verification', verification),
+    Waitlist: connection.model<WaitlistDoc>('WaitlistEntry', waitlist),
     OidcPayload: connection.model<OidcPayloadDoc>('OidcPayload', oidcPayload),
     Setting: connection.model<SettingDoc>('Setting', setting),
     FederatedIdentity: connection.model<FederatedIdentityDoc>('FederatedIdentity', federatedIdentity),
