@@ -28,6 +28,7 @@ import { createCodeSender } from './signup/code-sender.ts';
 import { createSignUpService } from './signup/signup-service.ts';
 import { createAdmissionGate } from './signup/admission.ts';
 import { deriveCodeKeys } from './signup/verification-codes.ts';
+import { createPasswordPolicy } from './accounts/password-policy.ts';
 
 export interface ServiceDeps {
   config: Config;
@@ -107,6 +108,7 @@ export function createServices(deps: ServiceDeps) {
   const accountAdmin = createAccountAdminService({ store, audit });
   const memberAccounts = createMemberAccounts({ store });
   const members = createMemberInviteService({ store, config, invites });
+  const passwords = createPasswordPolicy({ minLength: config.password_min_length, productName: config.product_name });
   const signUp = createSignUpService({
     store,
     config,
@@ -117,6 +119,7 @@ export function createServices(deps: ServiceDeps) {
     limiter,
     sender: createCodeSender({ mail, sms: deps.smsTransport ?? createSmsTransport(config, { logger, clock }), productName: config.product_name }),
     codeKey: deriveCodeKeys(secrets.cookieKeys),
+    passwords,
   });
 
 
@@ -133,6 +136,7 @@ export function createServices(deps: ServiceDeps) {
     accountAdmin,
     memberAccounts,
     signUp,
+    passwords,
     startWorkers() {
       mail.start();
       webhooks.start();

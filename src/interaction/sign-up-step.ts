@@ -92,6 +92,7 @@ async function renderSignUp(
     invite_token: form.invite_token,
     invite_valid: inviteValid,
     phone_required: deps.config.require_phone_verification,
+    password_min: deps.config.password_min_length,
     phone_number: form.phone_number ?? '',
     error,
     error_link: errorLink,
@@ -131,6 +132,8 @@ function problemsFor(error: AppError, uid: string, email: string): SignUpProblem
   // A malformed phone number (the only field the service itself checks) gets the field's own words.
   if (field === 'phone_number') return { status, errors: { phone_number: `${t('label_phone_number')} ${t('phone_number_invalid')}.` } };
   if (field === 'email' || field === 'invite_token') return { status, errors: { [field]: message } };
+  // The password policy's refusal: its reason, beside the field (the strength hint, without JavaScript).
+  if (field === 'password') return { status, errors: { password: `${t('label_password')} ${(error.details?.[0] as { message?: string } | undefined)?.message ?? message}.` } };
   if (error.code === 'email_taken') return { status, error: message, error_link: { href: `/interaction/${uid}/login?email=${encodeURIComponent(email)}`, text: t('signin_button') } };
   return { status, error: message };
 }

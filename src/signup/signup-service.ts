@@ -10,6 +10,8 @@ import type { RequestMeta } from '../audit/request-meta.ts';
 import { EmailTakenError, type AccountRecord, type InviteRecord, type NewAccount, type PendingSignUp, type Store, type VerificationRecord } from '../store/ports.ts';
 import type { Redemption } from '../invites/redemption.ts';
 import { hashPassword } from '../accounts/passwords.ts';
+import { assertStrongPassword, type PasswordPolicy } from '../accounts/password-policy.ts';
+import { normalizeEmail } from '../email-address.ts';
 import { addressSubject, type RateLimiter } from '../security/rate-limiter.ts';
 import { SmsDeliveryError } from '../sms/sms-transport.ts';
 import { admissionVia, type Admission, type AdmissionGate } from './admission.ts';
@@ -63,12 +65,14 @@ export interface SignUpServiceDeps {
   sender: CodeSender;
   /** HMAC keys for code hashes, newest first: hashed with the first, checked against all (see verification-codes.ts). */
   codeKey: CodeKeys;
+  /** The password policy (length, blocklist): a weak password is the contract's 400 invalid_request here. */
+  passwords: PasswordPolicy;
 }
 
 const secondsUntil = (until: Date, now: Date) => Math.max(1, Math.ceil((until.getTime() - now.getTime()) / 1000));
 
 export function createSignUpService(deps: SignUpServiceDeps) {
-  const { store, config, clock, audit, gate, redemption, limiter, sender, codeKey } = deps;
+  const { store, config, clock, audit, gate, redemption, limiter, sender, codeKey, passwords } = deps;
 
   const gone = () => notFound(t('verification_not_found'));
   const locked = (record: VerificationRecord, now: Date) =>
@@ -187,6 +191,7 @@ export function createSignUpService(deps: SignUpServiceDeps) {
       let phoneNumber: string | null = null;
       if (input.phoneNumber) phoneNumber = toE164(input.phoneNumber);
       else if (config.require_phone_verification) throw badRequest([{ path: 'phone_number', message: 'is required' }], t('phone_number_required'));
+      assertStrongPassword(passwords, config.product_name, input.password, { email: normalizeEmail(input.email) }, 'invalid_request');
       const admission = await gate.admit(input, meta);
       const channels: Channel[] = [];
       if (config.require_email_verification && !admission.emailVerified) channels.push('email');
