@@ -11,6 +11,7 @@ import { createMongoJobStore } from '../../src/store/mongo/jobs.ts';
 import { createMongoVerificationStore } from '../../src/store/mongo/verifications.ts';
 import { createMongoOidcPayloadStore } from '../../src/store/mongo/oidc-payloads.ts';
 import { createMongoSettingsStore } from '../../src/store/mongo/settings.ts';
+import { createMongoAccountCodeStore } from '../../src/store/mongo/account-codes.ts';
 import { encodeTimeCursor } from '../../src/store/cursor.ts';
 import { recordingModels, type Sent } from './mongo-recorder.ts';
 
@@ -100,5 +101,17 @@ export async function everyQuery(): Promise<{ sent: Sent[]; models: Models }> {
   const settings = createMongoSettingsStore(models);
   await settings.get('k');
   await settled(settings.setIfAbsent('k', 'v'));
+
+  const accountCodes = createMongoAccountCodeStore(models, nextSeq);
+  const code = { id: 'r1', purpose: 'recovery' as const, emailKey: 'k', accountId: null, newEmail: null, codeHash: 'h', attempts: 0, createdAt: now, expiresAt: now, supersededAt: null, verifiedAt: null, resetTokenHash: null, resetExpiresAt: null, completedAt: null, purgeAt: now };
+  await accountCodes.create(code, now);
+  await accountCodes.create({ ...code, id: 'r2', accountId: 'a1' }, now);
+  await accountCodes.findById('r1');
+  await accountCodes.findByResetTokenHash('t');
+  await accountCodes.attachAccount('r1', 'a1');
+  await accountCodes.addAttempt('r1');
+  await accountCodes.markVerified('r1', { tokenHash: 't', expiresAt: now }, now);
+  await accountCodes.complete('r1', now);
+  await accountCodes.supersedeAccount('a1', 'recovery', now);
   return { sent, models };
 }

@@ -1,5 +1,6 @@
 // MongoDB schemas, models and their indexes (unique, TTL, and one per list/audit filter).
 import { Schema, type Connection, type Model, type Types } from 'mongoose';
+import { accountCodeSchema, type AccountCodeDoc } from './account-code-model.ts';
 
 /*
  * Every collection uses our own string ids as `_id`, so "id is unique" is MongoDB's own
@@ -130,6 +131,7 @@ export interface Models {
   OidcPayload: Model<OidcPayloadDoc>;
   Setting: Model<SettingDoc>;
   Counter: Model<CounterDoc>;
+  AccountCode: Model<AccountCodeDoc>;
 }
 
 export interface ModelOptions {
@@ -311,5 +313,6 @@ export function createModels(connection: Connection, modelOptions: ModelOptions 
     OidcPayload: connection.model<OidcPayloadDoc>('OidcPayload', oidcPayload),
     Setting: connection.model<SettingDoc>('Setting', setting),
     Counter: connection.model<CounterDoc>('Counter', counter),
+    AccountCode: connection.model<AccountCodeDoc>('AccountCode', accountCodeSchema()),
   };
 }
