@@ -6,6 +6,7 @@ import Handlebars from 'handlebars';
 import type { Config } from '../config.ts';
 import type { MailMessage } from './mail-transport.ts';
 import { humanUtc } from './human-date.ts';
+import { ACCOUNT_MAIL_TEMPLATES, accountMailContext, type AccountMailRequest, type AccountMailTemplate } from './account-mails.ts';
 
 export const DEFAULT_TEMPLATES_DIR = fileURLToPath(new URL('../../templates/emails/', import.meta.url));
 
@@ -33,7 +34,8 @@ export interface VerificationCodeMail {
 /** What can be asked of the renderer (and of the queue, which renders before it stores). */
 export type MailRequest =
   | ({ template: 'invitation' } & InvitationMail)
-  | ({ template: 'verification-code' } & VerificationCodeMail);
+  | ({ template: 'verification-code' } & VerificationCodeMail)
+  | AccountMailRequest;
 
 export interface MailRenderer {
   render(request: MailRequest): MailMessage;
@@ -99,6 +101,7 @@ export function createMailRenderer(options: { branding: MailBranding; templatesD
   const templates = {
     invitation: loadInvitation(),
     'verification-code': load('verification-code', read('verification-code.subject.hbs')),
+    ...(Object.fromEntries(ACCOUNT_MAIL_TEMPLATES.map((name) => [name, load(name, read(`${name}.subject.hbs`))])) as Record<AccountMailTemplate, EmailTemplates>),
   } satisfies Record<MailRequest['template'], EmailTemplates>;
 
   const contextFor = (request: MailRequest): Record<string, unknown> => {
@@ -117,6 +120,8 @@ export function createMailRenderer(options: { branding: MailBranding; templatesD
       }
       case 'verification-code':
         return { ...brand, code: request.code, expires_in_minutes: request.expiresInMinutes };
+      default:
+        return { ...brand, ...accountMailContext(request) };
     }
   };
 

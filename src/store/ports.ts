@@ -104,7 +104,8 @@ export interface AccountFilter {
   inviteId?: string;
 }
 
-export type AccountPatch = Partial<Pick<AccountRecord, 'disabled' | 'inviteQuota' | 'roles' | 'emailVerified'>>;
+/** A new `email` that another account holds throws EmailTakenError (the unique index decides, atomically). */
+export type AccountPatch = Partial<Pick<AccountRecord, 'disabled' | 'inviteQuota' | 'roles' | 'emailVerified' | 'passwordHash' | 'email'>>;
 
 export type RedeemOutcome =
   | { ok: true; account: AccountRecord; invite: InviteRecord }

@@ -115,8 +115,22 @@ export function createEmbeddedAccountStore(db: DatabaseSync): AccountStore {
         sets.push('roles = ?');
         params.push(json(patch.roles));
       }
+      if (patch.passwordHash !== undefined) {
+        sets.push('password_hash = ?');
+        params.push(String(patch.passwordHash));
+      }
+      if (patch.email !== undefined) {
+        sets.push('email = ?');
+        params.push(String(patch.email));
+      }
       if (!sets.length) return this.findById(id);
-      const row = db.prepare(`UPDATE accounts SET ${sets.join(', ')} WHERE id = ? RETURNING *`).get(...params, id) as Row | undefined;
+      let row: Row | undefined;
+      try {
+        row = db.prepare(`UPDATE accounts SET ${sets.join(', ')} WHERE id = ? RETURNING *`).get(...params, id) as Row | undefined;
+      } catch (error) {
+        if (isUniqueViolation(error)) throw new EmailTakenError();
+        throw error;
+      }
       return row ? rowToAccount(row) : null;
     },
     async delete(id) {

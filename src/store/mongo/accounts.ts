@@ -108,9 +108,17 @@ export function createMongoAccountStore(connection: Connection, { Account, Invit
       if (patch.emailVerified !== undefined) set.emailVerified = Boolean(patch.emailVerified);
       if (patch.inviteQuota !== undefined) set.inviteQuota = patch.inviteQuota === null ? null : Number(patch.inviteQuota);
       if (patch.roles !== undefined) set.roles = patch.roles.map(String);
+      if (patch.passwordHash !== undefined) set.passwordHash = String(patch.passwordHash);
+      if (patch.email !== undefined) set.email = String(patch.email);
       if (!Object.keys(set).length) return this.findById(id);
-      const doc = await Account.findOneAndUpdate({ _id: String(id) }, { $set: set }, { returnDocument: 'after' }).lean<AccountDoc>();
-      return doc ? docToAccount(doc) : null;
+      try {
+        const doc = await Account.findOneAndUpdate({ _id: String(id) }, { $set: set }, { returnDocument: 'after' }).lean<AccountDoc>();
+        return doc ? docToAccount(doc) : null;
+      } catch (error) {
+        // The unique email index refused it: another account holds the address.
+        if (isDuplicateKey(error, 'email')) throw new EmailTakenError();
+        throw error;
+      }
     },
     async delete(id) {
       const result = await Account.deleteOne({ _id: String(id) });

@@ -166,6 +166,17 @@ export function accountContract({ store, clock }: ContractContext): void {
       expect(await store().accounts.update('missing', { disabled: true })).toBeNull();
     });
 
+    test('update sets a new password hash, and a new email unless another account holds it', async () => {
+      const account = await store().accounts.create(newAccount(clock(), { email: 'mover@example.test' }));
+      await store().accounts.create(newAccount(clock(), { email: 'taken@example.test' }));
+      expect(await store().accounts.update(account.id, { passwordHash: '$argon2id$new' })).toEqual({ ...account, passwordHash: '$argon2id$new' });
+      await expect(store().accounts.update(account.id, { email: 'taken@example.test' })).rejects.toBeInstanceOf(EmailTakenError);
+      expect((await store().accounts.findById(account.id))?.email).toBe('mover@example.test');
+      expect(await store().accounts.update(account.id, { email: 'moved@example.test' })).toMatchObject({ email: 'moved@example.test' });
+      expect(await store().accounts.findByEmail('mover@example.test')).toBeNull();
+      expect((await store().accounts.findByEmail('moved@example.test'))?.id).toBe(account.id);
+    });
+
     test('delete removes the account once and frees its email', async () => {
       const account = await store().accounts.create(newAccount(clock(), { email: 'leaving@example.test' }));
       expect(await store().accounts.delete(account.id)).toBe(true);
