@@ -34,6 +34,8 @@ import { createIssuerOriginPin } from './oidc/pin-issuer-origin.ts';
 import { isProviderPath } from './oidc/provider-routes.ts';
 import { createInviteTokenParam } from './oidc/invite-token-param.ts';
 import { createSessionAccount } from './oidc/session-account.ts';
+import { recoveryRoutes } from './api/recovery-routes.ts';
+import { adminUserRecoveryRoutes } from './admin/user-recovery-routes.ts';
 
 export const VIEWS_DIR = join(fileURLToPath(new URL('.', import.meta.url)), '..', 'interactions');
 
@@ -61,7 +63,7 @@ export function createApp(deps: AppDeps) {
     clients: [...apps, adminClient(secrets), accountClient(config)],
   });
   const services = createServices({ ...deps, clock, apps });
-  const { auditLog, invites, members, memberAccounts, signIn, accountAdmin, signUp } = services;
+  const { auditLog, invites, members, memberAccounts, signIn, accountAdmin, signUp, recovery } = services;
   const sessionAccount = createSessionAccount(provider, memberAccounts);
 
   // Behind a trusted proxy the client is the last address it appended to X-Forwarded-For
@@ -88,8 +90,8 @@ export function createApp(deps: AppDeps) {
   // and every router matches exact spellings only (security/strict-router.ts).
   const adminGuard = requireScope(provider, store.accounts, { scope: 'admin', clientId: secrets.adminClientId });
   const memberGuard = requireScope(provider, store.accounts, { scope: 'invites' });
-  const apiRouters = [inviteCheckRoutes({ invites }), registerRoutes({ signUp })];
-  const adminRouters = [adminInviteRoutes({ config, invites, clock }), adminAuditRoutes({ auditLog }), adminUserRoutes({ accounts: accountAdmin })];
+  const apiRouters = [inviteCheckRoutes({ invites }), registerRoutes({ signUp }), recoveryRoutes({ recovery })];
+  const adminRouters = [adminInviteRoutes({ config, invites, clock }), adminAuditRoutes({ auditLog }), adminUserRoutes({ accounts: accountAdmin }), adminUserRecoveryRoutes({ recovery })];
   // A member's own invitations: a user access token with scope `invites`.
   const memberApiRouters = [memberInviteRoutes({ config, members, clock })];
   const routers = [

@@ -29,6 +29,9 @@ import { createSignUpService } from './signup/signup-service.ts';
 import { createAdmissionGate } from './signup/admission.ts';
 import { deriveCodeKeys } from './signup/verification-codes.ts';
 import { createPasswordPolicy } from './accounts/password-policy.ts';
+import { createNewPassword } from './accounts/new-password.ts';
+import { createRecoveryService } from './recovery/recovery-service.ts';
+import { deriveRecoveryKeys } from './recovery/recovery-codes.ts';
 
 export interface ServiceDeps {
   config: Config;
@@ -121,6 +124,29 @@ export function createServices(deps: ServiceDeps) {
     codeKey: deriveCodeKeys(secrets.cookieKeys),
     passwords,
   });
+  // Accounts after sign-up: a new password is put in place one way, for a reset and a change alike.
+  const newPassword = createNewPassword({
+    store,
+    passwords,
+    productName: config.product_name,
+    issuer: config.issuer,
+    mail,
+    audit,
+    clock,
+    endSessions: (accountId) => store.oidc.destroyByAccountId(accountId),
+  });
+  const recovery = createRecoveryService({
+    store,
+    config,
+    clock,
+    audit,
+    limiter,
+    mail,
+    newPassword,
+    keys: deriveRecoveryKeys(secrets.cookieKeys),
+    sealer: createPayloadSealer(secrets.cookieKeys, 'recovery-job-v1'),
+    logger,
+  });
 
 
   return {
@@ -137,13 +163,17 @@ export function createServices(deps: ServiceDeps) {
     memberAccounts,
     signUp,
     passwords,
+    newPassword,
+    recovery,
     startWorkers() {
       mail.start();
+      recovery.dispatch.start();
       webhooks.start();
       sweeper.start();
     },
     /** Waits for the deliveries in hand, so a stop never cuts one in half. */
     async stopWorkers() {
+      await recovery.dispatch.stop();
       await mail.stop();
       await webhooks.stop();
       await sweeper.stop();

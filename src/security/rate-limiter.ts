@@ -17,9 +17,21 @@ import { AppError, tooManyRequests } from '../errors.ts';
  * - `code_failure`: wrong verification codes, per address;
  * - `login_failure`: wrong passwords, per account and address, with growing lockouts;
  * - `address_login_failure`: wrong passwords, per address across accounts (password spraying);
- * - `member_invite`: invitations a member sends, per member and day (revoked ones included).
+ * - `member_invite`: invitations a member sends, per member and day (revoked ones included);
+ * - `recovery_request`: password-recovery requests, per address;
+ * - `recovery_email`, `recovery_email_daily`: recovery codes sent to one email, per window and per day.
  */
-export type LimitKind = 'invite_failure' | 'registration' | 'invite_lookup' | 'code_failure' | 'login_failure' | 'address_login_failure' | 'member_invite';
+export type LimitKind =
+  | 'invite_failure'
+  | 'registration'
+  | 'invite_lookup'
+  | 'code_failure'
+  | 'login_failure'
+  | 'address_login_failure'
+  | 'member_invite'
+  | 'recovery_request'
+  | 'recovery_email'
+  | 'recovery_email_daily';
 
 const MINUTE = 60_000;
 const DAY = 24 * 60 * MINUTE;
@@ -94,6 +106,9 @@ export function createRateLimiter({ store, config, clock, audit }: RateLimiterDe
     login_failure: config.rate_limit_login_failures,
     address_login_failure: config.rate_limit_login_failures_per_address,
     member_invite: config.member_invites_per_day,
+    recovery_request: config.rate_limit_recovery_requests,
+    recovery_email: config.rate_limit_recovery_per_email,
+    recovery_email_daily: config.rate_limit_recovery_per_email_daily,
   };
   // Failures toward a lockout are remembered for 12 hours (the lockout itself has its own length);
   // a member's sending is counted per day; everything else per configured window.
@@ -105,6 +120,9 @@ export function createRateLimiter({ store, config, clock, audit }: RateLimiterDe
     login_failure: LOCKOUT_MEMORY_MS,
     address_login_failure: windowMs,
     member_invite: DAY,
+    recovery_request: windowMs,
+    recovery_email: windowMs,
+    recovery_email_daily: DAY,
   };
   const key = (part: string, kind: LimitKind, subject: string) => `rl:${part}:${kind}:${subject}`;
   const secondsUntil = (resetAt: Date | null) => Math.max(1, Math.ceil(((resetAt?.getTime() ?? clock().getTime()) - clock().getTime()) / 1000));

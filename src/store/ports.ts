@@ -379,6 +379,11 @@ export interface AccountCodeRecord {
   accountId: string | null;
   /** An email change's new address (it becomes the account's once the code is right). */
   newEmail: string | null;
+  /**
+   * How the proof travels: a code mailed to the address, an admin's link mailed there, or an
+   * admin's link handed out by the admin (which proves nothing about the address).
+   */
+  via: 'code' | 'admin_email' | 'admin_link';
   /** HMAC of the code; null for an admin's link, which has no code. */
   codeHash: string | null;
   /** Wrong codes tried so far. */

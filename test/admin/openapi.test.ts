@@ -31,6 +31,10 @@ test('describes every admin, member and registration path from the same zod sche
       '/api/register',
       '/api/register/verify',
       '/api/register/resend',
+      '/api/recovery',
+      '/api/recovery/verify',
+      '/api/recovery/complete',
+      '/admin/users/{id}/recovery',
     ].sort(),
   );
   const create = body.components.schemas.CreateInvite;
@@ -43,6 +47,9 @@ test('describes every admin, member and registration path from the same zod sche
   expect(body.paths['/api/register'].post.requestBody.content['application/json'].schema.required).toEqual(expect.arrayContaining(['email', 'password']));
   expect(Object.keys(body.paths['/admin/invites/bulk'].post.requestBody.content)).toEqual(['application/json', 'text/csv']);
   expect(body.paths['/admin/users/{id}'].delete.responses['204']).toBeTruthy();
+  expect(body.components.schemas.RecoveryVerify.required).toEqual(['recovery_id', 'code']);
+  expect(body.components.schemas.AdminRecovery.properties.expires_in_hours).toMatchObject({ minimum: 1, maximum: 168 });
+  expect(body.paths['/api/recovery/complete'].post.responses['204']).toBeTruthy();
 });
 
 test('every API route Guestlist answers is in the document, with its method, and nothing else is', async () => {

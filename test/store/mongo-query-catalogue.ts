@@ -103,7 +103,7 @@ export async function everyQuery(): Promise<{ sent: Sent[]; models: Models }> {
   await settled(settings.setIfAbsent('k', 'v'));
 
   const accountCodes = createMongoAccountCodeStore(models, nextSeq);
-  const code = { id: 'r1', purpose: 'recovery' as const, emailKey: 'k', accountId: null, newEmail: null, codeHash: 'h', attempts: 0, createdAt: now, expiresAt: now, supersededAt: null, verifiedAt: null, resetTokenHash: null, resetExpiresAt: null, completedAt: null, purgeAt: now };
+  const code = { id: 'r1', purpose: 'recovery' as const, emailKey: 'k', accountId: null, newEmail: null, via: 'code' as const, codeHash: 'h', attempts: 0, createdAt: now, expiresAt: now, supersededAt: null, verifiedAt: null, resetTokenHash: null, resetExpiresAt: null, completedAt: null, purgeAt: now };
   await accountCodes.create(code, now);
   await accountCodes.create({ ...code, id: 'r2', accountId: 'a1' }, now);
   await accountCodes.findById('r1');

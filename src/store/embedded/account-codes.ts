@@ -11,6 +11,7 @@ CREATE TABLE IF NOT EXISTS account_codes (
   email_key TEXT NOT NULL,
   account_id TEXT,
   new_email TEXT,
+  via TEXT NOT NULL,
   code_hash TEXT,
   attempts INTEGER NOT NULL,
   created_at INTEGER NOT NULL,
@@ -35,6 +36,7 @@ function rowToRecord(row: Row): AccountCodeRecord {
     emailKey: String(row.email_key),
     accountId: (row.account_id as string | null) ?? null,
     newEmail: (row.new_email as string | null) ?? null,
+    via: String(row.via) as AccountCodeRecord['via'],
     codeHash: (row.code_hash as string | null) ?? null,
     attempts: Number(row.attempts),
     createdAt: fromMs(row.created_at)!,
@@ -53,8 +55,8 @@ export function createEmbeddedAccountCodeStore(db: DatabaseSync): AccountCodeSto
   // The table is this port's own: created here, so the shared schema file stays untouched by it.
   db.exec(SCHEMA);
   const insert = db.prepare(`INSERT INTO account_codes
-    (id, purpose, email_key, account_id, new_email, code_hash, attempts, created_at, expires_at, superseded_at, verified_at, reset_token_hash, reset_expires_at, completed_at, purge_at)
-    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING *`);
+    (id, purpose, email_key, account_id, new_email, via, code_hash, attempts, created_at, expires_at, superseded_at, verified_at, reset_token_hash, reset_expires_at, completed_at, purge_at)
+    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING *`);
   const LIVE = 'superseded_at IS NULL AND completed_at IS NULL';
   const supersedeOlder = db.prepare(`UPDATE account_codes SET superseded_at = ?
     WHERE purpose = ? AND seq < ? AND ${LIVE} AND (email_key = ? OR (? IS NOT NULL AND account_id = ?))`);
@@ -81,6 +83,7 @@ export function createEmbeddedAccountCodeStore(db: DatabaseSync): AccountCodeSto
           record.emailKey,
           record.accountId,
           record.newEmail,
+          record.via,
           record.codeHash,
           record.attempts,
           record.createdAt.getTime(),

@@ -7,6 +7,7 @@ export interface AccountCodeDoc {
   emailKey: string;
   accountId: string | null;
   newEmail: string | null;
+  via: 'code' | 'admin_email' | 'admin_link';
   codeHash: string | null;
   attempts: number;
   createdAt: Date;
@@ -32,6 +33,7 @@ export function accountCodeSchema(): Schema<AccountCodeDoc> {
       emailKey: { type: String, required: true },
       accountId: str,
       newEmail: str,
+      via: { type: String, required: true, enum: ['code', 'admin_email', 'admin_link'] },
       codeHash: str,
       attempts: { type: Number, required: true },
       createdAt: { type: Date, required: true },

@@ -11,6 +11,7 @@ function newCode(clock: TestClock, overrides: Partial<NewAccountCode> = {}): New
     emailKey: 'k'.repeat(43),
     accountId: null,
     newEmail: null,
+    via: 'code',
     codeHash: 'c'.repeat(64),
     attempts: 0,
     createdAt: clock.now(),
