@@ -36,6 +36,7 @@ import { createInviteTokenParam } from './oidc/invite-token-param.ts';
 import { createSessionAccount } from './oidc/session-account.ts';
 import { recoveryRoutes } from './api/recovery-routes.ts';
 import { adminUserRecoveryRoutes } from './admin/user-recovery-routes.ts';
+import { recoveryPageRoutes } from './interaction/recovery-page-routes.ts';
 
 export const VIEWS_DIR = join(fileURLToPath(new URL('.', import.meta.url)), '..', 'interactions');
 
@@ -99,6 +100,7 @@ export function createApp(deps: AppDeps) {
     assetRoutes({ viewsDir: VIEWS_DIR, accentColor: config.accent_color }),
     interactionRoutes({ provider, views, invites, signIn, signUp, config, inviteTokenParam }),
     inviteLinkRoutes({ config, invites, views }),
+    recoveryPageRoutes({ config, views, recovery }),
     welcomeRoutes({ config, provider, invites, sessionAccount, views }),
     accountPageRoutes({ config, accounts: memberAccounts, sessionAccount, members, views, clock, viewsDir: VIEWS_DIR }),
     ...apiRouters,
