@@ -36,6 +36,10 @@ import { createInviteTokenParam } from './oidc/invite-token-param.ts';
 import { createSessionAccount } from './oidc/session-account.ts';
 import { recoveryRoutes } from './api/recovery-routes.ts';
 import { adminUserRecoveryRoutes } from './admin/user-recovery-routes.ts';
+import { createAccountSessions } from './oidc/account-sessions.ts';
+import { accountSecurityRoutes, accountSecuritySection } from './member/account-security-routes.ts';
+import { createAccountPageRenderer } from './member/account-page-routes.ts';
+import { adminUserEmailRoutes } from './admin/user-email-routes.ts';
 import { recoveryPageRoutes } from './interaction/recovery-page-routes.ts';
 
 export const VIEWS_DIR = join(fileURLToPath(new URL('.', import.meta.url)), '..', 'interactions');
@@ -63,7 +67,8 @@ export function createApp(deps: AppDeps) {
     pages: createProviderPages(views),
     clients: [...apps, adminClient(secrets), accountClient(config)],
   });
-  const services = createServices({ ...deps, clock, apps });
+  const accountSessions = createAccountSessions(provider, store.oidc);
+  const services = createServices({ ...deps, clock, apps, sessions: accountSessions });
   const { auditLog, invites, members, memberAccounts, signIn, accountAdmin, signUp, recovery } = services;
   const sessionAccount = createSessionAccount(provider, memberAccounts);
 
@@ -92,9 +97,12 @@ export function createApp(deps: AppDeps) {
   const adminGuard = requireScope(provider, store.accounts, { scope: 'admin', clientId: secrets.adminClientId });
   const memberGuard = requireScope(provider, store.accounts, { scope: 'invites' });
   const apiRouters = [inviteCheckRoutes({ invites }), registerRoutes({ signUp }), recoveryRoutes({ recovery })];
-  const adminRouters = [adminInviteRoutes({ config, invites, clock }), adminAuditRoutes({ auditLog }), adminUserRoutes({ accounts: accountAdmin }), adminUserRecoveryRoutes({ recovery })];
+  const adminRouters = [adminInviteRoutes({ config, invites, clock }), adminAuditRoutes({ auditLog }), adminUserRoutes({ accounts: accountAdmin }), adminUserRecoveryRoutes({ recovery }), adminUserEmailRoutes({ selfService: services.selfService })];
   // A member's own invitations: a user access token with scope `invites`.
   const memberApiRouters = [memberInviteRoutes({ config, members, clock })];
+  // The account page's own security section: password, email, sessions and apps.
+  const security = { config, selfService: services.selfService, memberSessions: services.memberSessions!, accountSessions };
+  const securitySection = accountSecuritySection(security);
   const routers = [
     healthRoutes({ store, isDraining: () => draining }),
     assetRoutes({ viewsDir: VIEWS_DIR, accentColor: config.accent_color }),
@@ -102,7 +110,8 @@ export function createApp(deps: AppDeps) {
     inviteLinkRoutes({ config, invites, views }),
     recoveryPageRoutes({ config, views, recovery }),
     welcomeRoutes({ config, provider, invites, sessionAccount, views }),
-    accountPageRoutes({ config, accounts: memberAccounts, sessionAccount, members, views, clock, viewsDir: VIEWS_DIR }),
+    accountPageRoutes({ config, accounts: memberAccounts, sessionAccount, members, views, clock, viewsDir: VIEWS_DIR, sections: [securitySection] }),
+    accountSecurityRoutes({ ...security, render: createAccountPageRenderer({ accounts: memberAccounts, members, views, clock, sections: [securitySection] }) }),
     ...apiRouters,
     // Public, ahead of the admin router: shapes only, no data.
     openApiRoutes({ issuer: config.issuer, groups: [{ routers: apiRouters }, { routers: adminRouters, security: 'admin' }, { routers: memberApiRouters, security: 'member' }] }),

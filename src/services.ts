@@ -18,6 +18,9 @@ import { createInvitationMailer } from './mail/invitation-mailer.ts';
 import type { MailTransport } from './mail/mail-transport.ts';
 import { createSmsTransport } from './sms/create-sms-transport.ts';
 import type { SmsTransport } from './sms/sms-transport.ts';
+import type { EndSessions } from './accounts/new-password.ts';
+import { createMemberSessions, type SessionControl } from './accounts/member-sessions.ts';
+import { createSelfService } from './accounts/self-service.ts';
 import { createInviteService } from './invites/invite-service.ts';
 import { createMemberInviteService } from './invites/member-invite-service.ts';
 import { createRedemption } from './invites/redemption.ts';
@@ -49,6 +52,8 @@ export interface ServiceDeps {
   mailBackoffMs?: number[];
   /** Retry waits of the webhook queue; tests shorten them. */
   webhookBackoffMs?: number[];
+  /** The provider's sessions and grants of an account (oidc/account-sessions.ts); without it, ending them ends all of them. */
+  sessions?: SessionControl;
 }
 
 export function createServices(deps: ServiceDeps) {
@@ -133,8 +138,9 @@ export function createServices(deps: ServiceDeps) {
     mail,
     audit,
     clock,
-    endSessions: (accountId) => store.oidc.destroyByAccountId(accountId),
+    endSessions: ((accountId, options) => (deps.sessions ? deps.sessions.endAll(accountId, options) : store.oidc.destroyByAccountId(accountId))) satisfies EndSessions,
   });
+  const recoveryKeys = deriveRecoveryKeys(secrets.cookieKeys);
   const recovery = createRecoveryService({
     store,
     config,
@@ -143,10 +149,12 @@ export function createServices(deps: ServiceDeps) {
     limiter,
     mail,
     newPassword,
-    keys: deriveRecoveryKeys(secrets.cookieKeys),
+    keys: recoveryKeys,
     sealer: createPayloadSealer(secrets.cookieKeys, 'recovery-job-v1'),
     logger,
   });
+  const selfService = createSelfService({ store, config, clock, audit, limiter, mail, newPassword, keys: recoveryKeys });
+  const memberSessions = deps.sessions ? createMemberSessions({ sessions: deps.sessions, audit }) : null;
 
 
   return {
@@ -165,6 +173,8 @@ export function createServices(deps: ServiceDeps) {
     passwords,
     newPassword,
     recovery,
+    selfService,
+    memberSessions,
     startWorkers() {
       mail.start();
       recovery.dispatch.start();

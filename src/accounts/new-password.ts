@@ -27,8 +27,11 @@ export interface PasswordSetting {
   /** 'reset': forgotten (recovery, an admin's link); 'change': the member chose to, signed in. */
   kind: 'reset' | 'change';
   actor: string;
-  /** The browser session to keep signed in (a change without "sign out other devices"); null ends every one. */
-  keepSessionId?: string | null;
+  /**
+   * What ends with the old password: every session, grant and token ('all', a reset); all but this
+   * browser's ('others': a change with "sign out other devices"); or nothing ('none').
+   */
+  sessions: { end: 'all' } | { end: 'others'; keepSessionId: string } | { end: 'none' };
   /** A reset proved the address (a code or link sent there): the email counts as verified. */
   verifiesEmail: boolean;
   /** Extra, non-secret facts for the audit event (how the reset came: code or admin link). */
@@ -51,10 +54,10 @@ export function createNewPassword({ store, passwords, productName, issuer, mail,
       // The password goes first: a crash after it leaves old sessions that a retry or the person ends,
       // never a new password that failed to end them silently while claiming it did.
       await store.accountCodes.supersedeAccount(account.id, 'recovery', now);
-      await endSessions(account.id, { keepSessionId: setting.keepSessionId ?? null });
+      if (setting.sessions.end !== 'none') await endSessions(account.id, { keepSessionId: setting.sessions.end === 'others' ? setting.sessions.keepSessionId : null });
       await mail.enqueue({ template: 'password-changed', to: updated.email, at: now, recoveryUrl: `${issuer}/recovery` }, { purpose: 'password_changed' });
       await audit.record(
-        { type: setting.kind === 'reset' ? 'password.reset_completed' : 'password.changed', actor: setting.actor, accountId: account.id, data: { sessions_kept: setting.keepSessionId ? 1 : 0, ...setting.data } },
+        { type: setting.kind === 'reset' ? 'password.reset_completed' : 'password.changed', actor: setting.actor, accountId: account.id, data: { sessions_ended: setting.sessions.end, ...setting.data } },
         meta,
       );
       return updated;

@@ -233,7 +233,7 @@ export function createRecoveryService(deps: RecoveryServiceDeps) {
         await failed('invalid_token', record, meta);
         throw new AppError('reset_token_invalid');
       }
-      await newPassword.apply(account, input.password, { kind: 'reset', actor: account.id, verifiesEmail: record.via !== 'admin_link', data: { via: record.via } }, meta);
+      await newPassword.apply(account, input.password, { kind: 'reset', actor: account.id, sessions: { end: 'all' }, verifiesEmail: record.via !== 'admin_link', data: { via: record.via } }, meta);
     },
 
     /**

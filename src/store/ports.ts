@@ -336,6 +336,8 @@ export interface OidcPayloadStore {
   revokeByGrantId(model: string, grantId: string): Promise<void>;
   /** Destroys every stored session, grant and token belonging to an account. */
   destroyByAccountId(accountId: string): Promise<void>;
+  /** The live `model` payloads of an account, with their ids (the member's sessions and grants). */
+  findByAccountId(model: string, accountId: string): Promise<Array<{ id: string; payload: Record<string, unknown> }>>;
 }
 
 /** Small persistent settings: generated development secrets and the like. */

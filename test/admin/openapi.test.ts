@@ -35,6 +35,7 @@ test('describes every admin, member and registration path from the same zod sche
       '/api/recovery/verify',
       '/api/recovery/complete',
       '/admin/users/{id}/recovery',
+      '/admin/users/{id}/email',
     ].sort(),
   );
   const create = body.components.schemas.CreateInvite;

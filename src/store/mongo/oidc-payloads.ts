@@ -64,5 +64,13 @@ export function createMongoOidcPayloadStore({ OidcPayload }: Models, clock: () =
     async destroyByAccountId(accountId) {
       await OidcPayload.deleteMany({ accountId: stringEquals(accountId) });
     },
+    async findByAccountId(model, accountId) {
+      // Bounded: a member's page lists their sessions and grants, never thousands.
+      const docs = await OidcPayload.find({ accountId: stringEquals(accountId), model: String(model) }).limit(500).lean<OidcPayloadDoc[]>();
+      return docs.flatMap((doc) => {
+        const payload = load(doc);
+        return payload ? [{ id: doc._id.slice(doc._id.indexOf(':') + 1), payload }] : [];
+      });
+    },
   };
 }
