@@ -29,6 +29,8 @@ interface SectionState {
   notice?: string;
   error?: string;
   errors?: Record<string, string>;
+  /** An email change just asked for (its cookie reaches the page only from the next request on). */
+  changeId?: string;
 }
 
 /** The email change this browser asked for: its id rides in a signed cookie, as a recovery's does. */
@@ -46,7 +48,7 @@ function fieldMessage(error: AppError): string {
 export function accountSecuritySection({ config, selfService, memberSessions, accountSessions }: Omit<AccountSecurityDeps, 'render'>): AccountSection {
   return async (ctx, accountId) => {
     const current = await accountSessions.current(ctx);
-    const changeId = ctx.cookies.get(EMAIL_CHANGE, { signed: true });
+    const changeId = stateOf(ctx).changeId ?? ctx.cookies.get(EMAIL_CHANGE, { signed: true });
     const [listed, offer, pending] = await Promise.all([
       memberSessions.list(accountId, current?.sessionId ?? null),
       selfService.emailChangeOffer(accountId),
@@ -132,7 +134,7 @@ export function accountSecurityRoutes(deps: AccountSecurityDeps): Router {
       async () => {
         const requested = await selfService.requestEmailChange(session.accountId, field(body, 'new_email', 254), requestMeta(ctx));
         ctx.cookies.set(EMAIL_CHANGE, requested.changeId, cookie(ctx));
-        return {};
+        return { changeId: requested.changeId };
       },
       (error) => (error.status === 429 ? null : 'new_email'),
     );
