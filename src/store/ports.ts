@@ -107,6 +107,17 @@ export interface AccountFilter {
 /** A new `email` that another account holds throws EmailTakenError (the unique index decides, atomically). */
 export type AccountPatch = Partial<Pick<AccountRecord, 'disabled' | 'inviteQuota' | 'roles' | 'emailVerified' | 'passwordHash' | 'email'>>;
 
+/** What the owner brings to an account taken over from someone who registered their address. */
+export interface AccountTakeover {
+  accountId: string;
+  email: string;
+  passwordHash: string;
+  roles: string[];
+  invitedBy: string | null;
+  phoneNumber: string | null;
+  phoneNumberVerified: boolean;
+}
+
 export type RedeemOutcome =
   | { ok: true; account: AccountRecord; invite: InviteRecord }
   | { ok: false; reason: 'invite_unavailable' | 'email_taken' };
@@ -131,6 +142,13 @@ export interface AccountStore {
     redemption: { ip: string | null },
     now: Date,
   ): Promise<RedeemOutcome>;
+  /**
+   * Pre-account squatting settled: the real owner of `email`, holding an invitation bound to it
+   * and a code proving it, takes over the account someone registered with it unproven. One use of
+   * the invitation is claimed and the account gets the owner's credentials as one unit, and only
+   * while the account still has this email unverified.
+   */
+  takeOverRedeemingInvite(takeover: AccountTakeover, inviteId: string, redemption: { ip: string | null }, now: Date): Promise<RedeemOutcome>;
   findById(id: string): Promise<AccountRecord | null>;
   findByEmail(email: string): Promise<AccountRecord | null>;
   list(filter: AccountFilter, page: PageRequest): Promise<Page<AccountRecord>>;

@@ -50,6 +50,7 @@ export async function everyQuery(): Promise<{ sent: Sent[]; models: Models }> {
   const account = { id: 'a1', email: 'a@example.test', emailVerified: false, passwordHash: 'x', phoneNumber: null, phoneNumberVerified: false, roles: [], inviteId: null, invitedBy: null, createdAt: now, disabled: false, inviteQuota: null };
   await accounts.create(account);
   await settled(accounts.createRedeemingInvite(account, 'i1', { ip: null }, now));
+  await settled(accounts.takeOverRedeemingInvite({ accountId: 'a1', email: 'a@example.test', passwordHash: 'x', roles: [], invitedBy: null, phoneNumber: null, phoneNumberVerified: false }, 'i1', { ip: null }, now));
   await accounts.findById('a1');
   await accounts.findByEmail('a@example.test');
   for (const filter of [{}, { email: 'a@example.test' }, { inviteId: 'i1' }]) {

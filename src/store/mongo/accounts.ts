@@ -83,6 +83,34 @@ export function createMongoAccountStore(connection: Connection, { Account, Invit
         throw error;
       }
     },
+    async takeOverRedeemingInvite(takeover, inviteId, redemption, now): Promise<RedeemOutcome> {
+      // One transaction, as a redemption: the claimed use, the taken-over account and the
+      // redemption record commit together, and only while the account holds the email unproven.
+      return connection.transaction(async (session): Promise<RedeemOutcome> => {
+        const holder = { _id: String(takeover.accountId), email: String(takeover.email), emailVerified: false };
+        if (!(await Account.exists(holder).session(session))) return { ok: false, reason: 'email_taken' };
+        const claimed = await Invite.findOneAndUpdate(claimableFilter(inviteId, now), { $inc: { uses: 1 } }, { session, returnDocument: 'after' }).lean<InviteDoc>();
+        if (!claimed) return { ok: false, reason: 'invite_unavailable' };
+        const doc = await Account.findOneAndUpdate(
+          holder,
+          {
+            $set: {
+              passwordHash: String(takeover.passwordHash),
+              emailVerified: true,
+              roles: takeover.roles.map(String),
+              inviteId: claimed._id,
+              invitedBy: takeover.invitedBy === null ? null : String(takeover.invitedBy),
+              phoneNumber: takeover.phoneNumber === null ? null : String(takeover.phoneNumber),
+              phoneNumberVerified: Boolean(takeover.phoneNumberVerified),
+            },
+          },
+          { session, returnDocument: 'after' },
+        ).lean<AccountDoc>();
+        if (!doc) throw new Error('account changed during its takeover');
+        await Redemption.create([{ inviteId: claimed._id, accountId: doc._id, email: doc.email, at: now, ip: redemption.ip }], { session });
+        return { ok: true, account: docToAccount(doc), invite: docToInvite(claimed) };
+      });
+    },
     async findById(id) {
       const doc = await Account.findById(String(id)).lean<AccountDoc>();
       return doc ? docToAccount(doc) : null;
