@@ -175,6 +175,7 @@ export const MESSAGES = {
   recovery_done_title: 'Your password was changed',
   recovery_done_lead: 'Sign in with your new password. Every other session and app was signed out.',
   recovery_sign_in: 'Sign in',
+  takeover_notice: 'An account was made with this address without proving it. Continue: we send a code to this address, and once you enter it the account is yours, and whoever made it is signed out.',
   recovery_account_disabled: 'The account is disabled. Enable it first: a recovery link never enables an account.',
   // Accounts after sign-up: self-service on /account
   reauthentication_required: 'Enter your current password to do this.',

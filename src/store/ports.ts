@@ -296,6 +296,8 @@ export interface PendingSignUp {
   channels: Array<'email' | 'phone'>;
   /** The hosted interaction that started it, when it came from the hosted pages. */
   interactionUid: string | null;
+  /** Pre-account squatting: the unproven account the owner takes over once the code proves the address. */
+  takeoverOf?: string | null;
 }
 
 export interface VerificationRecord {
