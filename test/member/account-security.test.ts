@@ -156,3 +156,19 @@ test('email change: an account admitted by an email-bound invitation needs an ad
   await gl.guestlist.services.mail.drain();
   expect(mailSubjectsTo(smtp, 'ines@example.com')).toContain('Your Guestlist email address was changed');
 });
+
+test("with email_change_invited=self, an invitation-admitted member moves with a code like anyone", async () => {
+  const selfServe = await startGuestlist({ env: { SMTP_URL: smtp.url, CLIENTS_FILE: writeClientsFile(), EMAIL_CHANGE_INVITED: 'self' }, extraDeps: { startWorkers: false } });
+  try {
+    const me = await signUpMember(selfServe, 'rae@example.com', {}, 'rae first password');
+    const page = await me.browser.get(`${selfServe.url}/account`);
+    expect(page.html).not.toContain('id="email-change-reason"');
+    const sent = await me.browser.submit(page, '/account/email', { new_email: 'rae.new@example.com' });
+    expect(textOf(sent.html, 'email-code-sent')).toContain('rae.new@example.com');
+    await selfServe.guestlist.services.mail.drain();
+    const moved = await me.browser.submit(sent, '/account/email/confirm', { code: recoveryCodesTo(smtp, 'rae.new@example.com')[0]! });
+    expect(textOf(moved.html, 'security-notice')).toBe('Your email address is now rae.new@example.com. We told your old address.');
+  } finally {
+    await selfServe.stop();
+  }
+});
