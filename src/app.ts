@@ -16,6 +16,7 @@ import { requestContext } from './security/request-context.ts';
 import { securityHeaders } from './security/security-headers.ts';
 import { requestLogger } from './logging/request-logger.ts';
 import { healthRoutes } from './health/health-routes.ts';
+import { createReadiness } from './health/readiness.ts';
 import { interactionRoutes } from './interaction/interaction-routes.ts';
 import { inviteLinkRoutes } from './interaction/invite-link-routes.ts';
 import { welcomeRoutes } from './member/welcome-routes.ts';
@@ -34,6 +35,10 @@ import { createIssuerOriginPin } from './oidc/pin-issuer-origin.ts';
 import { isProviderPath } from './oidc/provider-routes.ts';
 import { createInviteTokenParam } from './oidc/invite-token-param.ts';
 import { createSessionAccount } from './oidc/session-account.ts';
+import { createLogoutReceivers } from './oidc/logout-receivers.ts';
+import { createSingleLogout } from './oidc/single-logout.ts';
+import { consoleClient, createConsoleCodeRedeemer } from './oidc/console-client.ts';
+import { consoleRouters } from './console/console-routes.ts';
 import { recoveryRoutes } from './api/recovery-routes.ts';
 import { adminUserRecoveryRoutes } from './admin/user-recovery-routes.ts';
 import { createAccountSessions } from './oidc/account-sessions.ts';
@@ -44,7 +49,7 @@ import { recoveryPageRoutes } from './interaction/recovery-page-routes.ts';
 
 export const VIEWS_DIR = join(fileURLToPath(new URL('.', import.meta.url)), '..', 'interactions');
 
-export type AppDeps = Omit<ServiceDeps, 'clock' | 'apps'> & {
+export type AppDeps = Omit<ServiceDeps, 'clock' | 'apps' | 'endAppSessions'> & {
   clock?: () => Date;
   /** Background workers (mail, webhooks, retention) start with the app unless false (tests drive them by hand). */
   startWorkers?: boolean;
@@ -58,6 +63,7 @@ export function createApp(deps: AppDeps) {
   const views = createViewEngine(config, VIEWS_DIR);
   const apps = relyingParties(config);
   const inviteTokenParam = createInviteTokenParam(secrets.cookieKeys);
+  const logoutReceivers = createLogoutReceivers({ store: store.oidc, clock, clients: apps });
   const provider: Provider = createProvider({
     inviteTokenParam,
     config,
@@ -65,10 +71,12 @@ export function createApp(deps: AppDeps) {
     store,
     clock,
     pages: createProviderPages(views),
-    clients: [...apps, adminClient(secrets), accountClient(config)],
+    clients: [...apps, adminClient(secrets), accountClient(config), consoleClient(config)],
+    logoutReceivers,
   });
-  const accountSessions = createAccountSessions(provider, store.oidc);
-  const services = createServices({ ...deps, clock, apps, sessions: accountSessions });
+  const singleLogout = createSingleLogout({ provider, receivers: logoutReceivers, logger });
+  const accountSessions = createAccountSessions(provider, store.oidc, singleLogout);
+  const services = createServices({ ...deps, clock, apps, endAppSessions: singleLogout.signOutEverywhere, sessions: accountSessions });
   const { auditLog, invites, members, memberAccounts, signIn, accountAdmin, signUp, recovery } = services;
   const sessionAccount = createSessionAccount(provider, memberAccounts);
 
@@ -104,7 +112,7 @@ export function createApp(deps: AppDeps) {
   const security = { config, selfService: services.selfService, memberSessions: services.memberSessions!, accountSessions };
   const securitySection = accountSecuritySection(security);
   const routers = [
-    healthRoutes({ store, isDraining: () => draining }),
+    healthRoutes({ readiness: createReadiness({ store, isDraining: () => draining }) }),
     assetRoutes({ viewsDir: VIEWS_DIR, accentColor: config.accent_color }),
     interactionRoutes({ provider, views, invites, signIn, signUp, config, inviteTokenParam }),
     inviteLinkRoutes({ config, invites, views }),
@@ -112,6 +120,17 @@ export function createApp(deps: AppDeps) {
     welcomeRoutes({ config, provider, invites, sessionAccount, views }),
     accountPageRoutes({ config, accounts: memberAccounts, sessionAccount, members, views, clock, viewsDir: VIEWS_DIR, sections: [securitySection] }),
     accountSecurityRoutes({ ...security, render: createAccountPageRenderer({ accounts: memberAccounts, members, views, clock, sections: [securitySection] }) }),
+    // The admin console: its sign-in routes, and its screens behind its own session guard.
+    ...consoleRouters({
+      config,
+      services,
+      apps,
+      views: createViewEngine(config, join(VIEWS_DIR, 'console')),
+      redeem: createConsoleCodeRedeemer(provider, config.issuer),
+      cookieKeys: secrets.cookieKeys,
+      clock,
+      viewsDir: join(VIEWS_DIR, 'console'),
+    }),
     ...apiRouters,
     // Public, ahead of the admin router: shapes only, no data.
     openApiRoutes({ issuer: config.issuer, groups: [{ routers: apiRouters }, { routers: adminRouters, security: 'admin' }, { routers: memberApiRouters, security: 'member' }] }),
@@ -143,6 +162,8 @@ export function createApp(deps: AppDeps) {
   return {
     app,
     provider,
+    /** The relying parties, for the start-up check of their metadata (client-metadata-validation.ts). */
+    apps,
     services,
     /** Every route Guestlist's own routers answer (the provider's are in its discovery document). */
     routes: routeTable(routers),

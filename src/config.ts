@@ -190,3 +190,17 @@ function assertProductionReady(config: Config): void {
     throw new ConfigError('Invalid configuration: issuer (ISSUER) must be an https:// URL in production');
   }
 }
+
+/**
+ * For process entry points (the server, migrate, the command line): a configuration mistake stops
+ * the start with its message on stderr and exit 78 (EX_CONFIG), never a stack trace.
+ */
+export async function exitOnConfigError<T>(step: () => T | Promise<T>): Promise<T> {
+  try {
+    return await step();
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    process.stderr.write(`${error.message}\n`);
+    process.exit(78);
+  }
+}

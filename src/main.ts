@@ -1,26 +1,18 @@
 // Process entry: config → store → app → listen, and a graceful stop on SIGTERM/SIGINT.
 import { createServer } from 'node:http';
-import { ConfigError, loadConfig, type Config } from './config.ts';
-import { resolveSecrets, shareGeneratedSecrets } from './secrets.ts';
+import { exitOnConfigError, loadConfig } from './config.ts';
+import { resolveSecrets, shareGeneratedSecrets } from './secrets/secrets.ts';
 import { openStore } from './store/open-store.ts';
 import { createApp } from './app.ts';
+import { validateClientMetadata } from './oidc/client-metadata-validation.ts';
 import { createLogger } from './logging/logger.ts';
 import { firstRunBanner } from './first-run-banner.ts';
 import { lowerThreadPoolPriority } from './accounts/hashing-priority.ts';
+import { createOwnerInvitation } from './cli/owner-invitation.ts';
 
-let config: Config;
-try {
-  config = loadConfig();
-} catch (error) {
-  if (error instanceof ConfigError) {
-    process.stderr.write(`${error.message}\n`);
-    process.exit(78); // EX_CONFIG
-  }
-  throw error;
-}
-
+const config = await exitOnConfigError(() => loadConfig());
 const logger = createLogger({ level: config.log_level });
-const localSecrets = resolveSecrets(config);
+const localSecrets = await exitOnConfigError(() => resolveSecrets(config));
 let store: Awaited<ReturnType<typeof openStore>>;
 try {
   store = await openStore(config, { logger });
@@ -36,7 +28,14 @@ if (secrets.generated.length) {
 }
 // Password hashing runs on the thread pool; below the event loop, it cannot starve it.
 logger.info({ threads: await lowerThreadPoolPriority() }, 'thread pool at lower CPU priority');
-const guestlist = createApp({ config, store, secrets, logger });
+const guestlist = await exitOnConfigError(async () => {
+  const app = createApp({ config, store, secrets, logger });
+  // Every client is checked now, not at its first sign-in in front of an end user.
+  await validateClientMetadata(app.provider, app.apps);
+  return app;
+});
+// A fresh development start also makes the owner's one-time invitation into the console.
+const ownerInviteUrl = secrets.generatedNow && !config.production ? await createOwnerInvitation(guestlist.services.invites, config.issuer) : undefined;
 
 // Timeouts are enforced by a sweep; every second instead of Node's default 30 s keeps them honest.
 const server = createServer({ connectionsCheckingInterval: 1_000 }, guestlist.app.callback());
@@ -47,7 +46,7 @@ server.keepAliveTimeout = 5_000;
 
 server.listen(config.port, () => {
   logger.info({ issuer: config.issuer, port: config.port, store: store.kind }, 'guestlist listening');
-  if (secrets.generatedNow) process.stdout.write(firstRunBanner(config, secrets));
+  if (secrets.generatedNow) process.stdout.write(firstRunBanner(config, secrets, ownerInviteUrl));
 });
 
 /** How long /readyz answers 503 before the listener closes on SIGTERM. */

@@ -1,7 +1,7 @@
 // `npm run migrate`: the explicit step that drops MongoDB indexes this version no longer declares
 // (or whose options changed), then builds what is missing. Boot never drops; run this once per
 // deploy that changes indexes, after every node runs the new version. `--dry-run` only lists.
-import { ConfigError, loadConfig, type Config } from './config.ts';
+import { exitOnConfigError, loadConfig } from './config.ts';
 import { createLogger } from './logging/logger.ts';
 import { createModels } from './store/mongo/models.ts';
 import { connectionAdmin } from './store/mongo/mongo-admin.ts';
@@ -10,16 +10,7 @@ import { openMongoConnection } from './store/mongo/index.ts';
 import { assertTransactionSupport } from './store/mongo/transaction-support.ts';
 
 const dryRun = process.argv.includes('--dry-run');
-let config: Config;
-try {
-  config = loadConfig();
-} catch (error) {
-  if (error instanceof ConfigError) {
-    process.stderr.write(`${error.message}\n`);
-    process.exit(78); // EX_CONFIG
-  }
-  throw error;
-}
+const config = await exitOnConfigError(() => loadConfig());
 const logger = createLogger({ level: config.log_level });
 if (!config.mongodb_uri) {
   // The embedded store keeps its schema up to date as it opens; there is nothing to migrate.

@@ -2,7 +2,7 @@
 // the background workers (mail, webhooks, retention) that go with them.
 import type { ClientMetadata } from 'oidc-provider';
 import type { Config } from './config.ts';
-import type { Secrets } from './secrets.ts';
+import type { Secrets } from './secrets/secrets.ts';
 import type { Store } from './store/ports.ts';
 import type { Logger } from './logging/logger.ts';
 import { createAuditRecorder } from './audit/audit-recorder.ts';
@@ -31,6 +31,11 @@ import { createCodeSender } from './signup/code-sender.ts';
 import { createSignUpService } from './signup/signup-service.ts';
 import { createAdmissionGate } from './signup/admission.ts';
 import { deriveCodeKeys } from './signup/verification-codes.ts';
+import { createDeliveryAdmin } from './jobs/delivery-admin.ts';
+import { createOverviewStats } from './audit/overview-stats.ts';
+import { createLockoutReport } from './security/lockout-report.ts';
+import { createConsoleSessions } from './security/console-sessions.ts';
+import { createConsoleAccess } from './accounts/console-access.ts';
 import { createPasswordPolicy } from './accounts/password-policy.ts';
 import { createNewPassword } from './accounts/new-password.ts';
 import { createRecoveryService } from './recovery/recovery-service.ts';
@@ -44,6 +49,8 @@ export interface ServiceDeps {
   clock: () => Date;
   /** The relying parties: the apps an invitation may name. */
   apps: ClientMetadata[];
+  /** Signs an account out of every app that asked for back-channel logout. */
+  endAppSessions?: (accountId: string) => Promise<void>;
   /** Replaces the mail transport (SMTP or outbox, from the config). */
   mailTransport?: MailTransport;
   /** Replaces the SMS transport (webhook or outbox, from the config). */
@@ -113,10 +120,17 @@ export function createServices(deps: ServiceDeps) {
   });
   const invites = createInviteService({ store, config, clock, audit, isKnownClient: (id) => appIds.has(id), mailer, limiter });
   const signIn = createSignInService({ store, audit, limiter });
-  const accountAdmin = createAccountAdminService({ store, audit });
+  const accountAdmin = createAccountAdminService({ store, audit, endAppSessions: deps.endAppSessions });
   const memberAccounts = createMemberAccounts({ store });
   const members = createMemberInviteService({ store, config, invites });
   const passwords = createPasswordPolicy({ minLength: config.password_min_length, productName: config.product_name });
+  // Everything an account has open ends: apps with back-channel logout are told first (the record
+  // of which apps to tell goes with the payloads), then sessions, grants, tokens and console sessions.
+  const endEverySession = async (accountId: string) => {
+    await deps.endAppSessions?.(accountId);
+    await store.oidc.destroyByAccountId(accountId);
+    await store.consoleSessions.deleteByAccountId(accountId);
+  };
   const signUp = createSignUpService({
     store,
     config,
@@ -128,7 +142,13 @@ export function createServices(deps: ServiceDeps) {
     sender: createCodeSender({ mail, sms: deps.smsTransport ?? createSmsTransport(config, { logger, clock }), productName: config.product_name }),
     codeKey: deriveCodeKeys(secrets.cookieKeys),
     passwords,
+    endEverySession,
   });
+  // What the admin console and the command line add: deliveries, the overview, lockouts, console sessions.
+  const deliveries = createDeliveryAdmin({ jobs: store.jobs, audit });
+  const overview = createOverviewStats({ store, clock });
+  const lockouts = createLockoutReport({ store, limiter, clock });
+  const consoleAccess = createConsoleAccess({ store, audit, sessions: createConsoleSessions({ store: store.consoleSessions, clock, cookieKeys: secrets.cookieKeys }) });
   // Accounts after sign-up: a new password is put in place one way, for a reset and a change alike.
   const newPassword = createNewPassword({
     store,
@@ -138,7 +158,11 @@ export function createServices(deps: ServiceDeps) {
     mail,
     audit,
     clock,
-    endSessions: ((accountId, options) => (deps.sessions ? deps.sessions.endAll(accountId, options) : store.oidc.destroyByAccountId(accountId))) satisfies EndSessions,
+    // All of them (a reset), or all but this browser's (a change with "sign out other devices").
+    endSessions: (async (accountId, options) => {
+      if (options?.keepSessionId && deps.sessions) await deps.sessions.endAll(accountId, options);
+      else await endEverySession(accountId);
+    }) satisfies EndSessions,
   });
   const recoveryKeys = deriveRecoveryKeys(secrets.cookieKeys);
   const recovery = createRecoveryService({
@@ -170,6 +194,10 @@ export function createServices(deps: ServiceDeps) {
     accountAdmin,
     memberAccounts,
     signUp,
+    deliveries,
+    overview,
+    lockouts,
+    consoleAccess,
     passwords,
     newPassword,
     recovery,

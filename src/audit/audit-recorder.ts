@@ -38,7 +38,8 @@ export function createAuditRecorder({ audit, clock, onListenerError }: { audit: 
         userAgent: meta.userAgent,
         requestId: meta.requestId,
         reason: input.reason ?? null,
-        data: input.data ?? null,
+        // The console and the command line mark what they do, so the log tells them from the API.
+        data: meta.via ? { ...input.data, via: meta.via } : (input.data ?? null),
       });
       for (const listener of listeners) {
         try {

@@ -18,6 +18,9 @@ export const AUDIT_EVENT_TYPES = [
   'user.enabled',
   'user.deleted',
   'user.quota_changed',
+  'user.roles_changed',
+  'delivery.redelivered',
+  'console.signed_in',
   // Accounts after sign-up: recovery and self-service.
   'password.reset_requested',
   'password.reset_completed',

@@ -1,4 +1,5 @@
 // Every user-facing sentence, keyed by the machine code it explains: one place to translate.
+import { CONSOLE_MESSAGES } from './console-messages.ts';
 
 export const MESSAGES = {
   // errors (the contract's `error` codes)
@@ -39,6 +40,8 @@ export const MESSAGES = {
   service_unavailable: 'The service is briefly unavailable. Try again in a moment.',
   server_error: 'Something went wrong on our side.',
   account_signed_out: 'You are signed out. Sign in again to manage your invitations.',
+  console_forbidden: 'Your role does not allow this. Ask an administrator.',
+  console_signed_out: 'Your console session has ended. Sign in again.',
   // the member's invitations page (/account)
   account_title: 'Your invitations',
   account_heading: 'Your invitations',
@@ -115,9 +118,11 @@ export const MESSAGES = {
   welcome_signed_in_as: 'You are signed in as',
   welcome_continue_to: 'Continue to {name}',
   welcome_close: 'You can close this page.',
+  welcome_open_console: 'Open the admin console',
   welcome_close_go_back: 'You can close this page and go back to the app that invited you.',
   consent_title: 'Allow access',
   consent_would_like_to: 'would like to:',
+  consent_confirm_again: 'asks you to confirm that it may still:',
   consent_allow: 'Allow',
   consent_cancel: 'Cancel',
   scope_openid: 'Know who you are',
@@ -129,6 +134,8 @@ export const MESSAGES = {
   logout_question: 'Do you want to sign out of {product}?',
   logout_confirm: 'Sign out',
   logout_stay: 'Stay signed in',
+  logout_in_progress: 'Signing you out…',
+  logout_continue: 'Continue',
   logged_out_title: 'You are signed out',
   logged_out_lead: 'You have been signed out of {product}.',
   error_title: 'Something went wrong',
@@ -145,6 +152,7 @@ export const MESSAGES = {
   invite_expired_heading: 'Invitation expired',
   invite_revoked_heading: 'Invitation withdrawn',
   invite_used_heading: 'Invitation already used',
+  ...CONSOLE_MESSAGES,
   // Accounts after sign-up: the password policy
   weak_password: 'Choose a stronger password.',
   password_too_short: 'must be at least {min} characters',

@@ -27,16 +27,30 @@ async function grantConsent(deps: InteractionDeps, ctx: Context, loaded: LoadedI
   await finishInteraction(provider, ctx, { consent: { grantId } });
 }
 
+/**
+ * The scopes to show: the new ones; or, when nothing is new (the app sent prompt=consent for what
+ * it already has), the requested scopes the grant holds, so the page confirms something named.
+ */
+async function scopesToShow(deps: InteractionDeps, loaded: LoadedInteraction): Promise<{ scopes: string[]; again: boolean }> {
+  const missing = (loaded.details.prompt.details.missingOIDCScope as string[] | undefined) ?? [];
+  if (missing.length) return { scopes: missing, again: false };
+  const grant = loaded.details.grantId ? await deps.provider.Grant.find(loaded.details.grantId) : undefined;
+  const granted = new Set(grant?.getOIDCScope().split(' ') ?? []);
+  const requested = String(loaded.details.params.scope ?? '').split(' ').filter((scope) => granted.has(scope));
+  return { scopes: requested, again: true };
+}
+
 export async function showConsent(deps: InteractionDeps, ctx: Context, loaded: LoadedInteraction): Promise<void> {
   if (loaded.client?.metadata().first_party) return grantConsent(deps, ctx, loaded);
-  const missing = (loaded.details.prompt.details.missingOIDCScope as string[] | undefined) ?? [];
+  const { scopes, again } = await scopesToShow(deps, loaded);
   ctx.type = 'html';
   ctx.body = deps.views.render('consent', {
     title: t('consent_title'),
     uid: loaded.details.uid,
     csrf: loaded.csrf,
     client_name: loaded.clientName ?? String(loaded.details.params.client_id),
-    scopes: missing.map(describeScope),
+    scopes: scopes.map(describeScope),
+    again,
   });
 }
 

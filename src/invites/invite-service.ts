@@ -4,12 +4,13 @@ import type { Config } from '../config.ts';
 import { AppError, badRequest, conflict, notFound } from '../errors.ts';
 import type { AuditRecorder } from '../audit/audit-recorder.ts';
 import type { RequestMeta } from '../audit/request-meta.ts';
-import type { InviteFilter, InviteRecord, NewInvite, Page, PageRequest, Redemption as RedemptionRecord, Store } from '../store/ports.ts';
+import type { InviteFilter, InviteRecord, InviteStatus, NewInvite, Page, PageRequest, Redemption as RedemptionRecord, Store } from '../store/ports.ts';
 import { t } from '../i18n/format-message.ts';
 import { generateInviteToken, hashInviteToken, looksLikeInviteToken } from './invite-token.ts';
 import { normalizeEmail } from '../email-address.ts';
 import { inviteStatus } from './invite-status.ts';
 import { addressSubject, type RateLimiter } from '../security/rate-limiter.ts';
+import { isConsoleRole } from '../accounts/console-roles.ts';
 
 const DAY_MS = 24 * 3600 * 1000;
 
@@ -30,6 +31,11 @@ export interface Actor {
   kind: 'admin' | 'member';
   /** A member's quota (their override, or max_invites_per_user). */
   quota?: number;
+  /**
+   * False for a console inviter: an invitation may then not carry admin, inviter or viewer, so
+   * nobody hands out more than they hold. The admin client and the command line may.
+   */
+  mayGrantConsoleRoles?: boolean;
 }
 
 export interface IssuedInvite {
@@ -80,6 +86,7 @@ export function createInviteService({ store, config, clock, audit, isKnownClient
     if (input.clientId && !isKnownClient(input.clientId)) {
       throw badRequest([{ path: 'client_id', message: 'unknown client' }], t('unknown_client'));
     }
+    if (actor.mayGrantConsoleRoles === false && input.roles?.some(isConsoleRole)) throw new AppError('console_forbidden');
     const now = clock();
     return {
       id: randomUUID(),
@@ -247,6 +254,11 @@ export function createInviteService({ store, config, clock, audit, isKnownClient
 
     list(filter: InviteFilter, page: PageRequest): Promise<Page<InviteRecord>> {
       return store.invites.list(filter, page, clock());
+    },
+
+    /** How many invitations are in each status now (a pass over the table: callers cache it). */
+    countByStatus(): Promise<Record<InviteStatus, number>> {
+      return store.invites.countByStatus(clock());
     },
 
     async revoke(id: string, actor: Actor, meta: RequestMeta): Promise<InviteRecord> {

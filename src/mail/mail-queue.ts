@@ -6,8 +6,9 @@ import { recipientDomain, silentLogger, type Logger } from './logger.ts';
 import type { PayloadSealer } from '../security/payload-sealer.ts';
 import { createPollingWorker, type DrainCounts, type RunOutcome } from '../jobs/polling-worker.ts';
 import { createJobRunner } from '../jobs/job-runner.ts';
+import { MAIL_QUEUE } from '../jobs/queue-names.ts';
 
-export const MAIL_QUEUE = 'mail';
+export { MAIL_QUEUE };
 
 /** Waits before the 2nd, 3rd... attempt; its length + 1 is the number of attempts before giving up. */
 export const DEFAULT_BACKOFF_MS = [5_000, 30_000, 120_000, 600_000, 3_600_000];

@@ -8,6 +8,7 @@ import type { InviteService } from '../invites/invite-service.ts';
 import type { SessionAccount } from '../oidc/session-account.ts';
 import type { ViewEngine } from '../views/view-engine.ts';
 import { t } from '../i18n/format-message.ts';
+import { consoleRoleOf } from '../accounts/console-roles.ts';
 
 export interface WelcomeDeps {
   config: Config;
@@ -35,6 +36,10 @@ export function welcomeRoutes({ config, provider, invites, sessionAccount, views
       const target = new URL(initiateLoginUri);
       target.searchParams.set('iss', config.issuer);
       target.searchParams.set('login_hint', account.email);
+      // Where the app should land afterwards, when it registered a home page (client_uri): some
+      // apps (mod_auth_openidc without OIDCDefaultURL) refuse a third-party login without one.
+      const home = client?.metadata().client_uri as string | undefined;
+      if (home) target.searchParams.set('target_link_uri', home);
       ctx.status = 303;
       ctx.redirect(target.toString());
       return;
@@ -43,6 +48,8 @@ export function welcomeRoutes({ config, provider, invites, sessionAccount, views
       title: t('welcome_title'),
       email: account?.email ?? null,
       continue_url: null,
+      // Someone invited into the console (the owner's invitation, an admin's) goes on from here.
+      console_url: account && consoleRoleOf(account.roles) ? '/console' : null,
     });
   });
   return router;

@@ -5,9 +5,12 @@ import type { Context } from 'koa';
 import type Provider from 'oidc-provider';
 import type { OidcPayloadStore } from '../store/ports.ts';
 import { ACCOUNT_CLIENT_ID } from './clients.ts';
+import type { SingleLogout } from './single-logout.ts';
 
 /** What a grant's tokens are stored as: revoking a grant removes each of these, then the grant. */
 const GRANT_MODELS = ['AccessToken', 'AuthorizationCode', 'RefreshToken', 'DeviceCode', 'BackchannelAuthenticationRequest'] as const;
+/** More sessions or grants than a person has devices and apps: the page shows (and ends) at most these. */
+const MOST = 200;
 
 export interface CurrentSession {
   sessionId: string;
@@ -44,7 +47,7 @@ interface GrantPayload {
 
 const fromSeconds = (value: unknown) => (typeof value === 'number' ? new Date(value * 1000) : null);
 
-export function createAccountSessions(provider: Provider, payloads: OidcPayloadStore) {
+export function createAccountSessions(provider: Provider, payloads: OidcPayloadStore, singleLogout?: Pick<SingleLogout, 'signOut'>) {
   const clientName = async (clientId: string) => {
     const client = await provider.Client.find(clientId).catch(() => undefined);
     return client?.clientName ?? clientId;
@@ -55,8 +58,15 @@ export function createAccountSessions(provider: Provider, payloads: OidcPayloadS
     await payloads.destroy('Grant', grantId);
   }
 
+  /** Tells the apps of these sessions that asked for back-channel logout (before their records go). */
+  async function tellApps(accountId: string, sessions: SessionPayload[]): Promise<void> {
+    const signedIn = sessions.flatMap((session) => Object.entries(session.authorizations ?? {}).flatMap(([clientId, { sid }]) => (sid ? [{ clientId, sid }] : [])));
+    if (signedIn.length) await singleLogout?.signOut(accountId, signedIn);
+  }
+
   /** Ends a session and the grants signed in through it (as oidc-provider's own sign-out does). */
-  async function endOne(id: string, payload: SessionPayload): Promise<void> {
+  async function endOne(accountId: string, id: string, payload: SessionPayload): Promise<void> {
+    await tellApps(accountId, [payload]);
     await payloads.destroy('Session', id);
     for (const { grantId } of Object.values(payload.authorizations ?? {})) if (grantId) await revokeGrant(grantId);
   }
@@ -70,8 +80,8 @@ export function createAccountSessions(provider: Provider, payloads: OidcPayloadS
     },
 
     async list(accountId: string, currentSessionId: string | null): Promise<{ sessions: SessionView[]; apps: AppView[] }> {
-      const sessions = await payloads.findByAccountId('Session', accountId);
-      const grants = await payloads.findByAccountId('Grant', accountId);
+      const sessions = await payloads.findByAccountId('Session', accountId, MOST);
+      const grants = await payloads.findByAccountId('Grant', accountId, MOST);
       const sessionViews = await Promise.all(
         sessions.map(async ({ id, payload }) => {
           const session = payload as SessionPayload;
@@ -94,15 +104,15 @@ export function createAccountSessions(provider: Provider, payloads: OidcPayloadS
 
     /** Ends one of the account's sessions; false when it is not theirs (or already gone). */
     async endSession(accountId: string, sessionId: string): Promise<boolean> {
-      const found = (await payloads.findByAccountId('Session', accountId)).find((session) => session.id === sessionId);
+      const found = (await payloads.findByAccountId('Session', accountId, MOST)).find((session) => session.id === sessionId);
       if (!found) return false;
-      await endOne(found.id, found.payload as SessionPayload);
+      await endOne(accountId, found.id, found.payload as SessionPayload);
       return true;
     },
 
     /** Takes an app's access away: every grant of the account to that client, with its tokens. */
     async revokeApp(accountId: string, clientId: string): Promise<boolean> {
-      const grants = (await payloads.findByAccountId('Grant', accountId)).filter(({ payload }) => (payload as GrantPayload).clientId === clientId && clientId !== ACCOUNT_CLIENT_ID);
+      const grants = (await payloads.findByAccountId('Grant', accountId, MOST)).filter(({ payload }) => (payload as GrantPayload).clientId === clientId && clientId !== ACCOUNT_CLIENT_ID);
       for (const { id } of grants) await revokeGrant(id);
       return grants.length > 0;
     },
@@ -116,11 +126,13 @@ export function createAccountSessions(provider: Provider, payloads: OidcPayloadS
         await payloads.destroyByAccountId(accountId);
         return;
       }
-      const sessions = await payloads.findByAccountId('Session', accountId);
+      const sessions = await payloads.findByAccountId('Session', accountId, MOST);
       const kept = sessions.find((session) => session.id === options.keepSessionId);
       const keptGrants = new Set(Object.values((kept?.payload as SessionPayload | undefined)?.authorizations ?? {}).map((auth) => auth.grantId));
-      for (const session of sessions) if (session !== kept) await payloads.destroy('Session', session.id);
-      for (const { id } of await payloads.findByAccountId('Grant', accountId)) if (!keptGrants.has(id)) await revokeGrant(id);
+      const ending = sessions.filter((session) => session !== kept);
+      await tellApps(accountId, ending.map((session) => session.payload as SessionPayload));
+      for (const session of ending) await payloads.destroy('Session', session.id);
+      for (const { id } of await payloads.findByAccountId('Grant', accountId, MOST)) if (!keptGrants.has(id)) await revokeGrant(id);
     },
   };
 }

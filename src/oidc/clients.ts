@@ -2,8 +2,8 @@
 // admin client for client_credentials, and Guestlist's own first-party client for invitation links.
 import { readFileSync } from 'node:fs';
 import type { ClientMetadata } from 'oidc-provider';
-import type { Config } from '../config.ts';
-import type { Secrets } from '../secrets.ts';
+import { ConfigError, type Config } from '../config.ts';
+import type { Secrets } from '../secrets/secrets.ts';
 
 /** The first-party client behind GET /invite/{token}: it only needs a session, not tokens. */
 export const ACCOUNT_CLIENT_ID = 'guestlist-account';
@@ -79,13 +79,24 @@ export const PRIVILEGED_SCOPES = ['admin', 'invites'] as const;
 /** The relying parties: clients_file when given, the demo client otherwise. */
 export function relyingParties(config: Config, readFile: (path: string) => string = (p) => readFileSync(p, 'utf8')): ClientMetadata[] {
   if (!config.clients_file) return [DEMO_CLIENT];
-  const parsed: unknown = JSON.parse(readFile(config.clients_file));
-  if (!Array.isArray(parsed)) throw new Error(`clients_file (CLIENTS_FILE): ${config.clients_file} must hold a JSON array of client metadata`);
-  return (parsed as ClientMetadata[]).map((client) => {
-    // The admin scope is only ever granted to the admin client through client_credentials.
-    if (typeof client.scope === 'string' && client.scope.split(' ').includes('admin')) {
-      throw new Error(`clients_file (CLIENTS_FILE): client ${client.client_id} may not have the admin scope`);
-    }
-    return typeof client.scope === 'string' ? client : { ...client, scope: DEFAULT_CLIENT_SCOPE };
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(readFile(config.clients_file));
+  } catch (error) {
+    throw new ConfigError(`clients_file (CLIENTS_FILE): cannot read ${config.clients_file} as JSON (${(error as Error).message})`);
+  }
+  if (!Array.isArray(parsed)) throw new ConfigError(`clients_file (CLIENTS_FILE): ${config.clients_file} must hold a JSON array of client metadata`);
+  return parsed.map((client: unknown, index) => {
+    if (!client || typeof client !== 'object' || Array.isArray(client)) throw new ConfigError(`clients_file (CLIENTS_FILE): entry ${index + 1} must be an object of client metadata`);
+    return withScopes(client as ClientMetadata);
   });
+}
+
+/** A client's `scope` is an allow-list: `admin` is refused, and a missing one gets the ordinary scopes. */
+function withScopes(client: ClientMetadata): ClientMetadata {
+  // The admin scope is only ever granted to the admin client through client_credentials.
+  if (typeof client.scope === 'string' && client.scope.split(' ').includes('admin')) {
+    throw new ConfigError(`clients_file (CLIENTS_FILE): client ${client.client_id} may not have the admin scope`);
+  }
+  return typeof client.scope === 'string' ? client : { ...client, scope: DEFAULT_CLIENT_SCOPE };
 }

@@ -1,13 +1,16 @@
 // Builds the oidc-provider instance: every oidc-provider option Guestlist sets lives here.
 import Provider, { interactionPolicy, type ClientMetadata, type Configuration, type ErrorOut, type KoaContextWithOIDC } from 'oidc-provider';
 import type { Config } from '../config.ts';
-import type { Secrets } from '../secrets.ts';
+import type { Secrets } from '../secrets/secrets.ts';
 import type { Store } from '../store/ports.ts';
 import { createAdapterClass } from './adapter.ts';
 import { CLAIMS, createFindAccount } from './find-account.ts';
 import { PROVIDER_ROUTES } from './provider-routes.ts';
 import { PRIVILEGED_SCOPES } from './clients.ts';
 import type { InviteTokenParam } from './invite-token-param.ts';
+import { assertClientIds } from './client-metadata-validation.ts';
+import { recordingLogoutReceivers, type LogoutReceivers } from './logout-receivers.ts';
+import { DEFAULT_ID_TOKEN_ALG, ID_TOKEN_SIGNING_ALGS } from '../secrets/signing-keys.ts';
 
 export interface ProviderPages {
   error(ctx: KoaContextWithOIDC, out: ErrorOut, error: Error): Promise<void> | void;
@@ -24,6 +27,8 @@ export interface ProviderDeps {
   /** Every static client: relying parties, the admin client, Guestlist's own. */
   clients: ClientMetadata[];
   inviteTokenParam: InviteTokenParam;
+  /** Learns, from every saved session, which back-channel logout apps an account is signed in to. */
+  logoutReceivers?: LogoutReceivers;
 }
 
 /** `prompt=create` (OpenID "Initiating User Registration"): requestable, advertised in discovery. */
@@ -33,10 +38,11 @@ function interactionPolicyWithCreate() {
   return policy;
 }
 
-export function createProvider({ config, secrets, store, clock, pages, clients, inviteTokenParam }: ProviderDeps): Provider {
+export function createProvider({ config, secrets, store, clock, pages, clients, inviteTokenParam, logoutReceivers }: ProviderDeps): Provider {
+  assertClientIds(clients);
   const secureCookies = config.issuer.startsWith('https://');
   const configuration: Configuration = {
-    adapter: createAdapterClass(store.oidc, clock),
+    adapter: logoutReceivers ? recordingLogoutReceivers(createAdapterClass(store.oidc, clock), logoutReceivers) : createAdapterClass(store.oidc, clock),
     routes: PROVIDER_ROUTES,
     clients,
     findAccount: createFindAccount(store.accounts),
@@ -51,8 +57,11 @@ export function createProvider({ config, secrets, store, clock, pages, clients, 
     extraClientMetadata: { properties: ['first_party'] },
     responseTypes: ['code', 'none'],
     jwks: secrets.jwks as Configuration['jwks'],
-    // The signing keys are ES256 (P-256): cheaper to sign than RS256, and smaller tokens.
-    clientDefaults: { id_token_signed_response_alg: 'ES256', grant_types: ['authorization_code'], response_types: ['code'] },
+    // RS256 unless the client registers another: the registration default every RP library expects.
+    // ES256 and EdDSA (smaller, cheaper signatures) for clients that ask, given a key for each.
+    enabledJWA: { idTokenSigningAlgValues: ID_TOKEN_SIGNING_ALGS as NonNullable<Configuration['enabledJWA']>['idTokenSigningAlgValues'] },
+    // A back-channel logout app gets `sid` in its logout tokens unless it registers otherwise.
+    clientDefaults: { id_token_signed_response_alg: DEFAULT_ID_TOKEN_ALG, grant_types: ['authorization_code'], response_types: ['code'], backchannel_logout_session_required: true },
     cookies: {
       keys: secrets.cookieKeys,
       long: { signed: true, httpOnly: true, sameSite: 'lax', secure: secureCookies },
@@ -72,6 +81,10 @@ export function createProvider({ config, secrets, store, clock, pages, clients, 
         enabled: true,
         allowedPolicy: async (_ctx, client, token) => token.clientId === client.clientId,
       },
+      // Signing out at Guestlist (or an app's RP-initiated logout) signs the person out of every
+      // app in that session that registered a backchannel_logout_uri. Front-channel logout is
+      // not offered: oidc-provider 9 dropped it, and third-party cookie blocking breaks it.
+      backchannelLogout: { enabled: true },
       rpInitiatedLogout: {
         enabled: true,
         logoutSource: (ctx, form) => pages.logout(ctx, form),
@@ -110,8 +123,20 @@ export function createProvider({ config, secrets, store, clock, pages, clients, 
       RefreshToken: 14 * 24 * 3600,
     },
     renderError: (ctx, out, error) => pages.error(ctx, out, error),
+    // Outgoing requests only ever go to URLs the operator registered in clients_file (there is no
+    // dynamic registration): back-channel logout receivers, client jwks_uri. oidc-provider's
+    // guard against special-use addresses (its dispatcher) would refuse an app on the internal
+    // network or on this machine, so it is left out; the 2.5 s timeout signal stays.
+    fetch: (url, options) => {
+      const { dispatcher: _guard, ...rest } = options as RequestInit & { dispatcher?: unknown };
+      return globalThis.fetch(url, rest);
+    },
   };
   const provider = new Provider(config.issuer, configuration);
+  // oidc-provider puts `sid` in an ID token only for back-channel apps that require it. Every app
+  // gets it here (discovery lists it in claims_supported): it ties the token to the session, so an
+  // app can match a logout token to it, and an id_token_hint can prove it at logout.
+  provider.Client.prototype.includeSid = () => true;
   // The request's origin is pinned to the issuer before the provider sees it (pin-issuer-origin.ts),
   // through X-Forwarded-Host/-Proto: so the provider reads them, and never X-Forwarded-For untrusted.
   provider.proxy = true;

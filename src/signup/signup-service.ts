@@ -67,6 +67,8 @@ export interface SignUpServiceDeps {
   codeKey: CodeKeys;
   /** The password policy (length, blocklist): a weak password is the contract's 400 invalid_request here. */
   passwords: PasswordPolicy;
+  /** Ends every session, grant and token of an account, back-channel logout included (a squatter's, on a takeover). */
+  endEverySession?: (accountId: string) => Promise<void>;
 }
 
 const secondsUntil = (until: Date, now: Date) => Math.max(1, Math.ceil((until.getTime() - now.getTime()) / 1000));
@@ -171,7 +173,7 @@ export function createSignUpService(deps: SignUpServiceDeps) {
     );
     if (!redeemed.ok) return gate.refuse(redeemed.refusal, admission.email, invite, meta, redeemed.message);
     const now = clock();
-    await store.oidc.destroyByAccountId(accountId);
+    await (deps.endEverySession ?? ((id: string) => store.oidc.destroyByAccountId(id)))(accountId);
     await store.accountCodes.supersedeAccount(accountId, 'recovery', now);
     await store.accountCodes.supersedeAccount(accountId, 'email_change', now);
     await audit.record({ type: 'account.taken_over', actor: accountId, accountId, inviteId: invite.id, reason: 'unproven_email', data: { sessions_ended: true } }, meta);

@@ -25,6 +25,19 @@ export function seqBefore(cursor: string | null | undefined): number | undefined
   return seq;
 }
 
+/** A cursor after the item with this id, for lists newest first by an id that grows (an ObjectId). */
+export function encodeIdCursor(id: string): string {
+  return Buffer.from(`i:${id}`).toString('base64url');
+}
+
+/** The id to page below, or undefined for the first page; throws on a forged cursor. */
+export function idBefore(cursor: string | null | undefined, shape: RegExp): string | undefined {
+  if (!cursor) return undefined;
+  const match = /^i:(.{1,64})$/.exec(Buffer.from(cursor, 'base64url').toString('utf8'));
+  if (!match || !shape.test(match[1]!)) throw new InvalidCursorError();
+  return match[1]!;
+}
+
 /**
  * A place in a newest-first order by time: the last item's `at` and a tie-break the store picks
  * (SQLite's rowid, MongoDB's ObjectId), for lists whose order is (at, tie-break) descending.

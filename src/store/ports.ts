@@ -47,9 +47,21 @@ export interface PageRequest {
 export interface InviteFilter {
   status?: InviteStatus;
   email?: string;
+  /** Emails that start with this (lower-cased) text: a search box. */
+  emailPrefix?: string;
   createdBy?: string;
   createdAfter?: Date;
   createdBefore?: Date;
+  /** The target app. */
+  clientId?: string;
+  /** Invitations that grant this role. */
+  role?: string;
+}
+
+/** A count for one UTC day, `day` written YYYY-MM-DD. Days without any are left out. */
+export interface DayCount {
+  day: string;
+  count: number;
 }
 
 export interface InviteStore {
@@ -77,6 +89,10 @@ export interface InviteStore {
   listRedemptions(inviteId: string): Promise<Redemption[]>;
   /** Drops redemption records (they hold an email and an address) older than `before`; returns how many went. */
   purgeRedemptionsBefore(before: Date): Promise<number>;
+  /** How many invitations are in each status at `now`: one pass over the table, so callers cache it. */
+  countByStatus(now: Date): Promise<Record<InviteStatus, number>>;
+  /** Per UTC day in [since, until): invitations that ran out unused that day (not revoked, uses left). */
+  expiredPerDay(since: Date, until: Date): Promise<DayCount[]>;
 }
 
 export interface AccountRecord {
@@ -102,6 +118,13 @@ export type NewAccount = Omit<AccountRecord, 'seq'>;
 export interface AccountFilter {
   email?: string;
   inviteId?: string;
+  /** Whoever created the invitation the account joined with: one level of the invite tree. */
+  invitedBy?: string;
+  disabled?: boolean;
+  /** Accounts holding this role. */
+  role?: string;
+  /** Only these accounts (at most a page of them): a set found elsewhere, such as current lockouts. */
+  ids?: string[];
 }
 
 /** A new `email` that another account holds throws EmailTakenError (the unique index decides, atomically). */
@@ -184,6 +207,17 @@ export interface AuditFilter {
   until?: Date;
 }
 
+/** What the overview counts: events of one type in [since, until). */
+export interface AuditCountQuery {
+  type: string;
+  since: Date;
+  until: Date;
+  /** Only events without a reason (a view of a valid link, not of a dead one). */
+  withoutReason?: boolean;
+  /** Each invitation once (per day, or over the whole span); events without one are left out. */
+  distinctInvites?: boolean;
+}
+
 export interface AuditStore {
   /**
    * True when the store drops events past the retention it was opened with by itself (MongoDB's
@@ -191,6 +225,10 @@ export interface AuditStore {
    */
   readonly expiresOnItsOwn: boolean;
   append(event: NewAuditEvent): Promise<AuditEvent>;
+  /** Per UTC day: how many events match. */
+  countPerDay(query: AuditCountQuery): Promise<DayCount[]>;
+  /** How many events match over the whole span. */
+  count(query: AuditCountQuery): Promise<number>;
   /**
    * Newest first: by `at`, and events of the same `at` in the reverse of the order one writer
    * stored them. No counter is shared by writers, so events stored concurrently by several nodes
@@ -276,6 +314,27 @@ export interface JobStore {
   countPending(queue: string): Promise<number>;
   /** Drops failed jobs that failed before `before` (retention); returns how many went. */
   purgeFailedBefore(before: Date): Promise<number>;
+  /** Newest first; completed jobs are gone, so these are the waiting, leased and failed ones. */
+  list(filter: JobFilter, page: PageRequest): Promise<Page<JobSummary>>;
+  /** Jobs of `queue` given up on, and waiting ones whose last attempt failed. */
+  countFailing(queue: string): Promise<{ failed: number; retrying: number }>;
+  /**
+   * A failed job is due again now (the store's clock) with its attempts counted afresh, and no
+   * longer up for failed-job retention; null unless it was failed.
+   */
+  redeliver(id: string): Promise<JobSummary | null>;
+}
+
+export type JobState = 'waiting' | 'leased' | 'failed';
+
+export interface JobFilter {
+  queue?: string;
+  /** `retrying`: waiting after a failed attempt. */
+  state?: JobState | 'retrying';
+}
+
+export interface JobSummary extends Job {
+  state: JobState;
 }
 
 /** Pending sign-ups waiting for a verification code; the account does not exist yet. */
@@ -356,8 +415,32 @@ export interface OidcPayloadStore {
   revokeByGrantId(model: string, grantId: string): Promise<void>;
   /** Destroys every stored session, grant and token belonging to an account. */
   destroyByAccountId(accountId: string): Promise<void>;
-  /** The live `model` payloads of an account, with their ids (the member's sessions and grants). */
-  findByAccountId(model: string, accountId: string): Promise<Array<{ id: string; payload: Record<string, unknown> }>>;
+  /** The unexpired `model` records of an account (its sessions, its grants), at most `limit`. */
+  findByAccountId(model: string, accountId: string, limit: number): Promise<Array<{ id: string; payload: Record<string, unknown>; expiresAt: Date | null }>>;
+}
+
+/** A signed-in admin console: the cookie holds `id.secret`, the store only SHA-256(secret). */
+export interface ConsoleSessionRecord {
+  id: string;
+  secretHash: string;
+  accountId: string;
+  createdAt: Date;
+  lastSeenAt: Date;
+  /** The absolute end, however active the session is. */
+  expiresAt: Date;
+}
+
+export interface ConsoleSessionStore {
+  create(session: ConsoleSessionRecord): Promise<void>;
+  find(id: string): Promise<ConsoleSessionRecord | null>;
+  /**
+   * Moves lastSeenAt to `now`, only while the session is alive (seen within `idleMs`, before its
+   * end): one conditional update, so an idle session can never be revived. False otherwise.
+   */
+  touch(id: string, now: Date, idleMs: number): Promise<boolean>;
+  delete(id: string): Promise<void>;
+  /** Ends every console session of an account; returns how many. */
+  deleteByAccountId(accountId: string): Promise<number>;
 }
 
 /** Small persistent settings: generated development secrets and the like. */
@@ -379,6 +462,7 @@ export interface Store {
   settings: KeyValueStore;
   /** Recovery codes and links, email-change codes. */
   accountCodes: AccountCodeStore;
+  consoleSessions: ConsoleSessionStore;
   /** Throws when the store cannot be reached or written. */
   ping(): Promise<void>;
   close(): Promise<void>;

@@ -1,5 +1,6 @@
-// The hosted pages' one stylesheet (the accent colour's variables first, then guestlist.css) and
-// a favicon in the accent colour. theme.css alone stays served for pages cached before the merge.
+// The hosted pages' one stylesheet (the accent colour's variables first, then guestlist.css), a
+// favicon in the accent colour, and the sign-out page's submit script. theme.css alone stays served
+// for pages cached before the merge.
 import type Router from '@koa/router';
 import { createRouter } from '../security/strict-router.ts';
 import type { Context } from 'koa';
@@ -24,5 +25,7 @@ export function assetRoutes({ viewsDir, accentColor }: { viewsDir: string; accen
   router.get('/assets/guestlist.css', serve('text/css', stylesheet));
   router.get('/assets/theme.css', serve('text/css', theme));
   router.get('/assets/favicon.svg', serve('image/svg+xml', favicon(accentColor)));
+  // A file, not an inline script: the CSP allows scripts from 'self' only.
+  router.get('/assets/logout-submit.js', serve('application/javascript', readFileSync(join(viewsDir, 'assets', 'logout-submit.js'), 'utf8')));
   return router;
 }

@@ -2,6 +2,7 @@
 import type { ProviderPages } from '../oidc/provider.ts';
 import type { ViewEngine } from './view-engine.ts';
 import { isMessageKey, t } from '../i18n/format-message.ts';
+import { logoutProvenByApp } from '../oidc/logout-hint.ts';
 
 /** oidc-provider's error codes that get a sentence of their own (key `oidc_<code>` in messages.ts). */
 const EXPLAINED_ERRORS = new Set(['invalid_request', 'invalid_client', 'invalid_redirect_uri', 'access_denied', 'login_required', 'session_not_found']);
@@ -26,6 +27,12 @@ export function createProviderPages(views: ViewEngine): ProviderPages {
     logout(ctx, form) {
       ctx.type = 'html';
       // `form` is oidc-provider's generated form (hidden inputs with its own xsrf token).
+      if (logoutProvenByApp(ctx)) {
+        // Nothing to ask: the form signs out of Guestlist (logout=yes) and submits itself.
+        const signOut = form.replace('</form>', '<input type="hidden" name="logout" value="yes"/></form>');
+        ctx.body = views.render('logout', { title: t('logout_title'), form: signOut, proven: true });
+        return;
+      }
       ctx.body = views.render('logout', { title: t('logout_title'), form });
     },
     loggedOut(ctx) {

@@ -19,6 +19,8 @@ export function createViewEngine(config: Config, dir: string): ViewEngine {
     }
   }
   hbs.registerHelper('eq', (a: unknown, b: unknown) => a === b);
+  // {{#if (or a b)}}: the last argument is Handlebars' options object.
+  hbs.registerHelper('or', (...args: unknown[]) => args.slice(0, -1).some(Boolean));
   // {{t "key" name=value}}: the text from messages.ts with {name} filled in. The result is a plain
   // string, so Handlebars escapes it like any other value (the filled-in values included).
   hbs.registerHelper('t', (key: string, options: Handlebars.HelperOptions) => {

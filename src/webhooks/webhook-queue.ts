@@ -5,11 +5,10 @@ import type { AuditEvent, Job, JobStore } from '../store/ports.ts';
 import { presentAuditEvent } from '../audit/audit-presenter.ts';
 import { createPollingWorker, type DrainCounts, type RunOutcome } from '../jobs/polling-worker.ts';
 import { createJobRunner } from '../jobs/job-runner.ts';
+import { ALERT_WEBHOOK_QUEUE, WEBHOOK_QUEUE } from '../jobs/queue-names.ts';
 import { EVENT_ID_HEADER, EVENT_TYPE_HEADER, SIGNATURE_HEADER, signBody } from './webhook-signature.ts';
 
-export const WEBHOOK_QUEUE = 'webhook';
-/** Alerts have a queue of their own: a node polls only the queues whose URL it has. */
-export const ALERT_WEBHOOK_QUEUE = 'webhook.alert';
+export { ALERT_WEBHOOK_QUEUE, WEBHOOK_QUEUE };
 
 /** Waits before the 2nd, 3rd... attempt; its length + 1 is the number of attempts before giving up (about a day). */
 export const DEFAULT_WEBHOOK_BACKOFF_MS = [10_000, 60_000, 300_000, 1_800_000, 3_600_000, 3 * 3_600_000, 6 * 3_600_000, 12 * 3_600_000];

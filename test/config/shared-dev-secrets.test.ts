@@ -4,8 +4,9 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig } from '../../src/config.ts';
-import { resolveSecrets, shareGeneratedSecrets } from '../../src/secrets.ts';
+import { resolveSecrets, shareGeneratedSecrets } from '../../src/secrets/secrets.ts';
 import { createEmbeddedStore } from '../../src/store/embedded/index.ts';
+import { generateRsaJwk } from '../../src/secrets/signing-keys.ts';
 
 const dirs: string[] = [];
 const nodeConfig = (env: Record<string, string> = {}) => {
@@ -43,7 +44,7 @@ test('configured secrets are never replaced by shared ones', async () => {
     const generating = nodeConfig();
     await shareGeneratedSecrets(generating, shared.settings, resolveSecrets(generating));
     const configured = nodeConfig({ COOKIE_KEYS: 'c'.repeat(40), ADMIN_CLIENT_ID: 'ops', ADMIN_CLIENT_SECRET: 's'.repeat(40), JWKS_FILE: '/unused' });
-    const local = resolveSecrets(configured, () => JSON.stringify({ keys: [{ kid: 'configured' }] }));
+    const local = resolveSecrets(configured, () => JSON.stringify({ keys: [{ ...generateRsaJwk(), kid: 'configured' }] }));
     const secrets = await shareGeneratedSecrets(configured, shared.settings, local);
     expect(secrets).toBe(local);
     expect(secrets.cookieKeys).toEqual(['c'.repeat(40)]);

@@ -112,6 +112,8 @@ test('an invite naming an app sends the invitee to its initiate_login_uri after 
   expect(target.origin + target.pathname).toBe('https://rp.test/login');
   expect(target.searchParams.get('iss')).toBe(gl.url);
   expect(target.searchParams.get('login_hint')).toBe('kay@example.com');
+  // The app registered no client_uri, so there is no page to name as target_link_uri.
+  expect(target.searchParams.has('target_link_uri')).toBe(false);
   // The app's own sign-in then completes from the session, without a password.
   const config = await discover(gl.url);
   const start = await startAuthorization(config, { login_hint: 'kay@example.com' });

@@ -1,6 +1,7 @@
 // A store wrapper whose every call can be made to fail as an unreachable or unwritable store
 // does (root ignores chmod, so a read-only file cannot simulate this reliably in CI).
 import type { Store } from '../../src/store/ports.ts';
+import { wrapEveryPort } from '../support/store-ports.ts';
 import { StoreUnavailableError } from '../../src/store/store-unavailable.ts';
 
 export interface FailingStore {
@@ -25,19 +26,9 @@ export function failingStore(inner: Store): FailingStore {
         };
       },
     });
-  const store = {
-    ...inner,
-    kind: inner.kind,
-    invites: wrap(inner.invites),
-    accounts: wrap(inner.accounts),
-    audit: wrap(inner.audit),
-    rateLimits: wrap(inner.rateLimits),
-    jobs: wrap(inner.jobs),
-    verifications: wrap(inner.verifications),
-    oidc: wrap(inner.oidc),
-    settings: wrap(inner.settings),
-    ping: () => (mode === 'all' ? Promise.reject(new StoreUnavailableError()) : mode === 'writes' ? Promise.reject(new StoreUnavailableError()) : inner.ping()),
+  const store = wrapEveryPort(inner, wrap, {
+    ping: () => (mode === null ? inner.ping() : Promise.reject(new StoreUnavailableError())),
     close: () => inner.close(),
-  } satisfies Store;
+  });
   return { store, fail: (next) => (mode = next) };
 }

@@ -71,7 +71,7 @@ async function everyRoute(): Promise<Array<{ method: string; path: string }>> {
 
 test('the walk covers the admin, member, API and hosted routes and the provider endpoints', async () => {
   const paths = new Set((await everyRoute()).map((route) => route.path));
-  for (const expected of ['/admin/invites', '/admin/users', '/admin/audit', '/account/invites', '/api/register', '/invite/', '/interaction/', '/account', '/token', '/auth', '/me', '/jwks', '/healthz']) {
+  for (const expected of ['/admin/invites', '/admin/users', '/admin/audit', '/account/invites', '/api/register', '/invite/', '/interaction/', '/account', '/token', '/auth', '/me', '/jwks', '/healthz', '/console/invitations/', '/console/people/', '/console/login']) {
     expect([...paths].some((path) => path.startsWith(expected))).toBe(true);
   }
 });

@@ -243,3 +243,30 @@ test('job leases are timed by the database ($$NOW), and complete, retry and fail
   expect(retry.second[0].$set).toMatchObject({ state: 'waiting', runAt: { $add: ['$$NOW', 5_000] }, lease: null });
   expect(fail.second[0].$set).toMatchObject({ state: 'failed', failedAt: '$$NOW', lease: null });
 });
+
+test('the console\'s filters stay literal: a search is an escaped, anchored prefix; app, role and ids are scalars', async () => {
+  const { models, connection, sent } = recordingModels();
+  const invites = createMongoInviteStore(connection, models, seq);
+  const accounts = createMongoAccountStore(connection, models, seq);
+  await invites.list({ emailPrefix: '.*(a|b)+$', clientId: injected, role: injected }, { limit: 5 }, new Date());
+  await accounts.list({ invitedBy: injected, role: injected, ids: [injected] }, { limit: 5 });
+  const [inviteQuery, accountQuery] = JSON.parse(JSON.stringify(sent.map((s) => s.filter))) as Record<string, unknown>[];
+  expect(inviteQuery).toEqual({ $and: [{ email: { $regex: '^\\.\\*\\(a\\|b\\)\\+\\$' } }, { clientId: '[object Object]' }, { roles: '[object Object]' }] });
+  expect(JSON.stringify(accountQuery)).not.toContain('$ne');
+  expect(accountQuery).toMatchObject({ invitedBy: '[object Object]', roles: '[object Object]', _id: { $in: ['[object Object]'] } });
+});
+
+test('the overview\'s audit count keeps its own operators under sanitizeFilter', async () => {
+  const { models, sent } = recordingModels();
+  const counted: Record<string, unknown>[] = [];
+  (models.Audit.collection as unknown as Record<string, unknown>).countDocuments = (filter: Record<string, unknown>) => {
+    counted.push(filter);
+    return Promise.resolve(0);
+  };
+  const { createMongoAuditStore } = await import('../../src/store/mongo/audit.ts');
+  const since = new Date('2030-01-01T00:00:00Z');
+  const until = new Date('2030-01-31T00:00:00Z');
+  await createMongoAuditStore(models).count({ type: 'invite.created', since, until });
+  expect(JSON.parse(JSON.stringify(counted))).toEqual([{ type: 'invite.created', at: { $gte: since.toISOString(), $lt: until.toISOString() } }]);
+  expect(sent).toEqual([]);
+});

@@ -98,7 +98,7 @@ export async function everyQuery(): Promise<{ sent: Sent[]; models: Models }> {
   await oidc.destroy('Session', 's');
   await oidc.revokeByGrantId('AccessToken', 'g');
   await oidc.destroyByAccountId('a1');
-  await oidc.findByAccountId('Session', 'a1');
+  await oidc.findByAccountId('Session', 'a1', 10);
 
   const settings = createMongoSettingsStore(models);
   await settings.get('k');

@@ -9,6 +9,8 @@ import { jobContract } from './contract/jobs.ts';
 import { verificationContract } from './contract/verifications.ts';
 import { oidcPayloadContract } from './contract/oidc-payloads.ts';
 import { lifecycleContract, settingsContract } from './contract/settings.ts';
+import { consoleQueryContract } from './contract/console-queries.ts';
+import { consoleSessionContract } from './contract/console-sessions.ts';
 import { accountCodeContract } from './contract/account-codes.ts';
 
 /**
@@ -46,6 +48,8 @@ export function describeStoreContract(name: string, makeStore: StoreFactory): vo
     verificationContract(context);
     oidcPayloadContract(context);
     settingsContract(context);
+    consoleQueryContract(context);
+    consoleSessionContract(context);
     accountCodeContract(context);
     lifecycleContract(context);
   });

@@ -2,6 +2,7 @@
 // The embedded store answers synchronously, so requests on it never interleave between a read and
 // the write that follows it; races that a networked store would show only show through this.
 import type { Store } from '../../src/store/ports.ts';
+import { wrapEveryPort } from './store-ports.ts';
 import { createEmbeddedStore } from '../../src/store/embedded/index.ts';
 import { createTestClock, type TestClock } from './test-clock.ts';
 
@@ -21,20 +22,7 @@ export function networkedStore(inner: Store): Store {
         };
       },
     });
-  return {
-    ...inner,
-    kind: inner.kind,
-    invites: wrap(inner.invites),
-    accounts: wrap(inner.accounts),
-    audit: wrap(inner.audit),
-    rateLimits: wrap(inner.rateLimits),
-    jobs: wrap(inner.jobs),
-    verifications: wrap(inner.verifications),
-    oidc: wrap(inner.oidc),
-    settings: wrap(inner.settings),
-    ping: () => inner.ping(),
-    close: () => inner.close(),
-  } satisfies Store;
+  return wrapEveryPort(inner, wrap, { ping: () => inner.ping(), close: () => inner.close() });
 }
 
 /** A test clock and an in-memory embedded store behind a round trip per call: for startGuestlist. */

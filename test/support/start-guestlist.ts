@@ -7,11 +7,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { loadConfig, type Config } from '../../src/config.ts';
-import { resolveSecrets } from '../../src/secrets.ts';
+import { resolveSecrets } from '../../src/secrets/secrets.ts';
 import { createEmbeddedStore } from '../../src/store/embedded/index.ts';
 import type { Store } from '../../src/store/ports.ts';
 import { createApp, type AppDeps, type GuestlistApp } from '../../src/app.ts';
 import { createLogger } from '../../src/logging/logger.ts';
+import { validateClientMetadata } from '../../src/oidc/client-metadata-validation.ts';
 import { createTestClock, type TestClock } from './test-clock.ts';
 
 export interface StartOptions {
@@ -23,6 +24,8 @@ export interface StartOptions {
   keepStore?: boolean;
   dataDir?: string;
   extraDeps?: Partial<AppDeps>;
+  /** Listen on this port (a restart that must keep its issuer); default: any free one. */
+  port?: number;
 }
 
 export interface RunningGuestlist {
@@ -39,8 +42,8 @@ export interface RunningGuestlist {
   stop(): Promise<void>;
 }
 
-async function listen(server: Server): Promise<number> {
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+async function listen(server: Server, port = 0): Promise<number> {
+  await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
   return (server.address() as AddressInfo).port;
 }
 
@@ -50,10 +53,8 @@ export async function startGuestlist(options: StartOptions = {}): Promise<Runnin
   const ownsDataDir = !options.dataDir;
   // The issuer must name the port, so the server listens before the app is built.
   const server = createServer();
-  const port = await listen(server);
+  const port = await listen(server, options.port);
   const url = `http://127.0.0.1:${port}`;
-  const config = loadConfig({ env: { DATA_DIR: dataDir, ISSUER: url, LOG_LEVEL: 'info', ...options.env } });
-  const secrets = resolveSecrets(config);
   const lines: string[] = [];
   const destination = new Writable({
     write(chunk, _encoding, callback) {
@@ -63,7 +64,23 @@ export async function startGuestlist(options: StartOptions = {}): Promise<Runnin
   });
   const logger = createLogger({ level: 'info', destination });
   const store = options.store ?? createEmbeddedStore({ clock: clock.now });
-  const guestlist = createApp({ config, store, secrets, logger, clock: clock.now, ...options.extraDeps });
+  let built: { config: Config; secrets: ReturnType<typeof resolveSecrets>; guestlist: GuestlistApp } | undefined;
+  try {
+    const config = loadConfig({ env: { DATA_DIR: dataDir, ISSUER: url, LOG_LEVEL: 'info', ...options.env } });
+    const secrets = resolveSecrets(config);
+    const guestlist = createApp({ config, store, secrets, logger, clock: clock.now, ...options.extraDeps });
+    built = { config, secrets, guestlist };
+    // As main.ts does: a test's clients must pass the same start-up check as an operator's.
+    await validateClientMetadata(guestlist.provider, guestlist.apps);
+  } catch (error) {
+    // A refused start leaves nothing running behind it (jest would wait on it forever).
+    await built?.guestlist.stop();
+    server.close();
+    if (!options.store) await store.close();
+    if (ownsDataDir) rmSync(dataDir, { recursive: true, force: true });
+    throw error;
+  }
+  const { config, secrets, guestlist } = built;
   server.on('request', guestlist.app.callback());
   return {
     url,
@@ -81,6 +98,9 @@ export async function startGuestlist(options: StartOptions = {}): Promise<Runnin
       await guestlist.stop?.();
       if (!options.keepStore) await store.close();
       if (ownsDataDir) rmSync(dataDir, { recursive: true, force: true });
+      // One turn of the event loop, so this process's own kept-alive client sockets see the close
+      // before a restart on the same port could be handed one of them.
+      await new Promise((resolve) => setImmediate(resolve));
     },
   };
 }

@@ -113,7 +113,14 @@ export function createEmbeddedAccountStore(db: DatabaseSync): AccountStore {
       return newestFirstPage(
         db,
         'accounts',
-        [filter.email ? ['email = ?', filter.email] : undefined, filter.inviteId ? ['invite_id = ?', filter.inviteId] : undefined],
+        [
+          filter.email ? ['email = ?', filter.email] : undefined,
+          filter.inviteId ? ['invite_id = ?', filter.inviteId] : undefined,
+          filter.invitedBy ? ['invited_by = ?', filter.invitedBy] : undefined,
+          filter.disabled === undefined ? undefined : ['disabled = ?', filter.disabled ? 1 : 0],
+          filter.role ? ['EXISTS (SELECT 1 FROM json_each(accounts.roles) WHERE json_each.value = ?)', filter.role] : undefined,
+          filter.ids ? [`id IN (${filter.ids.map(() => '?').join(', ') || 'NULL'})`, ...filter.ids] : undefined,
+        ],
         page,
         rowToAccount,
       );

@@ -1,9 +1,9 @@
 // Audit events in SQLite: append-only, queried newest first by (at, seq) through indexed filters.
 import type { DatabaseSync } from 'node:sqlite';
-import type { AuditEvent, AuditFilter, AuditStore, Page } from '../ports.ts';
+import type { AuditCountQuery, AuditEvent, AuditFilter, AuditStore, Page } from '../ports.ts';
 import { encodeTimeCursor, timeBefore, type TimePosition } from '../cursor.ts';
 import type { Condition } from './newest-first-page.ts';
-import { fromMs, json, parseJson, type Row } from './database.ts';
+import { dayOf, fromMs, json, parseJson, type Row } from './database.ts';
 
 const STREAM_BATCH = 500;
 
@@ -36,6 +36,14 @@ function conditions(filter: AuditFilter): Condition[] {
     filter.since ? ['at >= ?', filter.since.getTime()] : undefined,
     filter.until ? ['at < ?', filter.until.getTime()] : undefined,
   ];
+}
+
+/** The WHERE clause and parameters of a count; the (type, at) index serves it. */
+function countWhere(query: AuditCountQuery): [string, (string | number)[]] {
+  const where = ['type = ?', 'at >= ?', 'at < ?'];
+  if (query.withoutReason) where.push('reason IS NULL');
+  if (query.distinctInvites) where.push('invite_id IS NOT NULL');
+  return [where.join(' AND '), [query.type, query.since.getTime(), query.until.getTime()]];
 }
 
 export function createEmbeddedAuditStore(db: DatabaseSync): AuditStore {
@@ -71,6 +79,17 @@ export function createEmbeddedAuditStore(db: DatabaseSync): AuditStore {
         event.data ? json(event.data) : null,
       );
       return { ...event };
+    },
+    async countPerDay(query) {
+      const [where, params] = countWhere(query);
+      const counted = query.distinctInvites ? 'COUNT(DISTINCT invite_id)' : 'COUNT(*)';
+      const rows = db.prepare(`SELECT at / 86400000 AS day, ${counted} AS n FROM audit_events WHERE ${where} GROUP BY day ORDER BY day`).all(...params) as Row[];
+      return rows.map((row) => ({ day: dayOf(row.day), count: Number(row.n) }));
+    },
+    async count(query) {
+      const [where, params] = countWhere(query);
+      const counted = query.distinctInvites ? 'COUNT(DISTINCT invite_id)' : 'COUNT(*)';
+      return Number((db.prepare(`SELECT ${counted} AS n FROM audit_events WHERE ${where}`).get(...params) as Row).n);
     },
     async query(filter, request) {
       return page(filter, timeBefore(request.cursor, SEQ), request.limit);

@@ -22,6 +22,8 @@ CREATE TABLE IF NOT EXISTS invites (
 );
 CREATE INDEX IF NOT EXISTS invites_email ON invites (email, seq);
 CREATE INDEX IF NOT EXISTS invites_created_by ON invites (created_by, seq);
+-- Covering: the overview counts expiries per day from the index alone.
+CREATE INDEX IF NOT EXISTS invites_expiry_state ON invites (expires_at, revoked_at, uses, max_uses);
 
 CREATE TABLE IF NOT EXISTS redemptions (
   invite_id TEXT NOT NULL,
@@ -48,6 +50,7 @@ CREATE TABLE IF NOT EXISTS accounts (
   invite_quota INTEGER
 );
 CREATE INDEX IF NOT EXISTS accounts_invite ON accounts (invite_id, seq);
+CREATE INDEX IF NOT EXISTS accounts_invited_by ON accounts (invited_by, seq);
 
 CREATE TABLE IF NOT EXISTS audit_events (
   seq INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -113,6 +116,16 @@ CREATE INDEX IF NOT EXISTS oidc_user_code ON oidc_payloads (user_code) WHERE use
 CREATE INDEX IF NOT EXISTS oidc_grant ON oidc_payloads (grant_id) WHERE grant_id IS NOT NULL;
 CREATE INDEX IF NOT EXISTS oidc_account ON oidc_payloads (account_id) WHERE account_id IS NOT NULL;
 CREATE INDEX IF NOT EXISTS oidc_expiry ON oidc_payloads (expires_at) WHERE expires_at IS NOT NULL;
+
+CREATE TABLE IF NOT EXISTS console_sessions (
+  id TEXT PRIMARY KEY,
+  secret_hash TEXT NOT NULL,
+  account_id TEXT NOT NULL,
+  created_at INTEGER NOT NULL,
+  last_seen_at INTEGER NOT NULL,
+  expires_at INTEGER NOT NULL
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS console_sessions_account ON console_sessions (account_id);
 
 CREATE TABLE IF NOT EXISTS settings (
   key TEXT PRIMARY KEY,
@@ -193,3 +206,7 @@ export const toMs = (date: Date | null): number | null => (date ? date.getTime()
 export const fromMs = (value: unknown): Date | null => (value === null || value === undefined ? null : new Date(Number(value)));
 export const json = (value: unknown): string => JSON.stringify(value);
 export const parseJson = <T>(value: unknown): T => JSON.parse(String(value)) as T;
+
+const DAY_MS = 86_400_000;
+/** A UTC day number (ms / one day, floored in SQL) as YYYY-MM-DD. */
+export const dayOf = (dayNumber: unknown): string => new Date(Number(dayNumber) * DAY_MS).toISOString().slice(0, 10);

@@ -10,6 +10,7 @@ import { createEmbeddedJobStore } from './jobs.ts';
 import { createEmbeddedVerificationStore } from './verifications.ts';
 import { createEmbeddedOidcPayloadStore } from './oidc-payloads.ts';
 import { createEmbeddedSettingsStore } from './settings.ts';
+import { createEmbeddedConsoleSessionStore } from './console-sessions.ts';
 import { startWalCheckpointer } from './wal-checkpointer.ts';
 import { createEmbeddedAccountCodeStore } from './account-codes.ts';
 
@@ -40,6 +41,7 @@ export function createEmbeddedStore(options: EmbeddedStoreOptions = {}): Store {
     verifications: createEmbeddedVerificationStore(db, clock),
     oidc: createEmbeddedOidcPayloadStore(db, clock),
     settings: createEmbeddedSettingsStore(db),
+    consoleSessions: createEmbeddedConsoleSessionStore(db),
     accountCodes: createEmbeddedAccountCodeStore(db),
     async ping() {
       ping.run(String(clock().getTime()));

@@ -1,8 +1,8 @@
 // Invites and their redemptions in SQLite.
 import type { DatabaseSync } from 'node:sqlite';
-import type { InviteFilter, InviteRecord, InviteStore, NewInvite, Page, PageRequest, Redemption } from '../ports.ts';
+import type { InviteFilter, InviteRecord, InviteStatus, InviteStore, NewInvite, Page, PageRequest, Redemption } from '../ports.ts';
 import { newestFirstPage, type Condition } from './newest-first-page.ts';
-import { fromMs, json, parseJson, transaction, toMs, type Row } from './database.ts';
+import { dayOf, fromMs, json, parseJson, transaction, toMs, type Row } from './database.ts';
 
 export function rowToInvite(row: Row): InviteRecord {
   return {
@@ -48,6 +48,14 @@ export function createEmbeddedInviteStore(db: DatabaseSync): InviteStore {
   const quotaCount = db.prepare('SELECT COUNT(*) AS n FROM invites WHERE created_by = ? AND revoked_at IS NULL');
   const redemptions = db.prepare('SELECT * FROM redemptions WHERE invite_id = ? ORDER BY at');
   const purgeRedemptions = db.prepare('DELETE FROM redemptions WHERE at < ?');
+  const statusCounts = db.prepare(`SELECT
+      SUM(revoked_at IS NOT NULL) AS revoked,
+      SUM(revoked_at IS NULL AND uses >= max_uses) AS redeemed,
+      SUM(revoked_at IS NULL AND uses < max_uses AND expires_at <= ?) AS expired,
+      SUM(revoked_at IS NULL AND uses < max_uses AND expires_at > ?) AS pending
+    FROM invites`);
+  const expiries = db.prepare(`SELECT expires_at / 86400000 AS day, COUNT(*) AS n FROM invites
+    WHERE expires_at >= ? AND expires_at < ? AND revoked_at IS NULL AND uses < max_uses GROUP BY day ORDER BY day`);
 
   const insertOne = (invite: NewInvite): InviteRecord =>
     rowToInvite(
@@ -93,6 +101,10 @@ export function createEmbeddedInviteStore(db: DatabaseSync): InviteStore {
         [
           status,
           filter.email ? ['email = ?', filter.email] : undefined,
+          // A range on the email index rather than LIKE, whose wildcards a search must not carry.
+          filter.emailPrefix ? ['email >= ? AND email < ?', filter.emailPrefix, `${filter.emailPrefix}\u{10FFFF}`] : undefined,
+          filter.clientId ? ['client_id = ?', filter.clientId] : undefined,
+          filter.role ? ['EXISTS (SELECT 1 FROM json_each(invites.roles) WHERE json_each.value = ?)', filter.role] : undefined,
           filter.createdBy ? ['created_by = ?', filter.createdBy] : undefined,
           filter.createdAfter ? ['created_at >= ?', filter.createdAfter.getTime()] : undefined,
           filter.createdBefore ? ['created_at < ?', filter.createdBefore.getTime()] : undefined,
@@ -127,6 +139,15 @@ export function createEmbeddedInviteStore(db: DatabaseSync): InviteStore {
     },
     async purgeRedemptionsBefore(before) {
       return Number(purgeRedemptions.run(before.getTime()).changes);
+    },
+    async countByStatus(now) {
+      const row = statusCounts.get(now.getTime(), now.getTime()) as Row;
+      const counts = {} as Record<InviteStatus, number>;
+      for (const status of ['pending', 'redeemed', 'expired', 'revoked'] as const) counts[status] = Number(row[status] ?? 0);
+      return counts;
+    },
+    async expiredPerDay(since, until) {
+      return (expiries.all(since.getTime(), until.getTime()) as Row[]).map((row) => ({ day: dayOf(row.day), count: Number(row.n) }));
     },
   };
 }

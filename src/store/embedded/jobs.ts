@@ -2,7 +2,8 @@
 // and a worker that outlived its lease can no longer complete, retry or fail the job.
 import type { DatabaseSync } from 'node:sqlite';
 import { randomUUID } from 'node:crypto';
-import type { ClaimedJob, Job, JobStore } from '../ports.ts';
+import type { ClaimedJob, Job, JobState, JobStore, JobSummary } from '../ports.ts';
+import { newestFirstPage, type Condition } from './newest-first-page.ts';
 import { fromMs, json, parseJson, transaction, type Row } from './database.ts';
 
 function rowToJob(row: Row): Job {
@@ -14,6 +15,10 @@ function rowToJob(row: Row): Job {
     runAt: fromMs(row.run_at)!,
     lastError: (row.last_error as string | null) ?? null,
   };
+}
+
+function rowToSummary(row: Row): JobSummary {
+  return { ...rowToJob(row), state: String(row.state) as JobState };
 }
 
 /**
@@ -33,6 +38,10 @@ export function createEmbeddedJobStore(db: DatabaseSync, clock: () => Date): Job
   const fail = db.prepare(`UPDATE jobs SET state = 'failed', last_error = ?, failed_at = ?, lease_token = NULL WHERE ${HELD}`);
   const pending = db.prepare(`SELECT COUNT(*) AS n FROM jobs WHERE queue = ? AND state IN ('waiting', 'leased')`);
   const purgeFailed = db.prepare(`DELETE FROM jobs WHERE failed_at IS NOT NULL AND failed_at < ?`);
+  const failing = db.prepare(`SELECT SUM(state = 'failed') AS failed, SUM(state = 'waiting' AND last_error IS NOT NULL) AS retrying
+    FROM jobs WHERE queue = ? AND (state = 'failed' OR last_error IS NOT NULL)`);
+  const redeliver = db.prepare(`UPDATE jobs SET state = 'waiting', attempts = 0, run_at = ?, failed_at = NULL, lease_token = NULL
+    WHERE id = ? AND state = 'failed' RETURNING *`);
 
   return {
     async enqueue(queue, payload, runAt) {
@@ -63,6 +72,21 @@ export function createEmbeddedJobStore(db: DatabaseSync, clock: () => Date): Job
     },
     async purgeFailedBefore(before) {
       return Number(purgeFailed.run(before.getTime()).changes);
+    },
+    async list(filter, page) {
+      const state: Condition =
+        filter.state === 'retrying' ? ["state = 'waiting' AND last_error IS NOT NULL"] : filter.state ? ['state = ?', filter.state] : undefined;
+      // Paged by the insertion sequence, which the summaries themselves leave out.
+      const result = newestFirstPage(db, 'jobs', [filter.queue ? ['queue = ?', filter.queue] : undefined, state], page, (row) => ({ summary: rowToSummary(row), seq: Number(row.seq) }));
+      return { items: result.items.map((item) => item.summary), nextCursor: result.nextCursor };
+    },
+    async countFailing(queue) {
+      const row = failing.get(queue) as Row;
+      return { failed: Number(row.failed ?? 0), retrying: Number(row.retrying ?? 0) };
+    },
+    async redeliver(id) {
+      const row = redeliver.get(clock().getTime(), id) as Row | undefined;
+      return row ? rowToSummary(row) : null;
     },
   };
 }

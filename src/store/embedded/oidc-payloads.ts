@@ -24,8 +24,8 @@ export function createEmbeddedOidcPayloadStore(db: DatabaseSync, clock: () => Da
   const destroy = db.prepare('DELETE FROM oidc_payloads WHERE model = ? AND id = ?');
   const revokeGrant = db.prepare('DELETE FROM oidc_payloads WHERE grant_id = ? AND model = ?');
   const destroyAccount = db.prepare('DELETE FROM oidc_payloads WHERE account_id = ?');
-  const byAccount = db.prepare(`SELECT id, ${COLUMNS} FROM oidc_payloads WHERE account_id = ? AND model = ? LIMIT 500`);
   const sweep = db.prepare('DELETE FROM oidc_payloads WHERE expires_at IS NOT NULL AND expires_at <= ?');
+  const byAccount = db.prepare(`SELECT id, ${COLUMNS} FROM oidc_payloads WHERE account_id = ? AND model = ? AND (expires_at IS NULL OR expires_at > ?) LIMIT ?`);
   let writesSinceSweep = 0;
 
   const load = (row: Row | undefined): Record<string, unknown> | undefined => {
@@ -78,13 +78,9 @@ export function createEmbeddedOidcPayloadStore(db: DatabaseSync, clock: () => Da
     async destroyByAccountId(accountId) {
       destroyAccount.run(accountId);
     },
-    async findByAccountId(model, accountId) {
-      const found: Array<{ id: string; payload: Record<string, unknown> }> = [];
-      for (const row of byAccount.all(accountId, model) as Row[]) {
-        const payload = load(row);
-        if (payload) found.push({ id: String(row.id), payload });
-      }
-      return found;
+    async findByAccountId(model, accountId, limit) {
+      const rows = byAccount.all(accountId, model, clock().getTime(), limit) as Row[];
+      return rows.map((row) => ({ id: String(row.id), payload: load(row)!, expiresAt: row.expires_at === null ? null : new Date(Number(row.expires_at)) }));
     },
   };
 }

@@ -125,6 +125,11 @@ export function createMongoAccountStore(connection: Connection, { Account, Invit
       if (before !== undefined) query.seq = op({ $lt: before });
       if (filter.email !== undefined) query.email = String(filter.email);
       if (filter.inviteId !== undefined) query.inviteId = String(filter.inviteId);
+      if (filter.invitedBy !== undefined) query.invitedBy = String(filter.invitedBy);
+      if (filter.disabled !== undefined) query.disabled = Boolean(filter.disabled);
+      // An array field matched by one scalar: MongoDB reads it as "holds this role".
+      if (filter.role !== undefined) query.roles = String(filter.role);
+      if (filter.ids !== undefined) query._id = op({ $in: filter.ids.map(String) });
       const docs = await Account.find(query).sort({ seq: -1 }).limit(page.limit + 1).lean<AccountDoc[]>();
       const items = docs.slice(0, page.limit).map(docToAccount);
       return { items, nextCursor: docs.length > page.limit ? encodeCursor(items[items.length - 1]!.seq) : null };

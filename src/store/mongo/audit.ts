@@ -1,7 +1,7 @@
 // Audit events in MongoDB: append-only, newest first by (at, ObjectId) on indexed filters, read in
 // keyset pages, so neither a counter document per event nor a long-held server cursor is needed.
 import mongoose, { type QueryFilter } from 'mongoose';
-import type { AuditEvent, AuditFilter, AuditStore, Page } from '../ports.ts';
+import type { AuditCountQuery, AuditEvent, AuditFilter, AuditStore, Page } from '../ports.ts';
 import { encodeTimeCursor, timeBefore, type TimePosition } from '../cursor.ts';
 import type { AuditDoc, Models } from './models.ts';
 import { op } from './trusted.ts';
@@ -49,6 +49,21 @@ function toQuery(filter: AuditFilter, before: TimePosition | undefined): QueryFi
 
 const NEWEST_FIRST = { at: -1, ord: -1 } as const;
 
+/**
+ * The filter of a count (the type index with the `at` range serves it). Its operators are marked
+ * trusted: countDocuments runs under sanitizeFilter, which would otherwise disarm them.
+ */
+function countMatch(query: AuditCountQuery): Record<string, unknown> {
+  return {
+    type: String(query.type),
+    at: op({ $gte: query.since, $lt: query.until }),
+    ...(query.withoutReason ? { reason: null } : {}),
+    ...(query.distinctInvites ? { inviteId: op({ $type: 'string' }) } : {}),
+  };
+}
+
+const dayOfAt = { $dateToString: { format: '%Y-%m-%d', date: '$at' } };
+
 export function createMongoAuditStore({ Audit }: Models): AuditStore {
   const page = async (filter: AuditFilter, before: TimePosition | undefined, limit: number): Promise<Page<AuditEvent>> => {
     const docs = await Audit.find(toQuery(filter, before)).sort(NEWEST_FIRST).limit(limit + 1).lean<AuditDoc[]>();
@@ -62,6 +77,20 @@ export function createMongoAuditStore({ Audit }: Models): AuditStore {
   return {
     // The TTL index on `at` drops events past audit_retention_days.
     expiresOnItsOwn: true,
+    async countPerDay(query) {
+      // Distinct invitations: one group per (day, invitation) first, then count the groups per day.
+      const pipeline: Record<string, unknown>[] = [{ $match: countMatch(query) }];
+      if (query.distinctInvites) pipeline.push({ $group: { _id: { day: dayOfAt, invite: '$inviteId' } } }, { $group: { _id: '$_id.day', count: { $sum: 1 } } });
+      else pipeline.push({ $group: { _id: dayOfAt, count: { $sum: 1 } } });
+      pipeline.push({ $sort: { _id: 1 } });
+      const rows = await Audit.aggregate<{ _id: string; count: number }>(pipeline as never[]);
+      return rows.map((row) => ({ day: row._id, count: row.count }));
+    },
+    async count(query) {
+      if (!query.distinctInvites) return Audit.countDocuments(countMatch(query) as never);
+      const rows = await Audit.aggregate<{ n: number }>([{ $match: countMatch(query) }, { $group: { _id: '$inviteId' } }, { $count: 'n' }] as never[]);
+      return rows[0]?.n ?? 0;
+    },
     async append(event) {
       await Audit.create({
         _id: String(event.id),

@@ -11,6 +11,7 @@ import { createMongoJobStore } from './jobs.ts';
 import { createMongoVerificationStore } from './verifications.ts';
 import { createMongoOidcPayloadStore } from './oidc-payloads.ts';
 import { createMongoSettingsStore } from './settings.ts';
+import { createMongoConsoleSessionStore } from './console-sessions.ts';
 import { createMongoAccountCodeStore } from './account-codes.ts';
 import { connectionAdmin, type MongoAdmin } from './mongo-admin.ts';
 import { ensureIndexes, wantedIndexes, type SyncLog } from './index-sync.ts';
@@ -81,6 +82,7 @@ export function assembleMongoStore(connection: Connection, models: Models, optio
     verifications: createMongoVerificationStore(models),
     oidc: createMongoOidcPayloadStore(models, nodeClock),
     settings: createMongoSettingsStore(models),
+    consoleSessions: createMongoConsoleSessionStore(models),
     accountCodes: createMongoAccountCodeStore(models, nextSeq),
     async ping() {
       if (closed) throw new Error('MongoDB store is closed');

@@ -1,6 +1,6 @@
 // Invites and their redemptions in MongoDB: each state change is one conditional findOneAndUpdate.
 import type { Connection, QueryFilter } from 'mongoose';
-import type { InviteFilter, InviteRecord, InviteStatus, InviteStore, NewInvite } from '../ports.ts';
+import type { DayCount, InviteFilter, InviteRecord, InviteStatus, InviteStore, NewInvite } from '../ports.ts';
 import { encodeCursor, seqBefore } from '../cursor.ts';
 import type { InviteDoc, Models } from './models.ts';
 import type { NextSeq } from './sequence.ts';
@@ -67,6 +67,8 @@ function statusFilter(status: InviteStatus, now: Date): QueryFilter<InviteDoc> {
   }
 }
 
+const escapeRegex = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
 export function createMongoInviteStore(connection: Connection, { Invite, Redemption, Counter }: Models, nextSeq: NextSeq): InviteStore {
   const after = { returnDocument: 'after' } as const;
 
@@ -99,6 +101,10 @@ export function createMongoInviteStore(connection: Connection, { Invite, Redempt
       if (before !== undefined) clauses.push({ seq: op({ $lt: before }) });
       if (filter.status) clauses.push(statusFilter(filter.status, now));
       if (filter.email !== undefined) clauses.push({ email: String(filter.email) });
+      // Anchored and escaped: a prefix range on the email index, never a pattern from the caller.
+      if (filter.emailPrefix !== undefined) clauses.push({ email: op({ $regex: `^${escapeRegex(String(filter.emailPrefix))}` }) });
+      if (filter.clientId !== undefined) clauses.push({ clientId: String(filter.clientId) });
+      if (filter.role !== undefined) clauses.push({ roles: String(filter.role) });
       if (filter.createdBy !== undefined) clauses.push({ createdBy: String(filter.createdBy) });
       if (filter.createdAfter) clauses.push({ createdAt: op({ $gte: filter.createdAfter }) });
       if (filter.createdBefore) clauses.push({ createdAt: op({ $lt: filter.createdBefore }) });
@@ -133,6 +139,19 @@ export function createMongoInviteStore(connection: Connection, { Invite, Redempt
         await Invite.create([doc], { session });
         return docToInvite(doc);
       });
+    },
+    async countByStatus(now) {
+      const statuses = ['pending', 'redeemed', 'expired', 'revoked'] as const;
+      const counts = await Promise.all(statuses.map((status) => Invite.countDocuments(statusFilter(status, now))));
+      return Object.fromEntries(statuses.map((status, i) => [status, counts[i]!])) as Record<InviteStatus, number>;
+    },
+    async expiredPerDay(since, until): Promise<DayCount[]> {
+      const rows = await Invite.aggregate<{ _id: string; count: number }>([
+        { $match: { expiresAt: op({ $gte: since, $lt: until }), revokedAt: null, $expr: hasUsesLeft() } },
+        { $group: { _id: { $dateToString: { format: '%Y-%m-%d', date: '$expiresAt' } }, count: { $sum: 1 } } },
+        { $sort: { _id: 1 } },
+      ]);
+      return rows.map((row) => ({ day: row._id, count: row.count }));
     },
     async listRedemptions(inviteId) {
       const docs = await Redemption.find({ inviteId: String(inviteId) }).sort({ at: 1, _id: 1 }).lean();

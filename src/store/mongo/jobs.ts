@@ -2,7 +2,8 @@
 // the database's clock, so a dead worker's job runs again and a late one can no longer finish it.
 import { randomUUID } from 'node:crypto';
 import mongoose, { type Connection } from 'mongoose';
-import type { ClaimedJob, Job, JobLease, JobStore } from '../ports.ts';
+import type { ClaimedJob, Job, JobLease, JobStore, JobSummary } from '../ports.ts';
+import { encodeIdCursor, idBefore } from '../cursor.ts';
 import type { JobDoc, Models } from './models.ts';
 import { op } from './trusted.ts';
 
@@ -18,6 +19,10 @@ function docToJob(doc: JobDoc): Job {
 }
 
 const PENDING: JobDoc['state'][] = ['waiting', 'leased'];
+
+const docToSummary = (doc: JobDoc): JobSummary => ({ ...docToJob(doc), state: doc.state });
+/** Job ids: ObjectId hex, or the UUIDs of jobs queued before those. */
+const JOB_ID = /^[0-9a-f-]{24,36}$/;
 
 /**
  * How far a node's clock may run behind the database's before it stops seeing due jobs early
@@ -96,6 +101,33 @@ export function createMongoJobStore(connection: Connection, { Job: Jobs }: Model
     async purgeFailedBefore(before) {
       const result = await Jobs.deleteMany({ state: 'failed', failedAt: op({ $lt: before }) });
       return result.deletedCount;
+    },
+    async list(filter, page) {
+      // Newest first by _id: ObjectIds grow, so the id is both the order and the cursor.
+      const query: Record<string, unknown> = {};
+      const before = idBefore(page.cursor, JOB_ID);
+      if (before !== undefined) query._id = op({ $lt: before });
+      if (filter.queue !== undefined) query.queue = String(filter.queue);
+      if (filter.state === 'retrying') Object.assign(query, { state: 'waiting', lastError: op({ $ne: null }) });
+      else if (filter.state !== undefined) query.state = String(filter.state);
+      const docs = await Jobs.find(query as never).sort({ _id: -1 }).limit(page.limit + 1).lean<JobDoc[]>();
+      const items = docs.slice(0, page.limit);
+      return { items: items.map(docToSummary), nextCursor: docs.length > page.limit ? encodeIdCursor(items[items.length - 1]!._id) : null };
+    },
+    async countFailing(queue) {
+      const [failed, retrying] = await Promise.all([
+        Jobs.countDocuments({ queue: String(queue), state: 'failed' }),
+        Jobs.countDocuments({ queue: String(queue), state: 'waiting', lastError: op({ $ne: null }) }),
+      ]);
+      return { failed, retrying };
+    },
+    async redeliver(id) {
+      const doc = await Jobs.findOneAndUpdate(
+        { _id: String(id), state: 'failed' },
+        [{ $set: { state: 'waiting', attempts: 0, runAt: dbNow(), failedAt: null, lease: null } }],
+        { returnDocument: 'after', ...pipeline },
+      ).lean<JobDoc>();
+      return doc ? docToSummary(doc) : null;
     },
   };
 }

@@ -115,6 +115,15 @@ export interface SettingDoc {
   value: string;
 }
 
+export interface ConsoleSessionDoc {
+  _id: string;
+  secretHash: string;
+  accountId: string;
+  createdAt: Date;
+  lastSeenAt: Date;
+  expiresAt: Date;
+}
+
 export interface CounterDoc {
   _id: string;
   seq: number;
@@ -131,6 +140,7 @@ export interface Models {
   OidcPayload: Model<OidcPayloadDoc>;
   Setting: Model<SettingDoc>;
   Counter: Model<CounterDoc>;
+  ConsoleSession: Model<ConsoleSessionDoc>;
   AccountCode: Model<AccountCodeDoc>;
 }
 
@@ -174,6 +184,10 @@ export function createModels(connection: Connection, modelOptions: ModelOptions 
   invite.index({ createdAt: -1 });
   // Status filters: equality on revokedAt, the seq sort, then the expiry range.
   invite.index({ revokedAt: 1, seq: -1, expiresAt: 1 });
+  // The overview's expiries per day, and the console's app and role filters.
+  invite.index({ expiresAt: 1 });
+  invite.index({ clientId: 1, seq: -1 });
+  invite.index({ roles: 1, seq: -1 });
 
   const redemption = new Schema<RedemptionDoc>(
     {
@@ -210,6 +224,7 @@ export function createModels(connection: Connection, modelOptions: ModelOptions 
   account.index({ email: 1 }, { unique: true });
   account.index({ seq: -1 }, { unique: true });
   account.index({ inviteId: 1, seq: -1 });
+  account.index({ invitedBy: 1, seq: -1 });
 
   const audit = new Schema<AuditDoc>(
     {
@@ -300,6 +315,20 @@ export function createModels(connection: Connection, modelOptions: ModelOptions 
   oidcPayload.index({ accountId: 1 }, whenString('accountId'));
 
   const setting = new Schema<SettingDoc>({ _id: id, value: { type: String, required: true } }, options('settings'));
+  const consoleSession = new Schema<ConsoleSessionDoc>(
+    {
+      _id: id,
+      secretHash: { type: String, required: true },
+      accountId: { type: String, required: true },
+      createdAt: { type: Date, required: true },
+      lastSeenAt: { type: Date, required: true },
+      expiresAt: { type: Date, required: true },
+    },
+    options('console_sessions'),
+  );
+  consoleSession.index({ accountId: 1 });
+  // Past its absolute end a session is dead: the TTL monitor clears it.
+  consoleSession.index({ expiresAt: 1 }, { expireAfterSeconds: 0 });
   const counter = new Schema<CounterDoc>({ _id: id, seq: { type: Number, required: true } }, options('counters'));
 
   return {
@@ -313,6 +342,7 @@ export function createModels(connection: Connection, modelOptions: ModelOptions 
     OidcPayload: connection.model<OidcPayloadDoc>('OidcPayload', oidcPayload),
     Setting: connection.model<SettingDoc>('Setting', setting),
     Counter: connection.model<CounterDoc>('Counter', counter),
+    ConsoleSession: connection.model<ConsoleSessionDoc>('ConsoleSession', consoleSession),
     AccountCode: connection.model<AccountCodeDoc>('AccountCode', accountCodeSchema()),
   };
 }

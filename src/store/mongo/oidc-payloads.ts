@@ -64,12 +64,12 @@ export function createMongoOidcPayloadStore({ OidcPayload }: Models, clock: () =
     async destroyByAccountId(accountId) {
       await OidcPayload.deleteMany({ accountId: stringEquals(accountId) });
     },
-    async findByAccountId(model, accountId) {
-      // Bounded: a member's page lists their sessions and grants, never thousands.
-      const docs = await OidcPayload.find({ accountId: stringEquals(accountId), model: String(model) }).limit(500).lean<OidcPayloadDoc[]>();
+    async findByAccountId(model, accountId, limit) {
+      // The partial index's own predicate beside the equality, or MongoDB will not use it (see stringEquals).
+      const docs = await OidcPayload.find({ accountId: stringEquals(accountId), model: String(model) }).limit(Number(limit)).lean<OidcPayloadDoc[]>();
       return docs.flatMap((doc) => {
         const payload = load(doc);
-        return payload ? [{ id: doc._id.slice(doc._id.indexOf(':') + 1), payload }] : [];
+        return payload ? [{ id: doc._id.slice(doc.model.length + 1), payload, expiresAt: doc.expiresAt ?? null }] : [];
       });
     },
   };

@@ -88,22 +88,5 @@ export function oidcPayloadContract({ store, clock }: ContractContext): void {
       }
       expect(await store().oidc.find('Session', 's2')).toEqual({ accountId: 'acc-2' });
     });
-
-    test('findByAccountId lists one model of one account, live payloads only', async () => {
-      const soon = new Date(clock().now().getTime() + 60_000);
-      await store().oidc.upsert('Session', 's1', { accountId: 'acc-1', loginTs: 1 }, null);
-      await store().oidc.upsert('Session', 's2', { accountId: 'acc-1', loginTs: 2 }, soon);
-      await store().oidc.upsert('Grant', 'g1', { accountId: 'acc-1', clientId: 'app' }, null);
-      await store().oidc.upsert('Session', 's3', { accountId: 'acc-2' }, null);
-      const sessions = await store().oidc.findByAccountId('Session', 'acc-1');
-      expect(sessions.sort((a, b) => a.id.localeCompare(b.id))).toEqual([
-        { id: 's1', payload: { accountId: 'acc-1', loginTs: 1 } },
-        { id: 's2', payload: { accountId: 'acc-1', loginTs: 2 } },
-      ]);
-      expect(await store().oidc.findByAccountId('Grant', 'acc-1')).toEqual([{ id: 'g1', payload: { accountId: 'acc-1', clientId: 'app' } }]);
-      clock().advance(60_000);
-      expect((await store().oidc.findByAccountId('Session', 'acc-1')).map((s) => s.id)).toEqual(['s1']);
-      expect(await store().oidc.findByAccountId('Session', 'nobody')).toEqual([]);
-    });
   });
 }

@@ -1,13 +1,14 @@
 // Signing keys, cookie keys and the admin client's credentials: from the configuration, or in
 // development generated once and kept in data_dir so restarts keep sessions and tokens valid.
-import { generateKeyPairSync, randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Config } from './config.ts';
-import type { KeyValueStore } from './store/ports.ts';
+import type { Config } from '../config.ts';
+import type { KeyValueStore } from '../store/ports.ts';
+import { completeDevSigningKeys, devJwks, generateEcJwk, generateEd25519Jwk, generateRsaJwk, parseJwksFile, type DevSigningKeys } from './signing-keys.ts';
 
 export interface Secrets {
-  /** Private JWKs (ES256) for oidc-provider. */
+  /** Private JWKs for oidc-provider: an RSA key (RS256) first, then P-256 (ES256) and Ed25519 (EdDSA). */
   jwks: { keys: Record<string, unknown>[] };
   cookieKeys: string[];
   adminClientId: string;
@@ -18,24 +19,27 @@ export interface Secrets {
   generated: string[];
 }
 
-interface DevSecretsFile {
-  jwk: Record<string, unknown>;
+interface DevSecretsFile extends DevSigningKeys {
   cookieKeys: string[];
   adminClientId: string;
   adminClientSecret: string;
 }
 
-/** ES256: a P-256 signature costs a fraction of an RS256 one, and tokens are smaller. */
-function generateSigningJwk(): Record<string, unknown> {
-  const { privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
-  return { ...privateKey.export({ format: 'jwk' }), kid: randomBytes(8).toString('hex'), alg: 'ES256', use: 'sig' };
-}
-
 function loadOrCreateDevSecrets(dataDir: string): { file: DevSecretsFile; createdNow: boolean } {
   const path = join(dataDir, 'dev-secrets.json');
-  if (existsSync(path)) return { file: JSON.parse(readFileSync(path, 'utf8')) as DevSecretsFile, createdNow: false };
+  if (existsSync(path)) {
+    const file = JSON.parse(readFileSync(path, 'utf8')) as DevSecretsFile;
+    // A file from before RS256 holds only the P-256 key: add the others, keep everything else.
+    if (completeDevSigningKeys(file)) {
+      writeFileSync(`${path}.tmp`, JSON.stringify(file, null, 2), { mode: 0o600 });
+      renameSync(`${path}.tmp`, path);
+    }
+    return { file, createdNow: false };
+  }
   const file: DevSecretsFile = {
-    jwk: generateSigningJwk(),
+    rsaJwk: generateRsaJwk(),
+    jwk: generateEcJwk(),
+    edJwk: generateEd25519Jwk(),
     cookieKeys: [randomBytes(32).toString('base64url')],
     adminClientId: 'guestlist-admin',
     adminClientSecret: randomBytes(32).toString('base64url'),
@@ -57,8 +61,8 @@ export function resolveSecrets(config: Config, readFile: (path: string) => strin
     return fallback();
   };
   const jwks = pick(
-    config.jwks_file ? (JSON.parse(readFile(config.jwks_file)) as { keys: Record<string, unknown>[] }) : undefined,
-    () => ({ keys: [dev!.file.jwk] }),
+    config.jwks_file ? parseJwksFile(config.jwks_file, readFile(config.jwks_file)) : undefined,
+    () => devJwks(dev!.file),
     'jwks_file',
   );
   return {
