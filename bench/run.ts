@@ -13,16 +13,17 @@ import { hammer, pool, startScript, stopScript, type Rate } from './load.ts';
 import { BENCH_CLIENT_METADATA, signInOnce } from './sign-in-flow.ts';
 import { seedAuditEvents, timeAuditQueries } from './audit-query.ts';
 import { sessionFootprint } from './store-footprint.ts';
+import { resetFigure } from './reset-completion.ts';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 8);
 const AUDIT_EVENTS = Number(process.env.BENCH_AUDIT_EVENTS ?? 1_000_000);
 const CORES = availableParallelism();
 /**
  * BENCH_ONLY selects figures, comma-separated: discovery, jwks, invite, client_credentials,
- * registrations, sign-in (with its event-loop delay and store footprint), audit. The old group
+ * registrations, sign-in (with its event-loop delay and store footprint), resets, audit. The old group
  * names still work: cheap (the first four), argon (registrations and sign-in).
  */
-const GROUPS: Record<string, string[]> = { cheap: ['discovery', 'jwks', 'invite', 'client_credentials'], argon: ['registrations', 'sign-in'] };
+const GROUPS: Record<string, string[]> = { cheap: ['discovery', 'jwks', 'invite', 'client_credentials'], argon: ['registrations', 'sign-in', 'resets'] };
 const selected = process.env.BENCH_ONLY ? new Set(process.env.BENCH_ONLY.split(',').flatMap((name) => GROUPS[name.trim()] ?? [name.trim()])) : null;
 const wants = (name: string) => !selected || selected.has(name);
 const PASSWORD = 'correct horse battery staple';
@@ -231,6 +232,10 @@ try {
   writeFileSync(clientsFile, JSON.stringify([BENCH_CLIENT_METADATA]));
   if (['discovery', 'jwks', 'invite', 'client_credentials'].some(wants)) await cheapEndpoints(work, clientsFile);
   if (['registrations', 'sign-in'].some(wants)) await argonFigures(work, clientsFile);
+  if (wants('resets')) {
+    const { resets, hashes } = await resetFigure({ work, env: guestlistEnv(clientsFile), seconds: SECONDS, concurrency: FLOW_CONCURRENCY, progress });
+    ratioFigure('password resets completed/s', '/s', resets, hashes, 'raw argon2id hashes', 0.8, { argon2: ARGON2_OPTIONS });
+  }
   if (wants('audit')) await auditFigure(work);
   const machine = { cores: CORES, cpu: cpus()[0]?.model ?? 'unknown', node: process.version, platform: `${process.platform} ${process.arch}` };
   const output = table();

@@ -45,6 +45,13 @@ import { consoleRouters } from './console/console-routes.ts';
 import { waitlistApiRoutes } from './api/waitlist-routes.ts';
 import { adminWaitlistRoutes } from './admin/waitlist-routes.ts';
 import { waitlistPageRoutes } from './interaction/waitlist-page-routes.ts';
+import { recoveryRoutes } from './api/recovery-routes.ts';
+import { adminUserRecoveryRoutes } from './admin/user-recovery-routes.ts';
+import { createAccountSessions } from './oidc/account-sessions.ts';
+import { accountSecurityRoutes, accountSecuritySection } from './member/account-security-routes.ts';
+import { createAccountPageRenderer } from './member/account-page-routes.ts';
+import { adminUserEmailRoutes } from './admin/user-email-routes.ts';
+import { recoveryPageRoutes } from './interaction/recovery-page-routes.ts';
 
 export const VIEWS_DIR = join(fileURLToPath(new URL('.', import.meta.url)), '..', 'interactions');
 
@@ -74,8 +81,9 @@ export function createApp(deps: AppDeps) {
     logoutReceivers,
   });
   const singleLogout = createSingleLogout({ provider, receivers: logoutReceivers, logger });
-  const services = createServices({ ...deps, clock, apps, endAppSessions: singleLogout.signOutEverywhere });
-  const { auditLog, invites, members, memberAccounts, signIn, accountAdmin, signUp, waitlist, waitlistReview, federation } = services;
+  const accountSessions = createAccountSessions(provider, store.oidc, singleLogout);
+  const services = createServices({ ...deps, clock, apps, endAppSessions: singleLogout.signOutEverywhere, sessions: accountSessions });
+  const { auditLog, invites, members, memberAccounts, signIn, accountAdmin, signUp, waitlist, waitlistReview, federation, recovery } = services;
   const sessionAccount = createSessionAccount(provider, memberAccounts);
   const federationCookies = createFederationCookies(secrets.cookieKeys, clock);
 
@@ -103,22 +111,29 @@ export function createApp(deps: AppDeps) {
   // and every router matches exact spellings only (security/strict-router.ts).
   const adminGuard = requireScope(provider, store.accounts, { scope: 'admin', clientId: secrets.adminClientId });
   const memberGuard = requireScope(provider, store.accounts, { scope: 'invites' });
-  const apiRouters = [inviteCheckRoutes({ invites }), registerRoutes({ signUp })];
-  const adminRouters = [adminInviteRoutes({ config, invites, clock }), adminAuditRoutes({ auditLog }), adminUserRoutes({ accounts: accountAdmin })];
+  const apiRouters = [inviteCheckRoutes({ invites }), registerRoutes({ signUp }), recoveryRoutes({ recovery })];
+  const adminRouters = [adminInviteRoutes({ config, invites, clock }), adminAuditRoutes({ auditLog }), adminUserRoutes({ accounts: accountAdmin }), adminUserRecoveryRoutes({ recovery }), adminUserEmailRoutes({ selfService: services.selfService })];
   // The waitlist: its API and admin routes always exist (and are documented); the public ones
   // answer 404 while enable_waitlist is off.
   apiRouters.push(waitlistApiRoutes({ waitlist }));
   adminRouters.push(adminWaitlistRoutes({ config, review: waitlistReview, clock }));
   // A member's own invitations: a user access token with scope `invites`.
   const memberApiRouters = [memberInviteRoutes({ config, members, clock })];
+  // The account page's own security section: password, email, sessions and apps.
+  const security = { config, selfService: services.selfService, memberSessions: services.memberSessions!, accountSessions };
+  const securitySection = accountSecuritySection(security);
+  // The sections of /account other modules add: password, email, sessions and apps; linked upstream accounts.
+  const accountSections = [securitySection, createLinkedAccountsSection(federation)];
   const routers = [
     healthRoutes({ readiness: createReadiness({ store, isDraining: () => draining }) }),
     assetRoutes({ viewsDir: VIEWS_DIR, accentColor: config.accent_color }),
     interactionRoutes({ provider, views, invites, signIn, signUp, config, inviteTokenParam, upstreamButtons: () => federation.buttons() }),
     federationRoutes({ issuer: config.issuer, provider, federation, cookies: federationCookies, views, sessionAccount, inviteTokenParam }),
     inviteLinkRoutes({ config, invites, views }),
+    recoveryPageRoutes({ config, views, recovery }),
     welcomeRoutes({ config, provider, invites, sessionAccount, views }),
-    accountPageRoutes({ config, accounts: memberAccounts, sessionAccount, members, views, clock, viewsDir: VIEWS_DIR, sections: [createLinkedAccountsSection(federation)] }),
+    accountPageRoutes({ config, accounts: memberAccounts, sessionAccount, members, views, clock, viewsDir: VIEWS_DIR, sections: accountSections }),
+    accountSecurityRoutes({ ...security, render: createAccountPageRenderer({ accounts: memberAccounts, members, views, clock, sections: accountSections }) }),
     linkedAccountsRoutes({ federation, cookies: federationCookies, sessionAccount, views }),
     waitlistPageRoutes({ config, waitlist, views }),
     // The admin console: its sign-in routes, and its screens behind its own session guard.

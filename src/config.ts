@@ -78,6 +78,13 @@ export const OPTIONS = {
   waitlist_show_position: option(z.boolean({ error: 'must be true or false' }).default(false), 'bool', 'the confirmation page says how many requests are ahead in the queue'),
   rate_limit_waitlist_requests: option(countUpTo(100000).default(10), 'int', 'waitlist requests per address and window'),
   rate_limit_waitlist_per_email: option(countUpTo(1000).default(3), 'int', 'waitlist requests (confirmation emails) per email address and day'),
+  // Accounts after sign-up: the password policy, recovery and self-service.
+  password_min_length: option(z.number({ error: 'must be a whole number' }).int('must be a whole number').min(8, 'must be at least 8 (NIST SP 800-63B)').max(64, 'must be at most 64').default(8), 'int', 'fewest characters a password may have (at most 256 are accepted)'),
+  recovery_code_minutes: option(z.number({ error: 'must be a whole number' }).int('must be a whole number').min(5, 'must be at least 5').max(60, 'must be at most 60').default(15), 'int', 'minutes a password-recovery code stays valid'),
+  rate_limit_recovery_requests: option(countUpTo(100000).default(10), 'int', 'password-recovery requests per address and window'),
+  rate_limit_recovery_per_email: option(countUpTo(1000).default(3), 'int', 'recovery codes sent to one email per window'),
+  rate_limit_recovery_per_email_daily: option(countUpTo(1000).default(10), 'int', 'recovery codes sent to one email per 24 hours'),
+  email_change_invited: option(z.enum(['admin', 'self'], { error: "must be 'admin' or 'self'" }).default('admin'), 'string', "who may move an account admitted by an email-bound invitation to another address: 'admin' (PUT /admin/users/{id}/email) or 'self' too"),
   log_level: option(z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'), 'string', 'log verbosity'),
 } as const;
 

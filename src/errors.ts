@@ -11,6 +11,8 @@ interface ErrorKind {
   status: number;
   /** Shown to the caller as it is; by default every 4xx is and no 5xx is (as oidc-provider's errors). */
   expose?: boolean;
+  /** The contract's `error` when it differs from the code (one name, two statuses: a bearer's 401, a reset's 400). */
+  wire?: string;
 }
 
 /** Every error code Guestlist answers with, and its HTTP status. */
@@ -55,6 +57,12 @@ const ERRORS = {
   // The store or the SMS gateway is briefly away: the caller should hear so, and try again.
   service_unavailable: { status: 503, expose: true },
   sms_unavailable: { status: 503, expose: true },
+  // Accounts after sign-up: recovery, self-service, the password policy.
+  weak_password: { status: 400 },
+  reset_token_invalid: { status: 400, wire: 'invalid_token' },
+  recovery_locked: { status: 429 },
+  reauthentication_required: { status: 403 },
+  email_change_refused: { status: 403 },
 } as const satisfies Record<string, ErrorKind>;
 
 export type ErrorCode = keyof typeof ERRORS;
@@ -75,6 +83,8 @@ export interface AppErrorOptions {
 export class AppError extends Error {
   readonly status: number;
   readonly code: ErrorCode;
+  /** The `error` the caller reads: the code, or the contract's other name for it. */
+  readonly wireCode: string;
   /** Caller mistakes are shown as they are; anything else goes out as a generic server_error. */
   readonly expose: boolean;
   readonly details: unknown[] | undefined;
@@ -85,6 +95,7 @@ export class AppError extends Error {
     const kind: ErrorKind = ERRORS[code];
     this.name = 'AppError';
     this.code = code;
+    this.wireCode = kind.wire ?? code;
     this.status = kind.status;
     this.expose = kind.expose ?? kind.status < 500;
     this.details = options.details;
@@ -98,7 +109,7 @@ export const badRequest = (details?: unknown[], message?: string) => new AppErro
 export const notFound = (message?: string) => new AppError('not_found', { message });
 export const conflict = (message?: string) => new AppError('conflict', { message });
 /** A limit's refusal: 429 (or the code's own) with Retry-After. */
-export const tooManyRequests = (retryAfterSeconds: number, code: 'too_many_requests' | 'verification_locked' | 'resend_limit' | 'resend_too_soon' | 'daily_invite_limit' = 'too_many_requests') =>
+export const tooManyRequests = (retryAfterSeconds: number, code: 'too_many_requests' | 'verification_locked' | 'resend_limit' | 'resend_too_soon' | 'daily_invite_limit' | 'recovery_locked' = 'too_many_requests') =>
   new AppError(code, { headers: retryAfter(retryAfterSeconds) });
 export const serviceUnavailable = () => new AppError('service_unavailable');
 
@@ -122,7 +133,7 @@ export function errorBody(error: unknown): { status: number; body: ErrorBody; he
   if (error instanceof AppError) {
     // Like oidc-provider's err_out: an unexposed error's own words never reach the caller.
     if (!error.expose) return SERVER_ERROR;
-    const body: ErrorBody = { error: error.code, message: error.message };
+    const body: ErrorBody = { error: error.wireCode, message: error.message };
     if (error.details?.length) body.details = error.details;
     return { status: error.status, body, headers: error.headers };
   }

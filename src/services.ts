@@ -18,6 +18,9 @@ import { createInvitationMailer } from './mail/invitation-mailer.ts';
 import type { MailTransport } from './mail/mail-transport.ts';
 import { createSmsTransport } from './sms/create-sms-transport.ts';
 import type { SmsTransport } from './sms/sms-transport.ts';
+import type { EndSessions } from './accounts/new-password.ts';
+import { createMemberSessions, type SessionControl } from './accounts/member-sessions.ts';
+import { createSelfService } from './accounts/self-service.ts';
 import { createInviteService } from './invites/invite-service.ts';
 import { createMemberInviteService } from './invites/member-invite-service.ts';
 import { createRedemption } from './invites/redemption.ts';
@@ -41,6 +44,10 @@ import { createWaitlistReview } from './waitlist/waitlist-review.ts';
 import { createWaitlistRequests } from './waitlist/waitlist-requests.ts';
 import { createDomainRules } from './waitlist/email-domain-rules.ts';
 import { inviteRequiredMessage } from './waitlist/waitlist-links.ts';
+import { createPasswordPolicy } from './accounts/password-policy.ts';
+import { createNewPassword } from './accounts/new-password.ts';
+import { createRecoveryService } from './recovery/recovery-service.ts';
+import { deriveRecoveryKeys } from './recovery/recovery-codes.ts';
 
 export interface ServiceDeps {
   config: Config;
@@ -60,6 +67,8 @@ export interface ServiceDeps {
   mailBackoffMs?: number[];
   /** Retry waits of the webhook queue; tests shorten them. */
   webhookBackoffMs?: number[];
+  /** The provider's sessions and grants of an account (oidc/account-sessions.ts); without it, ending them ends all of them. */
+  sessions?: SessionControl;
 }
 
 export function createServices(deps: ServiceDeps) {
@@ -123,6 +132,14 @@ export function createServices(deps: ServiceDeps) {
   const memberAccounts = createMemberAccounts({ store });
   const members = createMemberInviteService({ store, config, invites });
   const gate = createAdmissionGate({ config, audit, invites, accounts: memberAccounts, limiter, inviteRequiredMessage: inviteRequiredMessage(config) });
+  const passwords = createPasswordPolicy({ minLength: config.password_min_length, productName: config.product_name });
+  // Everything an account has open ends: apps with back-channel logout are told first (the record
+  // of which apps to tell goes with the payloads), then sessions, grants, tokens and console sessions.
+  const endEverySession = async (accountId: string) => {
+    await deps.endAppSessions?.(accountId);
+    await store.oidc.destroyByAccountId(accountId);
+    await store.consoleSessions.deleteByAccountId(accountId);
+  };
   const signUp = createSignUpService({
     store,
     config,
@@ -133,6 +150,8 @@ export function createServices(deps: ServiceDeps) {
     limiter,
     sender: createCodeSender({ mail, sms: deps.smsTransport ?? createSmsTransport(config, { logger, clock }), productName: config.product_name }),
     codeKey: deriveCodeKeys(secrets.cookieKeys),
+    passwords,
+    endEverySession,
   });
   // Upstream identity providers: their sign-ups go through the same gate and redemption as above.
   const federation = createFederationService({
@@ -153,6 +172,37 @@ export function createServices(deps: ServiceDeps) {
   const overview = createOverviewStats({ store, clock });
   const lockouts = createLockoutReport({ store, limiter, clock });
   const consoleAccess = createConsoleAccess({ store, audit, sessions: createConsoleSessions({ store: store.consoleSessions, clock, cookieKeys: secrets.cookieKeys }) });
+  // Accounts after sign-up: a new password is put in place one way, for a reset and a change alike.
+  const newPassword = createNewPassword({
+    store,
+    passwords,
+    productName: config.product_name,
+    issuer: config.issuer,
+    mail,
+    audit,
+    clock,
+    // All of them (a reset), or all but this browser's (a change with "sign out other devices").
+    endSessions: (async (accountId, options) => {
+      if (options?.keepSessionId && deps.sessions) await deps.sessions.endAll(accountId, options);
+      else await endEverySession(accountId);
+    }) satisfies EndSessions,
+  });
+  const recoveryKeys = deriveRecoveryKeys(secrets.cookieKeys);
+  const recovery = createRecoveryService({
+    store,
+    config,
+    clock,
+    audit,
+    limiter,
+    mail,
+    newPassword,
+    keys: recoveryKeys,
+    sealer: createPayloadSealer(secrets.cookieKeys, 'recovery-job-v1'),
+    logger,
+  });
+  const selfService = createSelfService({ store, config, clock, audit, limiter, mail, newPassword, keys: recoveryKeys });
+  const memberSessions = deps.sessions ? createMemberSessions({ sessions: deps.sessions, audit }) : null;
+
 
   // The waitlist: requests confirmed by email, and the admins' review (an approval is an invitation).
   const waitlistMailer = createWaitlistMailer({
@@ -193,13 +243,20 @@ export function createServices(deps: ServiceDeps) {
     consoleAccess,
     waitlist,
     waitlistReview,
+    passwords,
+    newPassword,
+    recovery,
+    selfService,
+    memberSessions,
     startWorkers() {
       mail.start();
+      recovery.dispatch.start();
       webhooks.start();
       sweeper.start();
     },
     /** Waits for the deliveries in hand, so a stop never cuts one in half. */
     async stopWorkers() {
+      await recovery.dispatch.stop();
       await mail.stop();
       await webhooks.stop();
       await sweeper.stop();

@@ -14,6 +14,12 @@ export function createMemberAccounts({ store }: { store: Store }) {
     async emailHasAccount(email: string): Promise<boolean> {
       return (await store.accounts.findByEmail(normalizeEmail(email))) !== null;
     },
+
+    /** The account holding this email, and whether the address was ever proven (squatting is settled on that). */
+    async emailHolder(email: string): Promise<{ id: string; emailVerified: boolean } | null> {
+      const account = await store.accounts.findByEmail(normalizeEmail(email));
+      return account ? { id: account.id, emailVerified: account.emailVerified } : null;
+    },
   };
 }
 

@@ -29,6 +29,16 @@ export const AUDIT_EVENT_TYPES = [
   'waitlist.confirmed',
   'waitlist.approved',
   'waitlist.denied',
+  // Accounts after sign-up: recovery and self-service.
+  'password.reset_requested',
+  'password.reset_completed',
+  'password.reset_failed',
+  'password.changed',
+  'email.change_requested',
+  'email.changed',
+  'session.ended',
+  'grant.revoked',
+  'account.taken_over',
 ] as const;
 
 export type AuditEventType = (typeof AUDIT_EVENT_TYPES)[number];

@@ -15,7 +15,7 @@ export interface InteractionDeps {
   signIn: SignInService;
   /** Sign-up with its optional code step (creates the account at once when no code is needed). */
   signUp: SignUpService;
-  config: Pick<Config, 'require_phone_verification'>;
+  config: Pick<Config, 'require_phone_verification' | 'password_min_length'>;
   /** Opens the sealed invite_token of an authorization request. */
   inviteTokenParam: InviteTokenParam;
   /** The upstream identity providers whose "Continue with" buttons the pages show. */

@@ -56,6 +56,7 @@ async function renderSignUp(
   const uid = loaded.details.uid;
   let inviteValid = false;
   let lockedEmail: string | null = null;
+  let takeover = false;
   let status = problems.status ?? 200;
   let error = problems.error;
   let errorLink = problems.error_link;
@@ -71,6 +72,8 @@ async function renderSignUp(
     } else if (inspection.state === 'valid') {
       inviteValid = true;
       lockedEmail = inspection.lockedEmail;
+      // Someone registered the invitee's address without proving it: the invitee may take it over.
+      takeover = Boolean(lockedEmail && inspection.accountUnproven);
       if (lockedEmail && !error && inspection.accountExists) {
         error = t('account_exists_offer');
         errorLink = { href: `/interaction/${uid}/login?email=${encodeURIComponent(lockedEmail)}`, text: t('signin_button') };
@@ -91,7 +94,9 @@ async function renderSignUp(
     email_locked: lockedEmail !== null,
     invite_token: form.invite_token,
     invite_valid: inviteValid,
+    takeover_notice: takeover ? t('takeover_notice') : null,
     phone_required: deps.config.require_phone_verification,
+    password_min: deps.config.password_min_length,
     phone_number: form.phone_number ?? '',
     error,
     error_link: errorLink,
@@ -134,6 +139,8 @@ function problemsFor(error: AppError, uid: string, email: string): SignUpProblem
   // A malformed phone number (the only field the service itself checks) gets the field's own words.
   if (field === 'phone_number') return { status, errors: { phone_number: `${t('label_phone_number')} ${t('phone_number_invalid')}.` } };
   if (field === 'email' || field === 'invite_token') return { status, errors: { [field]: message } };
+  // The password policy's refusal: its reason, beside the field (the strength hint, without JavaScript).
+  if (field === 'password') return { status, errors: { password: `${t('label_password')} ${(error.details?.[0] as { message?: string } | undefined)?.message ?? message}.` } };
   if (error.code === 'email_taken') return { status, error: message, error_link: { href: `/interaction/${uid}/login?email=${encodeURIComponent(email)}`, text: t('signin_button') } };
   return { status, error: message };
 }

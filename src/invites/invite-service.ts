@@ -58,6 +58,8 @@ export interface SignUpInvite {
   lockedEmail: string | null;
   /** That address already has an account: the person is offered to sign in instead. */
   accountExists: boolean;
+  /** That address has an account whose email was never proven: its owner may take it over (with a code). */
+  accountUnproven?: boolean;
 }
 
 /** Sends (queues) the invitation email; the mail module implements it. */
@@ -236,7 +238,8 @@ export function createInviteService({ store, config, clock, audit, isKnownClient
       if (inspection.state === 'unknown') return { state: 'unknown', inviteId: null, lockedEmail: null, accountExists: false };
       if (inspection.state !== 'valid') return { state: inspection.state, inviteId: inspection.invite.id, lockedEmail: null, accountExists: false };
       const lockedEmail = inspection.invite.email;
-      return { state: 'valid', inviteId: inspection.invite.id, lockedEmail, accountExists: lockedEmail !== null && (await store.accounts.findByEmail(lockedEmail)) !== null };
+      const holder = lockedEmail !== null ? await store.accounts.findByEmail(lockedEmail) : null;
+      return { state: 'valid', inviteId: inspection.invite.id, lockedEmail, accountExists: holder !== null && holder.emailVerified, accountUnproven: holder !== null && !holder.emailVerified };
     },
 
     /** The invitation with this id, or null (an id from a redirect's state may name nothing). */

@@ -8,6 +8,7 @@ const REDACT = [
   'authorization', '*.authorization', 'cookie', '*.cookie', 'req.headers.authorization', 'req.headers.cookie',
   'access_token', '*.access_token', 'refresh_token', '*.refresh_token', 'id_token', '*.id_token',
   'passwordHash', '*.passwordHash', 'secret', '*.secret', 'webhook_secret', '*.webhook_secret',
+  'new_password', '*.new_password', 'current_password', '*.current_password', 'reset_token', '*.reset_token',
 ];
 
 /** Path segments that are followed by a secret: /invite/{token}, /api/invites/{token} and /waitlist/confirm/{token}. */

@@ -6,6 +6,7 @@ import Handlebars from 'handlebars';
 import type { Config } from '../config.ts';
 import type { MailMessage } from './mail-transport.ts';
 import { humanUtc } from './human-date.ts';
+import { ACCOUNT_MAIL_TEMPLATES, accountMailContext, type AccountMailRequest, type AccountMailTemplate } from './account-mails.ts';
 
 export const DEFAULT_TEMPLATES_DIR = fileURLToPath(new URL('../../templates/emails/', import.meta.url));
 
@@ -59,7 +60,8 @@ export type MailRequest =
   | ({ template: 'verification-code' } & VerificationCodeMail)
   | ({ template: 'waitlist-confirmation' } & WaitlistConfirmationMail)
   | ({ template: 'waitlist-invitation' } & WaitlistInvitationMail)
-  | ({ template: 'waitlist-denied' } & WaitlistDeniedMail);
+  | ({ template: 'waitlist-denied' } & WaitlistDeniedMail)
+  | AccountMailRequest;
 
 export interface MailRenderer {
   render(request: MailRequest): MailMessage;
@@ -128,6 +130,7 @@ export function createMailRenderer(options: { branding: MailBranding; templatesD
     'waitlist-confirmation': load('waitlist-confirmation', read('waitlist-confirmation.subject.hbs')),
     'waitlist-invitation': load('waitlist-invitation', read('waitlist-invitation.subject.hbs')),
     'waitlist-denied': load('waitlist-denied', read('waitlist-denied.subject.hbs')),
+    ...(Object.fromEntries(ACCOUNT_MAIL_TEMPLATES.map((name) => [name, load(name, read(`${name}.subject.hbs`))])) as Record<AccountMailTemplate, EmailTemplates>),
   } satisfies Record<MailRequest['template'], EmailTemplates>;
 
   const contextFor = (request: MailRequest): Record<string, unknown> => {
@@ -154,6 +157,8 @@ export function createMailRenderer(options: { branding: MailBranding; templatesD
       }
       case 'waitlist-denied':
         return { ...brand, name: request.name?.trim() || null, preheader: `About your request to join ${brand.product_name}` };
+      default:
+        return { ...brand, ...accountMailContext(request) };
     }
   };
 

@@ -21,43 +21,34 @@ import { emailSchema } from '../email-address.ts';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
+/** More of the page (its own partial's data), from another module: password, email, sessions... */
+export type AccountSection = (ctx: Context, accountId: string) => Promise<Record<string, unknown>>;
+
+/** Renders the whole page for a signed-in member; the caller sets the status first. */
+export type AccountPageRenderer = (ctx: Context, accountId: string, extra?: { created_url?: string; error?: string; notice?: string }) => Promise<void>;
+
 export interface AccountPageDeps {
   config: Config;
+  /** Sections other modules add to the page, each with its own partial in account.hbs. */
+  sections?: AccountSection[];
   accounts: MemberAccounts;
   sessionAccount: SessionAccount;
   members: MemberInviteService;
   views: ViewEngine;
   clock: () => Date;
   viewsDir: string;
-  /** More sections of the page, each from its own module: their view data, merged in. */
-  sections?: AccountPageSection[];
 }
-
-/** One section's view data for the signed-in member; `query` is the page's query string (notices). */
-export type AccountPageSection = (accountId: string, query: Record<string, unknown>) => Promise<Record<string, unknown>>;
 
 /** A member with more invites than this sees the newest ones; the JSON API pages through all. */
 const PAGE_SIZE = 100;
 
-export function accountPageRoutes({ config, accounts, sessionAccount, members, views, clock, viewsDir, sections = [] }: AccountPageDeps): Router {
-  const router = createRouter();
-  // A separate file, never inline: the CSP allows scripts from 'self' only.
-  const copyScript = readFileSync(join(viewsDir, 'assets', 'account-copy-link.js'), 'utf8');
-  router.get('/account/assets/copy-link.js', (ctx) => {
-    ctx.type = 'application/javascript';
-    ctx.set('Cache-Control', 'public, max-age=3600');
-    ctx.body = copyScript;
-  });
-  const form = koaBody({ json: false, multipart: false, urlencoded: true, text: false, formLimit: '8kb' });
-
-  const signedInMember = async (ctx: Context): Promise<string | null> => (await sessionAccount(ctx))?.id ?? null;
-
-  async function render(ctx: Context, accountId: string, extra: { created_url?: string; error?: string; notice?: string } = {}) {
-    const [account, quota, page, ...sectionData] = await Promise.all([
+export function createAccountPageRenderer({ accounts, members, views, clock, sections = [] }: Omit<AccountPageDeps, 'config' | 'sessionAccount' | 'viewsDir'>): AccountPageRenderer {
+  return async function render(ctx, accountId, extra = {}) {
+    const [account, quota, page, sectionData] = await Promise.all([
       accounts.activeMember(accountId),
       members.quota(accountId),
       members.list(accountId, { limit: PAGE_SIZE }),
-      ...sections.map((section) => section(accountId, ctx.query)),
+      Promise.all(sections.map((section) => section(ctx, accountId))),
     ]);
     const now = clock();
     const invites = page.items.map((invite) => {
@@ -84,7 +75,24 @@ export function accountPageRoutes({ config, accounts, sessionAccount, members, v
       ...Object.assign({}, ...sectionData),
       ...extra,
     });
-  }
+  };
+}
+
+export function accountPageRoutes(deps: AccountPageDeps): Router {
+  const { config, sessionAccount, members, views, viewsDir } = deps;
+  const router = createRouter();
+  // A separate file, never inline: the CSP allows scripts from 'self' only.
+  const copyScript = readFileSync(join(viewsDir, 'assets', 'account-copy-link.js'), 'utf8');
+  router.get('/account/assets/copy-link.js', (ctx) => {
+    ctx.type = 'application/javascript';
+    ctx.set('Cache-Control', 'public, max-age=3600');
+    ctx.body = copyScript;
+  });
+  const form = koaBody({ json: false, multipart: false, urlencoded: true, text: false, formLimit: '8kb' });
+
+  const signedInMember = async (ctx: Context): Promise<string | null> => (await sessionAccount(ctx))?.id ?? null;
+
+  const render = createAccountPageRenderer(deps);
 
   router.use(async (ctx, next) => {
     // The page may show a one-time invitation link: never cached, anywhere.

@@ -13,13 +13,14 @@ import type { SessionAccount } from '../oidc/session-account.ts';
 import type { ViewEngine } from '../views/view-engine.ts';
 import type { FederationService } from '../federation/federation-service.ts';
 import type { FederationCookies } from '../federation/federation-cookies.ts';
-import type { AccountPageSection } from './account-page-routes.ts';
+import type { AccountSection } from './account-page-routes.ts';
 
 /** The outcomes the callback and the unlink send the member back with (`/account?federation=`). */
 const NOTICES = { linked: 'federation_linked', unlinked: 'federation_unlinked' } as const;
 
-export function createLinkedAccountsSection(federation: FederationService): AccountPageSection {
-  return async (accountId, query) => {
+export function createLinkedAccountsSection(federation: FederationService): AccountSection {
+  return async (ctx, accountId) => {
+    const query = ctx.query;
     const providers = federation.buttons();
     if (!providers.length) return {};
     const links = await federation.linkedAccounts(accountId);

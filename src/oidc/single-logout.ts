@@ -15,6 +15,8 @@ interface BackchannelClient {
 export interface SingleLogout {
   /** Sends every logout token the account's app sessions need; a receiver that fails is logged, never thrown. */
   signOutEverywhere(accountId: string): Promise<void>;
+  /** The same for some of the account's sessions only (the member ended them on /account): their apps and sids. */
+  signOut(accountId: string, sessions: Array<{ clientId: string; sid: string }>): Promise<void>;
 }
 
 export function createSingleLogout({ provider, receivers, logger }: { provider: Provider; receivers: LogoutReceivers; logger: Logger }): SingleLogout {
@@ -22,25 +24,30 @@ export function createSingleLogout({ provider, receivers, logger }: { provider: 
   provider.on('backchannel.error', (_ctx: unknown, error: Error, client: { clientId: string }, accountId: string) => {
     logger.warn({ client_id: client.clientId, account_id: accountId, reason: error.message }, 'back-channel logout failed');
   });
+  async function signOut(accountId: string, sessions: Array<{ clientId: string; sid: string }>): Promise<void> {
+    const sent = new Set<string>();
+    const deliveries: Promise<void>[] = [];
+    for (const { clientId, sid } of sessions) {
+      const client = (await provider.Client.find(clientId)) as unknown as BackchannelClient | undefined;
+      if (!client?.backchannelLogoutUri) continue;
+      // Without backchannel_logout_session_required the token names only `sub`: one per app is enough.
+      const key = client.backchannelLogoutSessionRequired ? `${clientId} ${sid}` : clientId;
+      if (sent.has(key)) continue;
+      sent.add(key);
+      deliveries.push(
+        client.backchannelLogout(accountId, sid).then(
+          () => logger.info({ client_id: clientId, account_id: accountId }, 'back-channel logout delivered'),
+          (error: Error) => logger.warn({ client_id: clientId, account_id: accountId, reason: error.message }, 'back-channel logout failed'),
+        ),
+      );
+    }
+    await Promise.all(deliveries);
+  }
+
   return {
     async signOutEverywhere(accountId) {
-      const sent = new Set<string>();
-      const deliveries: Promise<void>[] = [];
-      for (const { clientId, sid } of await receivers.list(accountId)) {
-        const client = (await provider.Client.find(clientId)) as unknown as BackchannelClient | undefined;
-        if (!client?.backchannelLogoutUri) continue;
-        // Without backchannel_logout_session_required the token names only `sub`: one per app is enough.
-        const key = client.backchannelLogoutSessionRequired ? `${clientId} ${sid}` : clientId;
-        if (sent.has(key)) continue;
-        sent.add(key);
-        deliveries.push(
-          client.backchannelLogout(accountId, sid).then(
-            () => logger.info({ client_id: clientId, account_id: accountId }, 'back-channel logout delivered'),
-            (error: Error) => logger.warn({ client_id: clientId, account_id: accountId, reason: error.message }, 'back-channel logout failed'),
-          ),
-        );
-      }
-      await Promise.all(deliveries);
+      await signOut(accountId, await receivers.list(accountId));
     },
+    signOut,
   };
 }

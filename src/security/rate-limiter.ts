@@ -20,6 +20,8 @@ import { AppError, tooManyRequests } from '../errors.ts';
  * - `member_invite`: invitations a member sends, per member and day (revoked ones included);
  * - `waitlist_request`: waitlist requests, per address;
  * - `waitlist_email`: waitlist requests (each sends a confirmation email), per email address and day.
+ * - `recovery_request`: password-recovery requests, per address;
+ * - `recovery_email`, `recovery_email_daily`: recovery codes sent to one email, per window and per day.
  */
 export type LimitKind =
   | 'invite_failure'
@@ -30,7 +32,10 @@ export type LimitKind =
   | 'address_login_failure'
   | 'member_invite'
   | 'waitlist_request'
-  | 'waitlist_email';
+  | 'waitlist_email'
+  | 'recovery_request'
+  | 'recovery_email'
+  | 'recovery_email_daily';
 
 const MINUTE = 60_000;
 const DAY = 24 * 60 * MINUTE;
@@ -110,6 +115,9 @@ export function createRateLimiter({ store, config, clock, audit }: RateLimiterDe
     member_invite: config.member_invites_per_day,
     waitlist_request: config.rate_limit_waitlist_requests,
     waitlist_email: config.rate_limit_waitlist_per_email,
+    recovery_request: config.rate_limit_recovery_requests,
+    recovery_email: config.rate_limit_recovery_per_email,
+    recovery_email_daily: config.rate_limit_recovery_per_email_daily,
   };
   // Failures toward a lockout are remembered for 12 hours (the lockout itself has its own length);
   // a member's sending is counted per day; everything else per configured window.
@@ -124,6 +132,9 @@ export function createRateLimiter({ store, config, clock, audit }: RateLimiterDe
     waitlist_request: windowMs,
     // Per email a day: whoever types someone else's address cannot bury that inbox in confirmations.
     waitlist_email: DAY,
+    recovery_request: windowMs,
+    recovery_email: windowMs,
+    recovery_email_daily: DAY,
   };
   const key = (part: string, kind: LimitKind, subject: string) => `rl:${part}:${kind}:${subject}`;
   const secondsUntil = (resetAt: Date | null) => Math.max(1, Math.ceil(((resetAt?.getTime() ?? clock().getTime()) - clock().getTime()) / 1000));

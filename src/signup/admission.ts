@@ -20,6 +20,11 @@ export interface Admission {
   /** True when an invitation bound to this very address vouches for it. */
   emailVerified: boolean;
   roles: string[];
+  /**
+   * Pre-account squatting: someone registered this address without proving it, and its owner
+   * brings an invitation bound to it. They take that account over once a code proves the address.
+   */
+  takeoverOf?: string;
 }
 
 export type AdmissionRefusal = 'invalid_invite' | 'email_mismatch' | 'invite_required' | 'email_taken';
@@ -33,10 +38,12 @@ export interface AdmissionFacts {
   inspection?: InviteInspection;
   /** Whether an account already has this email. */
   emailTaken: boolean;
+  /** The id of that account when its email was never proven (an open invite, the whitelist, no code). */
+  takenUnproven?: string | null;
 }
 
 /** The rules alone, with nothing to look up: the same facts always give the same answer. */
-export function decideAdmission({ email, inspection, emailTaken }: AdmissionFacts, config: Pick<Config, 'enable_invite_only' | 'invitation_whitelist_emails'>): AdmissionDecision {
+export function decideAdmission({ email, inspection, emailTaken, takenUnproven }: AdmissionFacts, config: Pick<Config, 'enable_invite_only' | 'invitation_whitelist_emails'>): AdmissionDecision {
   let invite: InviteRecord | null = null;
   if (inspection) {
     if (inspection.state !== 'valid') return { refused: 'invalid_invite', invite: inspection.state === 'unknown' ? null : inspection.invite };
@@ -45,7 +52,11 @@ export function decideAdmission({ email, inspection, emailTaken }: AdmissionFact
   } else if (config.enable_invite_only && !isWhitelisted(email, config.invitation_whitelist_emails)) {
     return { refused: 'invite_required', invite: null };
   }
-  if (emailTaken) return { refused: 'email_taken', invite };
+  if (emailTaken) {
+    // Only an invitation bound to this very address, and only over an account that never proved it.
+    if (invite && invite.email === email && takenUnproven) return { admitted: { email, invite, emailVerified: true, roles: invite.roles, takeoverOf: takenUnproven } };
+    return { refused: 'email_taken', invite };
+  }
   return { admitted: { email, invite, emailVerified: invite !== null && invite.email === email, roles: invite?.roles ?? [] } };
 }
 
@@ -110,7 +121,8 @@ export function createAdmissionGate({ config, audit, invites, accounts, limiter,
       await limiter.hit('registration', addressSubject(meta), meta);
       const email = normalizeEmail(input.email);
       const inspection = input.inviteToken ? await invites.check(input.inviteToken, meta) : undefined;
-      const decision = decideAdmission({ email, inspection, emailTaken: await accounts.emailHasAccount(email) }, config);
+      const holder = await accounts.emailHolder(email);
+      const decision = decideAdmission({ email, inspection, emailTaken: holder !== null, takenUnproven: holder && !holder.emailVerified ? holder.id : null }, config);
       if ('refused' in decision) {
         // With the waitlist on, "an invitation is required" says where to ask for one.
         const message = decision.refused === 'invite_required' ? inviteRequiredMessage : undefined;

@@ -10,6 +10,8 @@ import type { RequestMeta } from '../audit/request-meta.ts';
 import { EmailTakenError, type AccountRecord, type InviteRecord, type NewAccount, type PendingSignUp, type Store, type VerificationRecord } from '../store/ports.ts';
 import type { Redemption } from '../invites/redemption.ts';
 import { hashPassword } from '../accounts/passwords.ts';
+import { assertStrongPassword, type PasswordPolicy } from '../accounts/password-policy.ts';
+import { normalizeEmail } from '../email-address.ts';
 import { addressSubject, type RateLimiter } from '../security/rate-limiter.ts';
 import { SmsDeliveryError } from '../sms/sms-transport.ts';
 import { admissionVia, type Admission, type AdmissionGate } from './admission.ts';
@@ -63,12 +65,16 @@ export interface SignUpServiceDeps {
   sender: CodeSender;
   /** HMAC keys for code hashes, newest first: hashed with the first, checked against all (see verification-codes.ts). */
   codeKey: CodeKeys;
+  /** The password policy (length, blocklist): a weak password is the contract's 400 invalid_request here. */
+  passwords: PasswordPolicy;
+  /** Ends every session, grant and token of an account, back-channel logout included (a squatter's, on a takeover). */
+  endEverySession?: (accountId: string) => Promise<void>;
 }
 
 const secondsUntil = (until: Date, now: Date) => Math.max(1, Math.ceil((until.getTime() - now.getTime()) / 1000));
 
 export function createSignUpService(deps: SignUpServiceDeps) {
-  const { store, config, clock, audit, gate, redemption, limiter, sender, codeKey } = deps;
+  const { store, config, clock, audit, gate, redemption, limiter, sender, codeKey, passwords } = deps;
 
   const gone = () => notFound(t('verification_not_found'));
   const locked = (record: VerificationRecord, now: Date) =>
@@ -150,6 +156,33 @@ export function createSignUpService(deps: SignUpServiceDeps) {
     return created;
   }
 
+  /**
+   * Pre-account squatting settled: the owner of the address, with an invitation bound to it and the
+   * code that proved it, takes over the account someone else registered with it. One use of the
+   * invitation is spent; the squatter's sessions, tokens, codes and links end; both sides are audited.
+   */
+  async function takeOver(
+    admission: Admission,
+    invite: InviteRecord,
+    accountId: string,
+    credentials: { passwordHash: string; phoneNumber: string | null; phoneNumberVerified: boolean },
+    meta: RequestMeta,
+  ): Promise<AccountRecord> {
+    const redeemed = await redemption.takeOver(
+      invite,
+      { accountId, email: admission.email, roles: invite.roles, invitedBy: invite.createdBy, ...credentials },
+      meta,
+    );
+    if (!redeemed.ok) return gate.refuse(redeemed.refusal, admission.email, invite, meta, redeemed.message);
+    const now = clock();
+    await (deps.endEverySession ?? ((id: string) => store.oidc.destroyByAccountId(id)))(accountId);
+    await store.accountCodes.supersedeAccount(accountId, 'recovery', now);
+    await store.accountCodes.supersedeAccount(accountId, 'email_change', now);
+    await audit.record({ type: 'account.taken_over', actor: accountId, accountId, inviteId: invite.id, reason: 'unproven_email', data: { sessions_ended: true } }, meta);
+    await audit.record({ type: 'registration.succeeded', actor: accountId, inviteId: invite.id, accountId, data: { via: 'takeover' } }, meta);
+    return redeemed.account;
+  }
+
   /** The live pending record, or the refusal that applies to it (`meta`: audit an ended invitation). */
   async function loadPending(id: string, interactionUid: string | null | undefined, now: Date, meta?: RequestMeta) {
     const record = typeof id === 'string' && id.length <= 64 ? await store.verifications.findById(id) : null;
@@ -197,9 +230,11 @@ export function createSignUpService(deps: SignUpServiceDeps) {
       let phoneNumber: string | null = null;
       if (input.phoneNumber) phoneNumber = toE164(input.phoneNumber);
       else if (config.require_phone_verification) throw badRequest([{ path: 'phone_number', message: 'is required' }], t('phone_number_required'));
+      assertStrongPassword(passwords, config.product_name, input.password, { email: normalizeEmail(input.email) }, 'invalid_request');
       const admission = await gate.admit(input, meta);
       const channels: Channel[] = [];
-      if (config.require_email_verification && !admission.emailVerified) channels.push('email');
+      // Taking over an account registered with this address: the address itself must answer a code.
+      if ((config.require_email_verification && !admission.emailVerified) || admission.takeoverOf) channels.push('email');
       if (config.require_phone_verification) channels.push('phone');
       const passwordHash = await hashPassword(input.password);
       if (!channels.length) {
@@ -215,6 +250,7 @@ export function createSignUpService(deps: SignUpServiceDeps) {
         phoneNumber,
         channels,
         interactionUid: input.interactionUid ?? null,
+        ...(admission.takeoverOf ? { takeoverOf: admission.takeoverOf } : {}),
       };
       const id = randomUUID();
       const now = clock();
@@ -278,6 +314,9 @@ export function createSignUpService(deps: SignUpServiceDeps) {
       // Looked at again after the consume: a resend or revoke that landed since still ends this sign-up.
       const invite = await invitationStillOffered(pending, meta);
       const admission: Admission = { email: pending.email, invite, emailVerified: pending.emailVerified, roles: invite?.roles ?? pending.roles };
+      if (pending.takeoverOf && invite) {
+        return takeOver(admission, invite, pending.takeoverOf, { passwordHash: pending.passwordHash, phoneNumber: pending.phoneNumber, phoneNumberVerified: pending.channels.includes('phone') }, meta);
+      }
       return createAccount(
         admission,
         {

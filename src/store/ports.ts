@@ -128,7 +128,19 @@ export interface AccountFilter {
   ids?: string[];
 }
 
-export type AccountPatch = Partial<Pick<AccountRecord, 'disabled' | 'inviteQuota' | 'roles' | 'emailVerified'>>;
+/** A new `email` that another account holds throws EmailTakenError (the unique index decides, atomically). */
+export type AccountPatch = Partial<Pick<AccountRecord, 'disabled' | 'inviteQuota' | 'roles' | 'emailVerified' | 'passwordHash' | 'email'>>;
+
+/** What the owner brings to an account taken over from someone who registered their address. */
+export interface AccountTakeover {
+  accountId: string;
+  email: string;
+  passwordHash: string;
+  roles: string[];
+  invitedBy: string | null;
+  phoneNumber: string | null;
+  phoneNumberVerified: boolean;
+}
 
 export type RedeemOutcome =
   | { ok: true; account: AccountRecord; invite: InviteRecord }
@@ -154,6 +166,13 @@ export interface AccountStore {
     redemption: { ip: string | null },
     now: Date,
   ): Promise<RedeemOutcome>;
+  /**
+   * Pre-account squatting settled: the real owner of `email`, holding an invitation bound to it
+   * and a code proving it, takes over the account someone registered with it unproven. One use of
+   * the invitation is claimed and the account gets the owner's credentials as one unit, and only
+   * while the account still has this email unverified.
+   */
+  takeOverRedeemingInvite(takeover: AccountTakeover, inviteId: string, redemption: { ip: string | null }, now: Date): Promise<RedeemOutcome>;
   findById(id: string): Promise<AccountRecord | null>;
   findByEmail(email: string): Promise<AccountRecord | null>;
   list(filter: AccountFilter, page: PageRequest): Promise<Page<AccountRecord>>;
@@ -337,6 +356,8 @@ export interface PendingSignUp {
   channels: Array<'email' | 'phone'>;
   /** The hosted interaction that started it, when it came from the hosted pages. */
   interactionUid: string | null;
+  /** Pre-account squatting: the unproven account the owner takes over once the code proves the address. */
+  takeoverOf?: string | null;
 }
 
 export interface VerificationRecord {
@@ -559,8 +580,80 @@ export interface Store {
   oidc: OidcPayloadStore;
   settings: KeyValueStore;
   federatedIdentities: FederatedIdentityStore;
+  /** Recovery codes and links, email-change codes. */
+  accountCodes: AccountCodeStore;
   consoleSessions: ConsoleSessionStore;
   /** Throws when the store cannot be reached or written. */
   ping(): Promise<void>;
   close(): Promise<void>;
+}
+
+/** What an account code proves: the address of an account that forgot its password, or the new address of an email change. */
+export type AccountCodePurpose = 'recovery' | 'email_change';
+
+/**
+ * A code (or an admin's link) that proves an address for an existing account. Recovery records are
+ * stored for every request, whatever the address: one no account answers keeps `accountId` null
+ * and can never be verified, so a request does the same work for any address.
+ */
+export interface AccountCodeRecord {
+  id: string;
+  purpose: AccountCodePurpose;
+  /** SHA-256 of the normalised address the code goes to: a newer request for it supersedes this one. */
+  emailKey: string;
+  /** The account it is for; null while undecided, and for good when no active account has the address. */
+  accountId: string | null;
+  /** An email change's new address (it becomes the account's once the code is right). */
+  newEmail: string | null;
+  /**
+   * How the proof travels: a code mailed to the address, an admin's link mailed there, or an
+   * admin's link handed out by the admin (which proves nothing about the address).
+   */
+  via: 'code' | 'admin_email' | 'admin_link';
+  /** HMAC of the code; null for an admin's link, which has no code. */
+  codeHash: string | null;
+  /** Wrong codes tried so far. */
+  attempts: number;
+  createdAt: Date;
+  /** The code works until then. */
+  expiresAt: Date;
+  /** A newer request, a reset or a password change ended it. */
+  supersededAt: Date | null;
+  /** The right code came back (or an admin made a link): the reset token below was handed out. */
+  verifiedAt: Date | null;
+  /** SHA-256 of the reset token; the token itself is never stored. */
+  resetTokenHash: string | null;
+  resetExpiresAt: Date | null;
+  /** The reset token was spent (single use). */
+  completedAt: Date | null;
+  /** When the store may drop the record (MongoDB TTL index; the embedded store sweeps). */
+  purgeAt: Date;
+  /** Insertion order: the newest of racing requests wins. */
+  seq: number;
+}
+
+export type NewAccountCode = Omit<AccountCodeRecord, 'seq'>;
+
+export interface AccountCodeStore {
+  /**
+   * Stores the record, then supersedes every older live record of the same purpose for the same
+   * address (or, when `accountId` is set, the same account): of two racing requests the later
+   * one stands, never both.
+   */
+  create(record: NewAccountCode, now: Date): Promise<AccountCodeRecord>;
+  findById(id: string): Promise<AccountCodeRecord | null>;
+  findByResetTokenHash(tokenHash: string): Promise<AccountCodeRecord | null>;
+  /** Names the account of an undecided record, unless it was superseded meanwhile; true when set. */
+  attachAccount(id: string, accountId: string): Promise<boolean>;
+  /** Adds one wrong try, atomically; returns the new count (0 for a missing record). */
+  addAttempt(id: string): Promise<number>;
+  /**
+   * The right code: conditional on the record being for an account, unverified, not superseded,
+   * not completed and unexpired at `now`. Stores the reset token's hash; true for the one caller.
+   */
+  markVerified(id: string, reset: { tokenHash: string | null; expiresAt: Date | null }, now: Date): Promise<boolean>;
+  /** Spends the reset token: conditional on verified, not completed, not superseded and unexpired. True for the one caller. */
+  complete(id: string, now: Date): Promise<boolean>;
+  /** Ends every live record of `purpose` for the account (a reset done, a password changed); returns how many. */
+  supersedeAccount(accountId: string, purpose: AccountCodePurpose, now: Date): Promise<number>;
 }

@@ -39,6 +39,11 @@ test('describes every admin, member and registration path from the same zod sche
       '/admin/waitlist/{id}/deny',
       '/admin/waitlist/bulk/approve',
       '/admin/waitlist/bulk/deny',
+      '/api/recovery',
+      '/api/recovery/verify',
+      '/api/recovery/complete',
+      '/admin/users/{id}/recovery',
+      '/admin/users/{id}/email',
     ].sort(),
   );
   const create = body.components.schemas.CreateInvite;
@@ -58,6 +63,9 @@ test('describes every admin, member and registration path from the same zod sche
   expect(body.paths['/admin/waitlist'].get.parameters.map((p: any) => p.name)).toEqual(['status', 'q', 'limit', 'cursor']);
   expect(body.paths['/admin/waitlist/{id}/approve'].post.security).toEqual([{ admin: ['admin'] }]);
   expect(Object.keys(body.components.schemas.WaitlistApproval.properties).sort()).toEqual(['client_id', 'expires_in_days', 'roles', 'send_email']);
+  expect(body.components.schemas.RecoveryVerify.required).toEqual(['recovery_id', 'code']);
+  expect(body.components.schemas.AdminRecovery.properties.expires_in_hours).toMatchObject({ minimum: 1, maximum: 168 });
+  expect(body.paths['/api/recovery/complete'].post.responses['204']).toBeTruthy();
 });
 
 test('every API route Guestlist answers is in the document, with its method, and nothing else is', async () => {

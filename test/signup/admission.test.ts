@@ -45,6 +45,17 @@ describe('decideAdmission', () => {
     expect(decideAdmission({ email: 'eve@example.com', inspection: valid(bound), emailTaken: false }, inviteOnly)).toEqual({ refused: 'email_mismatch', invite: bound });
   });
 
+  test('pre-account squatting: a bound invitation admits its owner over an account that never proved the address, to take it over', () => {
+    const bound = invite({ email: 'ada@example.com' });
+    expect(decideAdmission({ email: 'ada@example.com', inspection: valid(bound), emailTaken: true, takenUnproven: 'acc-squat' }, inviteOnly)).toEqual({
+      admitted: { email: 'ada@example.com', invite: bound, emailVerified: true, roles: ['beta'], takeoverOf: 'acc-squat' },
+    });
+    // A proven account, an open invitation or no invitation at all: still taken.
+    expect(decideAdmission({ email: 'ada@example.com', inspection: valid(bound), emailTaken: true, takenUnproven: null }, inviteOnly)).toEqual({ refused: 'email_taken', invite: bound });
+    expect(decideAdmission({ email: 'ada@example.com', inspection: valid(invite()), emailTaken: true, takenUnproven: 'acc-squat' }, inviteOnly)).toEqual({ refused: 'email_taken', invite: invite() });
+    expect(decideAdmission({ email: 'ada@friends.org', emailTaken: true, takenUnproven: 'acc-squat' }, inviteOnly)).toEqual({ refused: 'email_taken', invite: null });
+  });
+
   test('an invitation that is not valid is refused, naming it unless the token was unknown', () => {
     const used = invite({ uses: 1 });
     expect(decideAdmission({ email: 'ada@example.com', inspection: { state: 'used', invite: used }, emailTaken: false }, inviteOnly)).toEqual({ refused: 'invalid_invite', invite: used });

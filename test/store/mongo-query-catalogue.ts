@@ -13,6 +13,7 @@ import { createMongoWaitlistStore } from '../../src/store/mongo/waitlist.ts';
 import { createMongoOidcPayloadStore } from '../../src/store/mongo/oidc-payloads.ts';
 import { createMongoSettingsStore } from '../../src/store/mongo/settings.ts';
 import { createMongoFederatedIdentityStore } from '../../src/store/mongo/federated-identities.ts';
+import { createMongoAccountCodeStore } from '../../src/store/mongo/account-codes.ts';
 import { encodeTimeCursor } from '../../src/store/cursor.ts';
 import { recordingModels, type Sent } from './mongo-recorder.ts';
 
@@ -51,6 +52,7 @@ export async function everyQuery(): Promise<{ sent: Sent[]; models: Models }> {
   const account = { id: 'a1', email: 'a@example.test', emailVerified: false, passwordHash: 'x', phoneNumber: null, phoneNumberVerified: false, roles: [], inviteId: null, invitedBy: null, createdAt: now, disabled: false, inviteQuota: null };
   await accounts.create(account);
   await settled(accounts.createRedeemingInvite(account, 'i1', { ip: null }, now));
+  await settled(accounts.takeOverRedeemingInvite({ accountId: 'a1', email: 'a@example.test', passwordHash: 'x', roles: [], invitedBy: null, phoneNumber: null, phoneNumberVerified: false }, 'i1', { ip: null }, now));
   await accounts.findById('a1');
   await accounts.findByEmail('a@example.test');
   for (const filter of [{}, { email: 'a@example.test' }, { inviteId: 'i1' }]) {
@@ -113,6 +115,7 @@ export async function everyQuery(): Promise<{ sent: Sent[]; models: Models }> {
   await oidc.destroy('Session', 's');
   await oidc.revokeByGrantId('AccessToken', 'g');
   await oidc.destroyByAccountId('a1');
+  await oidc.findByAccountId('Session', 'a1', 10);
 
   const settings = createMongoSettingsStore(models);
   await settings.get('k');
@@ -124,5 +127,16 @@ export async function everyQuery(): Promise<{ sent: Sent[]; models: Models }> {
   await federated.listByAccount('a1');
   await settled(federated.unlink('a1', 'f1', { keepOne: true }));
   await federated.deleteByAccount('a1');
+  const accountCodes = createMongoAccountCodeStore(models, nextSeq);
+  const code = { id: 'r1', purpose: 'recovery' as const, emailKey: 'k', accountId: null, newEmail: null, via: 'code' as const, codeHash: 'h', attempts: 0, createdAt: now, expiresAt: now, supersededAt: null, verifiedAt: null, resetTokenHash: null, resetExpiresAt: null, completedAt: null, purgeAt: now };
+  await accountCodes.create(code, now);
+  await accountCodes.create({ ...code, id: 'r2', accountId: 'a1' }, now);
+  await accountCodes.findById('r1');
+  await accountCodes.findByResetTokenHash('t');
+  await accountCodes.attachAccount('r1', 'a1');
+  await accountCodes.addAttempt('r1');
+  await accountCodes.markVerified('r1', { tokenHash: 't', expiresAt: now }, now);
+  await accountCodes.complete('r1', now);
+  await accountCodes.supersedeAccount('a1', 'recovery', now);
   return { sent, models };
 }

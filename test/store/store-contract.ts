@@ -13,6 +13,7 @@ import { lifecycleContract, settingsContract } from './contract/settings.ts';
 import { federatedIdentityContract } from './contract/federated-identities.ts';
 import { consoleQueryContract } from './contract/console-queries.ts';
 import { consoleSessionContract } from './contract/console-sessions.ts';
+import { accountCodeContract } from './contract/account-codes.ts';
 
 /**
  * Builds a fresh, empty store for one test. `clock` is the time the store itself reads where a
@@ -53,6 +54,7 @@ export function describeStoreContract(name: string, makeStore: StoreFactory): vo
     federatedIdentityContract(context);
     consoleQueryContract(context);
     consoleSessionContract(context);
+    accountCodeContract(context);
     lifecycleContract(context);
   });
 }

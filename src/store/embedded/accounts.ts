@@ -39,6 +39,9 @@ export function createEmbeddedAccountStore(db: DatabaseSync): AccountStore {
   const byId = db.prepare('SELECT * FROM accounts WHERE id = ?');
   const byEmail = db.prepare('SELECT * FROM accounts WHERE email = ?');
   const remove = db.prepare('DELETE FROM accounts WHERE id = ?');
+  const unverifiedHolder = db.prepare('SELECT 1 FROM accounts WHERE id = ? AND email = ? AND email_verified = 0');
+  const takeOver = db.prepare(`UPDATE accounts SET password_hash = ?, email_verified = 1, roles = ?, invite_id = ?, invited_by = ?, phone_number = ?, phone_number_verified = ?
+    WHERE id = ? RETURNING *`);
 
   const insertOne = (account: NewAccount): AccountRecord => {
     try {
@@ -77,6 +80,25 @@ export function createEmbeddedAccountStore(db: DatabaseSync): AccountStore {
         const created = insertOne(account);
         addRedemption.run(inviteId, created.id, created.email, now.getTime(), redemption.ip);
         return { ok: true as const, account: created, invite: rowToInvite(claimed) };
+      });
+    },
+    async takeOverRedeemingInvite(takeover, inviteId, redemption, now) {
+      // Claim, take over and record in one transaction: a crash or a lost race leaves no trace.
+      return transaction(db, () => {
+        if (!unverifiedHolder.get(takeover.accountId, takeover.email)) return { ok: false as const, reason: 'email_taken' as const };
+        const claimed = claim.get(inviteId, now.getTime()) as Row | undefined;
+        if (!claimed) return { ok: false as const, reason: 'invite_unavailable' as const };
+        const row = takeOver.get(
+          takeover.passwordHash,
+          json(takeover.roles),
+          inviteId,
+          takeover.invitedBy,
+          takeover.phoneNumber,
+          takeover.phoneNumberVerified ? 1 : 0,
+          takeover.accountId,
+        ) as Row;
+        addRedemption.run(inviteId, takeover.accountId, takeover.email, now.getTime(), redemption.ip);
+        return { ok: true as const, account: rowToAccount(row), invite: rowToInvite(claimed) };
       });
     },
     async findById(id) {
@@ -122,8 +144,22 @@ export function createEmbeddedAccountStore(db: DatabaseSync): AccountStore {
         sets.push('roles = ?');
         params.push(json(patch.roles));
       }
+      if (patch.passwordHash !== undefined) {
+        sets.push('password_hash = ?');
+        params.push(String(patch.passwordHash));
+      }
+      if (patch.email !== undefined) {
+        sets.push('email = ?');
+        params.push(String(patch.email));
+      }
       if (!sets.length) return this.findById(id);
-      const row = db.prepare(`UPDATE accounts SET ${sets.join(', ')} WHERE id = ? RETURNING *`).get(...params, id) as Row | undefined;
+      let row: Row | undefined;
+      try {
+        row = db.prepare(`UPDATE accounts SET ${sets.join(', ')} WHERE id = ? RETURNING *`).get(...params, id) as Row | undefined;
+      } catch (error) {
+        if (isUniqueViolation(error)) throw new EmailTakenError();
+        throw error;
+      }
       return row ? rowToAccount(row) : null;
     },
     async delete(id) {

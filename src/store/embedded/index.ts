@@ -14,6 +14,7 @@ import { createEmbeddedSettingsStore } from './settings.ts';
 import { createEmbeddedFederatedIdentityStore } from './federated-identities.ts';
 import { createEmbeddedConsoleSessionStore } from './console-sessions.ts';
 import { startWalCheckpointer } from './wal-checkpointer.ts';
+import { createEmbeddedAccountCodeStore } from './account-codes.ts';
 
 export interface EmbeddedStoreOptions {
   /** Folder holding guestlist.db; omit for an in-memory database (tests). */
@@ -45,6 +46,7 @@ export function createEmbeddedStore(options: EmbeddedStoreOptions = {}): Store {
     settings: createEmbeddedSettingsStore(db),
     federatedIdentities: createEmbeddedFederatedIdentityStore(db),
     consoleSessions: createEmbeddedConsoleSessionStore(db),
+    accountCodes: createEmbeddedAccountCodeStore(db),
     async ping() {
       ping.run(String(clock().getTime()));
     },

@@ -83,6 +83,34 @@ export function createMongoAccountStore(connection: Connection, { Account, Invit
         throw error;
       }
     },
+    async takeOverRedeemingInvite(takeover, inviteId, redemption, now): Promise<RedeemOutcome> {
+      // One transaction, as a redemption: the claimed use, the taken-over account and the
+      // redemption record commit together, and only while the account holds the email unproven.
+      return connection.transaction(async (session): Promise<RedeemOutcome> => {
+        const holder = { _id: String(takeover.accountId), email: String(takeover.email), emailVerified: false };
+        if (!(await Account.exists(holder).session(session))) return { ok: false, reason: 'email_taken' };
+        const claimed = await Invite.findOneAndUpdate(claimableFilter(inviteId, now), { $inc: { uses: 1 } }, { session, returnDocument: 'after' }).lean<InviteDoc>();
+        if (!claimed) return { ok: false, reason: 'invite_unavailable' };
+        const doc = await Account.findOneAndUpdate(
+          holder,
+          {
+            $set: {
+              passwordHash: String(takeover.passwordHash),
+              emailVerified: true,
+              roles: takeover.roles.map(String),
+              inviteId: claimed._id,
+              invitedBy: takeover.invitedBy === null ? null : String(takeover.invitedBy),
+              phoneNumber: takeover.phoneNumber === null ? null : String(takeover.phoneNumber),
+              phoneNumberVerified: Boolean(takeover.phoneNumberVerified),
+            },
+          },
+          { session, returnDocument: 'after' },
+        ).lean<AccountDoc>();
+        if (!doc) throw new Error('account changed during its takeover');
+        await Redemption.create([{ inviteId: claimed._id, accountId: doc._id, email: doc.email, at: now, ip: redemption.ip }], { session });
+        return { ok: true, account: docToAccount(doc), invite: docToInvite(claimed) };
+      });
+    },
     async findById(id) {
       const doc = await Account.findById(String(id)).lean<AccountDoc>();
       return doc ? docToAccount(doc) : null;
@@ -113,9 +141,17 @@ export function createMongoAccountStore(connection: Connection, { Account, Invit
       if (patch.emailVerified !== undefined) set.emailVerified = Boolean(patch.emailVerified);
       if (patch.inviteQuota !== undefined) set.inviteQuota = patch.inviteQuota === null ? null : Number(patch.inviteQuota);
       if (patch.roles !== undefined) set.roles = patch.roles.map(String);
+      if (patch.passwordHash !== undefined) set.passwordHash = String(patch.passwordHash);
+      if (patch.email !== undefined) set.email = String(patch.email);
       if (!Object.keys(set).length) return this.findById(id);
-      const doc = await Account.findOneAndUpdate({ _id: String(id) }, { $set: set }, { returnDocument: 'after' }).lean<AccountDoc>();
-      return doc ? docToAccount(doc) : null;
+      try {
+        const doc = await Account.findOneAndUpdate({ _id: String(id) }, { $set: set }, { returnDocument: 'after' }).lean<AccountDoc>();
+        return doc ? docToAccount(doc) : null;
+      } catch (error) {
+        // The unique email index refused it: another account holds the address.
+        if (isDuplicateKey(error, 'email')) throw new EmailTakenError();
+        throw error;
+      }
     },
     async delete(id) {
       const result = await Account.deleteOne({ _id: String(id) });

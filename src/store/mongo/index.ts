@@ -14,6 +14,7 @@ import { createMongoOidcPayloadStore } from './oidc-payloads.ts';
 import { createMongoSettingsStore } from './settings.ts';
 import { createMongoFederatedIdentityStore } from './federated-identities.ts';
 import { createMongoConsoleSessionStore } from './console-sessions.ts';
+import { createMongoAccountCodeStore } from './account-codes.ts';
 import { connectionAdmin, type MongoAdmin } from './mongo-admin.ts';
 import { ensureIndexes, wantedIndexes, type SyncLog } from './index-sync.ts';
 import { assertTransactionSupport } from './transaction-support.ts';
@@ -86,6 +87,7 @@ export function assembleMongoStore(connection: Connection, models: Models, optio
     settings: createMongoSettingsStore(models),
     federatedIdentities: createMongoFederatedIdentityStore(models),
     consoleSessions: createMongoConsoleSessionStore(models),
+    accountCodes: createMongoAccountCodeStore(models, nextSeq),
     async ping() {
       if (closed) throw new Error('MongoDB store is closed');
       // Readiness means writable, as for the embedded store: a node that can still read but has

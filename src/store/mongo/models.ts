@@ -1,5 +1,6 @@
 // MongoDB schemas, models and their indexes (unique, TTL, and one per list/audit filter).
 import { Schema, type Connection, type Model, type Types } from 'mongoose';
+import { accountCodeSchema, type AccountCodeDoc } from './account-code-model.ts';
 
 /*
  * Every collection uses our own string ids as `_id`, so "id is unique" is MongoDB's own
@@ -174,6 +175,7 @@ export interface Models {
   FederatedIdentity: Model<FederatedIdentityDoc>;
   Counter: Model<CounterDoc>;
   ConsoleSession: Model<ConsoleSessionDoc>;
+  AccountCode: Model<AccountCodeDoc>;
 }
 
 export interface ModelOptions {
@@ -428,5 +430,6 @@ export function createModels(connection: Connection, modelOptions: ModelOptions 
     FederatedIdentity: connection.model<FederatedIdentityDoc>('FederatedIdentity', federatedIdentity),
     Counter: connection.model<CounterDoc>('Counter', counter),
     ConsoleSession: connection.model<ConsoleSessionDoc>('ConsoleSession', consoleSession),
+    AccountCode: connection.model<AccountCodeDoc>('AccountCode', accountCodeSchema()),
   };
 }

@@ -65,7 +65,8 @@ export function createMongoOidcPayloadStore({ OidcPayload }: Models, clock: () =
       await OidcPayload.deleteMany({ accountId: stringEquals(accountId) });
     },
     async findByAccountId(model, accountId, limit) {
-      const docs = await OidcPayload.find({ accountId: String(accountId), model: String(model) }).limit(Number(limit)).lean<OidcPayloadDoc[]>();
+      // The partial index's own predicate beside the equality, or MongoDB will not use it (see stringEquals).
+      const docs = await OidcPayload.find({ accountId: stringEquals(accountId), model: String(model) }).limit(Number(limit)).lean<OidcPayloadDoc[]>();
       return docs.flatMap((doc) => {
         const payload = load(doc);
         return payload ? [{ id: doc._id.slice(doc.model.length + 1), payload, expiresAt: doc.expiresAt ?? null }] : [];

@@ -166,6 +166,43 @@ export function accountContract({ store, clock }: ContractContext): void {
       expect(await store().accounts.update('missing', { disabled: true })).toBeNull();
     });
 
+    test('update sets a new password hash, and a new email unless another account holds it', async () => {
+      const account = await store().accounts.create(newAccount(clock(), { email: 'mover@example.test' }));
+      await store().accounts.create(newAccount(clock(), { email: 'taken@example.test' }));
+      expect(await store().accounts.update(account.id, { passwordHash: '$argon2id$new' })).toEqual({ ...account, passwordHash: '$argon2id$new' });
+      await expect(store().accounts.update(account.id, { email: 'taken@example.test' })).rejects.toBeInstanceOf(EmailTakenError);
+      expect((await store().accounts.findById(account.id))?.email).toBe('mover@example.test');
+      expect(await store().accounts.update(account.id, { email: 'moved@example.test' })).toMatchObject({ email: 'moved@example.test' });
+      expect(await store().accounts.findByEmail('mover@example.test')).toBeNull();
+      expect((await store().accounts.findByEmail('moved@example.test'))?.id).toBe(account.id);
+    });
+
+    test('takeOverRedeemingInvite: the owner takes an unverified account over with one use, once, atomically', async () => {
+      const c = clock();
+      const squatted = await store().accounts.create(newAccount(c, { email: 'owner@example.test', emailVerified: false, roles: ['squatter'], phoneNumber: '+15550000000' }));
+      const invite = await store().invites.create(newInvite(c, { email: 'owner@example.test', maxUses: 5, roles: ['member'], createdBy: 'admin-1' }));
+      const takeover = { accountId: squatted.id, email: 'owner@example.test', passwordHash: '$argon2id$owner', roles: ['member'], invitedBy: 'admin-1', phoneNumber: null, phoneNumberVerified: false };
+      const outcomes = await Promise.all(Array.from({ length: 5 }, () => store().accounts.takeOverRedeemingInvite(takeover, invite.id, { ip: '192.0.2.9' }, c.now())));
+      expect(outcomes.filter((outcome) => outcome.ok)).toHaveLength(1);
+      expect(outcomes.filter((outcome) => !outcome.ok).map((outcome) => !outcome.ok && outcome.reason)).toEqual(['email_taken', 'email_taken', 'email_taken', 'email_taken']);
+      expect(await store().accounts.findById(squatted.id)).toEqual({ ...squatted, passwordHash: '$argon2id$owner', emailVerified: true, roles: ['member'], inviteId: invite.id, invitedBy: 'admin-1', phoneNumber: null, phoneNumberVerified: false });
+      expect((await store().invites.findById(invite.id))?.uses).toBe(1);
+      expect(await store().invites.listRedemptions(invite.id)).toEqual([expect.objectContaining({ accountId: squatted.id, email: 'owner@example.test', ip: '192.0.2.9' })]);
+    });
+
+    test('takeOverRedeemingInvite refuses a verified account and a used-up invitation, changing nothing', async () => {
+      const c = clock();
+      const proven = await store().accounts.create(newAccount(c, { email: 'proven@example.test', emailVerified: true }));
+      const open = await store().invites.create(newInvite(c, { email: 'proven@example.test' }));
+      const base = { passwordHash: '$argon2id$x', roles: [], invitedBy: null, phoneNumber: null, phoneNumberVerified: false };
+      expect(await store().accounts.takeOverRedeemingInvite({ ...base, accountId: proven.id, email: 'proven@example.test' }, open.id, { ip: null }, c.now())).toEqual({ ok: false, reason: 'email_taken' });
+      expect((await store().invites.findById(open.id))?.uses).toBe(0);
+      const squatted = await store().accounts.create(newAccount(c, { email: 'late@example.test' }));
+      const spent = await store().invites.create(newInvite(c, { email: 'late@example.test', expiresAt: c.now() }));
+      expect(await store().accounts.takeOverRedeemingInvite({ ...base, accountId: squatted.id, email: 'late@example.test' }, spent.id, { ip: null }, c.now())).toEqual({ ok: false, reason: 'invite_unavailable' });
+      expect(await store().accounts.findById(squatted.id)).toEqual(squatted);
+    });
+
     test('delete removes the account once and frees its email', async () => {
       const account = await store().accounts.create(newAccount(clock(), { email: 'leaving@example.test' }));
       expect(await store().accounts.delete(account.id)).toBe(true);
