@@ -63,6 +63,9 @@ export const OPTIONS = {
   rate_limit_login_failures: option(countUpTo(1000).default(5), 'int', 'failed sign-ins per account and address before a lockout'),
   rate_limit_login_failures_per_address: option(countUpTo(100000).default(20), 'int', 'failed sign-ins per address and window, across accounts'),
   rate_limit_code_failures: option(countUpTo(1000).default(10), 'int', 'wrong verification codes per address and window'),
+  // Second factors and passkeys (src/mfa/).
+  mfa: option(z.enum(['off', 'optional', 'required'], { error: 'must be off, optional or required' }).default('optional'), 'string', 'second factors (passkeys, authenticator apps): off, optional (offered) or required for everyone'),
+  mfa_required_roles: option(z.array(z.string().trim().min(1).max(100)).default([]), 'list', 'roles whose members must have a second factor (env: comma list)'),
   log_level: option(z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'), 'string', 'log verbosity'),
 } as const;
 
@@ -152,6 +155,10 @@ export function loadConfig(sources: ConfigSources = {}): Config {
       return `${key} (${key.toUpperCase()}) ${issue.message.startsWith('must') ? issue.message : `is invalid: ${issue.message}`}${got}${opt ? ` — ${opt.doc}` : ''}`;
     });
     throw new ConfigError(`Invalid configuration:\n  ${lines.join('\n  ')}`);
+  }
+  // With second factors off, a role that requires one could never sign in: say so at start.
+  if (result.data.mfa === 'off' && result.data.mfa_required_roles.length) {
+    throw new ConfigError('Invalid configuration:\n  mfa_required_roles (MFA_REQUIRED_ROLES) must be empty while mfa (MFA) is off — roles whose members must have a second factor');
   }
   const config = { ...result.data, production: env.NODE_ENV === 'production' } as Config;
   if (config.production) assertProductionReady(config);

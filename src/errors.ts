@@ -42,6 +42,14 @@ const ERRORS = {
   // The store or the SMS gateway is briefly away: the caller should hear so, and try again.
   service_unavailable: { status: 503, expose: true },
   sms_unavailable: { status: 503, expose: true },
+  // Second factors and passkeys (src/mfa/).
+  passkey_failed: { status: 400 },
+  challenge_expired: { status: 400 },
+  step_up_required: { status: 403 },
+  last_factor: { status: 409 },
+  passkey_limit: { status: 409 },
+  totp_already_set: { status: 409 },
+  passkey_signup_unavailable: { status: 409 },
 } as const satisfies Record<string, ErrorKind>;
 
 export type ErrorCode = keyof typeof ERRORS;

@@ -34,8 +34,9 @@ export function createSignInService({ store, audit, limiter }: { store: Store; a
       let right: boolean;
       try {
         account = await store.accounts.findByEmail(email);
-        // Unknown emails cost the same hashing time, so timing reveals nothing either.
-        right = account ? await verifyPassword(account.passwordHash, password) : (await burnVerification(password), false);
+        // Unknown emails, and accounts without a password (passkeys alone), cost the same hashing
+        // time, so timing reveals nothing either.
+        right = account?.passwordHash ? await verifyPassword(account.passwordHash, password) : (await burnVerification(password), false);
       } catch (error) {
         // Nothing was judged (the store or the hasher failed): neither place counts.
         await Promise.allSettled([forAccount.giveBack(), fromAddress.giveBack()]);

@@ -36,6 +36,7 @@ export function failingStore(inner: Store): FailingStore {
     verifications: wrap(inner.verifications),
     oidc: wrap(inner.oidc),
     settings: wrap(inner.settings),
+    mfa: wrap(inner.mfa),
     ping: () => (mode === 'all' ? Promise.reject(new StoreUnavailableError()) : mode === 'writes' ? Promise.reject(new StoreUnavailableError()) : inner.ping()),
     close: () => inner.close(),
   } satisfies Store;

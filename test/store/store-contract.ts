@@ -9,6 +9,7 @@ import { jobContract } from './contract/jobs.ts';
 import { verificationContract } from './contract/verifications.ts';
 import { oidcPayloadContract } from './contract/oidc-payloads.ts';
 import { lifecycleContract, settingsContract } from './contract/settings.ts';
+import { mfaContract } from './contract/mfa.ts';
 
 /**
  * Builds a fresh, empty store for one test. `clock` is the time the store itself reads where a
@@ -45,6 +46,7 @@ export function describeStoreContract(name: string, makeStore: StoreFactory): vo
     verificationContract(context);
     oidcPayloadContract(context);
     settingsContract(context);
+    mfaContract(context);
     lifecycleContract(context);
   });
 }

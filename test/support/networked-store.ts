@@ -32,6 +32,7 @@ export function networkedStore(inner: Store): Store {
     verifications: wrap(inner.verifications),
     oidc: wrap(inner.oidc),
     settings: wrap(inner.settings),
+    mfa: wrap(inner.mfa),
     ping: () => inner.ping(),
     close: () => inner.close(),
   } satisfies Store;

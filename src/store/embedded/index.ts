@@ -11,6 +11,7 @@ import { createEmbeddedVerificationStore } from './verifications.ts';
 import { createEmbeddedOidcPayloadStore } from './oidc-payloads.ts';
 import { createEmbeddedSettingsStore } from './settings.ts';
 import { startWalCheckpointer } from './wal-checkpointer.ts';
+import { createEmbeddedMfaStore } from './mfa.ts';
 
 export interface EmbeddedStoreOptions {
   /** Folder holding guestlist.db; omit for an in-memory database (tests). */
@@ -39,6 +40,7 @@ export function createEmbeddedStore(options: EmbeddedStoreOptions = {}): Store {
     verifications: createEmbeddedVerificationStore(db, clock),
     oidc: createEmbeddedOidcPayloadStore(db, clock),
     settings: createEmbeddedSettingsStore(db),
+    mfa: createEmbeddedMfaStore(db, clock),
     async ping() {
       ping.run(String(clock().getTime()));
     },

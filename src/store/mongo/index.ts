@@ -11,6 +11,7 @@ import { createMongoJobStore } from './jobs.ts';
 import { createMongoVerificationStore } from './verifications.ts';
 import { createMongoOidcPayloadStore } from './oidc-payloads.ts';
 import { createMongoSettingsStore } from './settings.ts';
+import { createMongoMfaStore } from './mfa.ts';
 import { connectionAdmin, type MongoAdmin } from './mongo-admin.ts';
 import { ensureIndexes, wantedIndexes, type SyncLog } from './index-sync.ts';
 import { assertTransactionSupport } from './transaction-support.ts';
@@ -80,6 +81,7 @@ export function assembleMongoStore(connection: Connection, models: Models, optio
     verifications: createMongoVerificationStore(models),
     oidc: createMongoOidcPayloadStore(models, nodeClock),
     settings: createMongoSettingsStore(models),
+    mfa: createMongoMfaStore(connection, models),
     async ping() {
       if (closed) throw new Error('MongoDB store is closed');
       // Readiness means writable, as for the embedded store: a node that can still read but has

@@ -1,5 +1,6 @@
 // MongoDB schemas, models and their indexes (unique, TTL, and one per list/audit filter).
 import { Schema, type Connection, type Model, type Types } from 'mongoose';
+import { createMfaModels, type MfaModels } from './mfa-models.ts';
 
 /*
  * Every collection uses our own string ids as `_id`, so "id is unique" is MongoDB's own
@@ -37,7 +38,8 @@ export interface AccountDoc {
   _id: string;
   email: string;
   emailVerified: boolean;
-  passwordHash: string;
+  /** null: the account signs in with passkeys alone. */
+  passwordHash: string | null;
   phoneNumber: string | null;
   phoneNumberVerified: boolean;
   roles: string[];
@@ -119,7 +121,7 @@ export interface CounterDoc {
   seq: number;
 }
 
-export interface Models {
+export interface Models extends MfaModels {
   Invite: Model<InviteDoc>;
   Redemption: Model<RedemptionDoc>;
   Account: Model<AccountDoc>;
@@ -192,7 +194,7 @@ export function createModels(connection: Connection, modelOptions: ModelOptions 
       _id: id,
       email: { type: String, required: true },
       emailVerified: { type: Boolean, required: true },
-      passwordHash: { type: String, required: true },
+      passwordHash: str,
       phoneNumber: str,
       phoneNumberVerified: { type: Boolean, required: true },
       roles: { type: [String], default: [] },
@@ -311,5 +313,6 @@ export function createModels(connection: Connection, modelOptions: ModelOptions 
     OidcPayload: connection.model<OidcPayloadDoc>('OidcPayload', oidcPayload),
     Setting: connection.model<SettingDoc>('Setting', setting),
     Counter: connection.model<CounterDoc>('Counter', counter),
+    ...createMfaModels(connection, options),
   };
 }
