@@ -28,6 +28,8 @@ import { createCodeSender } from './signup/code-sender.ts';
 import { createSignUpService } from './signup/signup-service.ts';
 import { createAdmissionGate } from './signup/admission.ts';
 import { deriveCodeKeys } from './signup/verification-codes.ts';
+import { createMfaServices } from './mfa/mfa-services.ts';
+import { createMfaStatus } from './mfa/mfa-status.ts';
 
 export interface ServiceDeps {
   config: Config;
@@ -103,7 +105,8 @@ export function createServices(deps: ServiceDeps) {
     clientName: (id) => (apps.find((client) => client.client_id === id)?.client_name as string | undefined) ?? null,
   });
   const invites = createInviteService({ store, config, clock, audit, isKnownClient: (id) => appIds.has(id), mailer, limiter });
-  const signIn = createSignInService({ store, audit, limiter });
+  const mfaStatus = createMfaStatus({ store, config });
+  const signIn = createSignInService({ store, audit, limiter, secondFactorDue: (accountId) => mfaStatus.secondFactorDue(accountId) });
   const accountAdmin = createAccountAdminService({ store, audit });
   const memberAccounts = createMemberAccounts({ store });
   const members = createMemberInviteService({ store, config, invites });
@@ -119,6 +122,7 @@ export function createServices(deps: ServiceDeps) {
     codeKey: deriveCodeKeys(secrets.cookieKeys),
   });
 
+  const mfa = createMfaServices({ store, config, secrets, clock, audit, limiter, mail, signUp, status: mfaStatus });
 
   return {
     audit,
@@ -133,6 +137,7 @@ export function createServices(deps: ServiceDeps) {
     accountAdmin,
     memberAccounts,
     signUp,
+    mfa,
     startWorkers() {
       mail.start();
       webhooks.start();

@@ -30,10 +30,16 @@ export interface VerificationCodeMail {
   expiresInMinutes: number;
 }
 
+/** To the member whose second factors an administrator removed. */
+export interface MfaResetMail {
+  to: string;
+}
+
 /** What can be asked of the renderer (and of the queue, which renders before it stores). */
 export type MailRequest =
   | ({ template: 'invitation' } & InvitationMail)
-  | ({ template: 'verification-code' } & VerificationCodeMail);
+  | ({ template: 'verification-code' } & VerificationCodeMail)
+  | ({ template: 'mfa-reset' } & MfaResetMail);
 
 export interface MailRenderer {
   render(request: MailRequest): MailMessage;
@@ -99,6 +105,7 @@ export function createMailRenderer(options: { branding: MailBranding; templatesD
   const templates = {
     invitation: loadInvitation(),
     'verification-code': load('verification-code', read('verification-code.subject.hbs')),
+    'mfa-reset': load('mfa-reset', read('mfa-reset.subject.hbs')),
   } satisfies Record<MailRequest['template'], EmailTemplates>;
 
   const contextFor = (request: MailRequest): Record<string, unknown> => {
@@ -117,6 +124,8 @@ export function createMailRenderer(options: { branding: MailBranding; templatesD
       }
       case 'verification-code':
         return { ...brand, code: request.code, expires_in_minutes: request.expiresInMinutes };
+      case 'mfa-reset':
+        return { ...brand };
     }
   };
 
