@@ -17,6 +17,12 @@ import { securityHeaders } from './security/security-headers.ts';
 import { requestLogger } from './logging/request-logger.ts';
 import { healthRoutes } from './health/health-routes.ts';
 import { interactionRoutes } from './interaction/interaction-routes.ts';
+import { mfaInteractionRoutes } from './interaction/mfa-interaction-routes.ts';
+import { createInteractionProofs } from './interaction/interaction-proof.ts';
+import { passkeyAssetRoutes } from './views/passkey-asset-routes.ts';
+import { accountSecurityRoutes } from './member/account-security-routes.ts';
+import { createSessionSignIn } from './oidc/session-sign-in.ts';
+import { adminMfaRoutes } from './admin/mfa-routes.ts';
 import { inviteLinkRoutes } from './interaction/invite-link-routes.ts';
 import { welcomeRoutes } from './member/welcome-routes.ts';
 import { registerRoutes } from './api/register-routes.ts';
@@ -59,10 +65,24 @@ export function createApp(deps: AppDeps) {
     clock,
     pages: createProviderPages(views),
     clients: [...apps, adminClient(secrets), accountClient(config)],
+    // Read at request time, once the services below exist.
+    mfaStanding: (accountId) => services.mfa.status.standingOf(accountId),
   });
   const services = createServices({ ...deps, clock, apps });
   const { auditLog, invites, members, memberAccounts, signIn, accountAdmin, signUp } = services;
   const sessionAccount = createSessionAccount(provider, memberAccounts);
+  const interactionDeps = {
+    provider,
+    views,
+    invites,
+    signIn,
+    signUp,
+    config,
+    inviteTokenParam,
+    mfa: services.mfa,
+    members: memberAccounts,
+    proofs: createInteractionProofs(secrets.cookieKeys, clock),
+  };
 
   // Behind a trusted proxy the client is the last address it appended to X-Forwarded-For
   // (maxIpsCount 1): entries to its left are whatever the client sent, and could be forged.
@@ -89,16 +109,19 @@ export function createApp(deps: AppDeps) {
   const adminGuard = requireScope(provider, store.accounts, { scope: 'admin', clientId: secrets.adminClientId });
   const memberGuard = requireScope(provider, store.accounts, { scope: 'invites' });
   const apiRouters = [inviteCheckRoutes({ invites }), registerRoutes({ signUp })];
-  const adminRouters = [adminInviteRoutes({ config, invites, clock }), adminAuditRoutes({ auditLog }), adminUserRoutes({ accounts: accountAdmin })];
+  const adminRouters = [adminInviteRoutes({ config, invites, clock }), adminAuditRoutes({ auditLog }), adminUserRoutes({ accounts: accountAdmin }), adminMfaRoutes({ mfa: services.mfa.admin })];
   // A member's own invitations: a user access token with scope `invites`.
   const memberApiRouters = [memberInviteRoutes({ config, members, clock })];
   const routers = [
     healthRoutes({ store, isDraining: () => draining }),
     assetRoutes({ viewsDir: VIEWS_DIR, accentColor: config.accent_color }),
-    interactionRoutes({ provider, views, invites, signIn, signUp, config, inviteTokenParam }),
+    interactionRoutes(interactionDeps),
+    mfaInteractionRoutes(interactionDeps),
+    passkeyAssetRoutes({ viewsDir: VIEWS_DIR }),
     inviteLinkRoutes({ config, invites, views }),
     welcomeRoutes({ config, provider, invites, sessionAccount, views }),
     accountPageRoutes({ config, accounts: memberAccounts, sessionAccount, members, views, clock, viewsDir: VIEWS_DIR }),
+    accountSecurityRoutes({ config, sessionSignIn: createSessionSignIn(provider, memberAccounts), factors: services.mfa.factors, views }),
     ...apiRouters,
     // Public, ahead of the admin router: shapes only, no data.
     openApiRoutes({ issuer: config.issuer, groups: [{ routers: apiRouters }, { routers: adminRouters, security: 'admin' }, { routers: memberApiRouters, security: 'member' }] }),

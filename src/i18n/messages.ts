@@ -180,6 +180,8 @@ export const MESSAGES = {
   mfa_backup_lead: 'Each code works once, if you lose your passkey or phone. Keep them somewhere safe: they are shown only this once.',
   mfa_backup_continue: 'I have saved them, continue',
   mfa_backup_list_label: 'Backup codes',
+  mfa_backup_intro: 'Backup codes let you in once each if you lose your passkey or phone.',
+  mfa_backup_show: 'Create my backup codes',
   passkey_default_name: 'Passkey',
   passkey_signin_button: 'Sign in with a passkey',
   passkey_signup_button: 'Create the account with a passkey instead',
@@ -219,4 +221,6 @@ export const MESSAGES = {
   security_backup_regenerate: 'Create new backup codes',
   security_backup_regenerate_help: 'New codes replace all the old ones.',
   passkey_name_invalid: 'Give the passkey a name of 1 to 60 characters.',
+  security_new_passkey_name: 'Name of the new passkey (optional)',
+  security_new_passkey_name_help: 'Say which device it is on, like "Work laptop".',
 } as const;

@@ -23,6 +23,13 @@ export function createBackupCodeService({ store, clock, audit }: { store: Store;
       return true;
     },
 
+    /** Drops them all (the account's last factor went: there is nothing left for them to stand in for). */
+    async clear(accountId: string, meta: RequestMeta): Promise<void> {
+      if ((await store.mfa.countBackupCodes(accountId)) === 0) return;
+      await store.mfa.replaceBackupCodes(accountId, [], clock());
+      await audit.record({ type: 'mfa.removed', actor: accountId, accountId, data: { method: 'backup_codes' } }, meta);
+    },
+
     left(accountId: string): Promise<number> {
       return store.mfa.countBackupCodes(accountId);
     },

@@ -19,4 +19,4 @@ export function secondFactorRequired(config: MfaPolicyConfig, facts: PolicyFacts
 }
 
 /** Whether second factors exist at all here: with mfa=off none is offered or asked for. */
-export const secondFactorsEnabled = (config: MfaPolicyConfig): boolean => config.mfa !== 'off';
+export const secondFactorsEnabled = (config: Pick<MfaPolicyConfig, 'mfa'>): boolean => config.mfa !== 'off';

@@ -1,6 +1,8 @@
 // Every second-factor service, wired together: policy standing, authenticator apps, backup codes,
 // passkeys (and passkey sign-ups), the code check after a password, and the administrator's reset.
 import type { AuditRecorder } from '../audit/audit-recorder.ts';
+import type { RequestMeta } from '../audit/request-meta.ts';
+import type { Authentication } from './authentication-methods.ts';
 import type { Config } from '../config.ts';
 import type { MailQueue } from '../mail/mail-queue.ts';
 import type { Secrets } from '../secrets.ts';
@@ -8,6 +10,7 @@ import type { RateLimiter } from '../security/rate-limiter.ts';
 import type { SignUpService } from '../signup/signup-service.ts';
 import type { Store } from '../store/ports.ts';
 import { createBackupCodeService } from './backup-code-service.ts';
+import { createFactorManagement } from './factor-management.ts';
 import { createMfaAdmin } from './mfa-admin.ts';
 import type { MfaStatus } from './mfa-status.ts';
 import { createPasskeyService } from './passkey-service.ts';
@@ -39,7 +42,12 @@ export function createMfaServices({ store, config, secrets, clock, audit, limite
     passkeys,
     passkeySignUp: createPasskeySignUp({ signUp, passkeys }),
     check: createSecondFactorCheck({ limiter, audit, totp, backupCodes }),
+    factors: createFactorManagement({ status, passkeys, totp, backupCodes, clock }),
     admin: createMfaAdmin({ store, audit, mail }),
+    /** A sign-in completed with a second factor or a passkey, and how (the password-only ones are recorded by the sign-in service). */
+    async recordSignIn(accountId: string, authentication: Authentication, meta: RequestMeta): Promise<void> {
+      await audit.record({ type: 'login.succeeded', actor: accountId, accountId, data: { amr: authentication.amr, acr: authentication.acr } }, meta);
+    },
   };
 }
 

@@ -25,19 +25,27 @@ export function createMfaStatus({ store, config }: { store: Store; config: Pick<
     return secondFactorRequired(config, { roles: account.roles, inviteMetadata: invite?.metadata ?? null });
   }
 
+  async function of(account: AccountRecord): Promise<MfaStanding> {
+    const [passkeys, totp, isRequired] = await Promise.all([store.mfa.listPasskeys(account.id), store.mfa.findTotp(account.id), required(account)]);
+    return {
+      enabled: secondFactorsEnabled(config),
+      required: isRequired,
+      passkeys: passkeys.length,
+      totp: totp !== null,
+      enrolled: passkeys.length > 0 || totp !== null,
+      hasPassword: account.passwordHash !== null,
+    };
+  }
+
   return {
     required,
 
-    async of(account: AccountRecord): Promise<MfaStanding> {
-      const [passkeys, totp, isRequired] = await Promise.all([store.mfa.listPasskeys(account.id), store.mfa.findTotp(account.id), required(account)]);
-      return {
-        enabled: secondFactorsEnabled(config),
-        required: isRequired,
-        passkeys: passkeys.length,
-        totp: totp !== null,
-        enrolled: passkeys.length > 0 || totp !== null,
-        hasPassword: account.passwordHash !== null,
-      };
+    of,
+
+    /** The standing the `mfa` prompt reads (oidc/mfa-prompt.ts); null for an account that is gone or disabled. */
+    async standingOf(accountId: string): Promise<MfaStanding | null> {
+      const account = await store.accounts.findById(accountId);
+      return account && !account.disabled ? of(account) : null;
     },
 
     /** A sign-in with this account's password must be followed by a second factor. */

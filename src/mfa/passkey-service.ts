@@ -32,6 +32,8 @@ export interface CeremonyStart<T> {
 
 export interface PasskeySignIn {
   accountId: string;
+  /** True for a sign-in with the passkey alone; false when it was the second factor after a password. */
+  passwordless: boolean;
   passkey: PasskeyRecord;
   userVerified: boolean;
 }
@@ -160,7 +162,7 @@ export function createPasskeyService({ store, clock, audit, rp }: PasskeyService
       if (!verified) return fail('passkey_not_verified', passkey.accountId);
       await store.mfa.recordPasskeyUse(passkey.id, verified.counter, clock());
       await audit.record({ type: 'passkey.signed_in', actor: passkey.accountId, accountId: passkey.accountId, data: { passkey_id: passkey.id, passwordless, user_verified: verified.userVerified } }, meta);
-      return { accountId: passkey.accountId, passkey, userVerified: verified.userVerified };
+      return { accountId: passkey.accountId, passwordless, passkey, userVerified: verified.userVerified };
     },
 
     list(accountId: string): Promise<PasskeyRecord[]> {

@@ -95,6 +95,10 @@ export function createTotpService({ store, clock, audit, cookieKeys, productName
       return store.mfa.claimTotpStep(accountId, step, now, resealed);
     },
 
+    find(accountId: string) {
+      return store.mfa.findTotp(accountId);
+    },
+
     async remove(account: AccountRecord, keepOne: boolean, meta: RequestMeta): Promise<RemoveFactorOutcome> {
       const outcome = await store.mfa.removeTotp(account.id, { keepOne });
       if (outcome === 'removed') await audit.record({ type: 'mfa.removed', actor: account.id, accountId: account.id, data: { method: 'totp' } }, meta);

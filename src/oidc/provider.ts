@@ -8,6 +8,8 @@ import { CLAIMS, createFindAccount } from './find-account.ts';
 import { PROVIDER_ROUTES } from './provider-routes.ts';
 import { PRIVILEGED_SCOPES } from './clients.ts';
 import type { InviteTokenParam } from './invite-token-param.ts';
+import { mfaPrompt, type StandingLookup } from './mfa-prompt.ts';
+import { ACR_VALUES } from '../mfa/authentication-methods.ts';
 
 export interface ProviderPages {
   error(ctx: KoaContextWithOIDC, out: ErrorOut, error: Error): Promise<void> | void;
@@ -24,16 +26,22 @@ export interface ProviderDeps {
   /** Every static client: relying parties, the admin client, Guestlist's own. */
   clients: ClientMetadata[];
   inviteTokenParam: InviteTokenParam;
+  /** The account's second-factor standing, for the `mfa` prompt (mfa-prompt.ts). */
+  mfaStanding: StandingLookup;
 }
 
-/** `prompt=create` (OpenID "Initiating User Registration"): requestable, advertised in discovery. */
-function interactionPolicyWithCreate() {
+/**
+ * `prompt=create` (OpenID "Initiating User Registration"): requestable, advertised in discovery.
+ * `mfa` sits between sign-in and consent: no app gets a code before the second factor is there.
+ */
+function interactionPolicyWithCreate(mfaStanding: StandingLookup) {
   const policy = interactionPolicy.base();
   policy.add(new interactionPolicy.Prompt({ name: 'create', requestable: true }), 0);
+  policy.add(mfaPrompt(mfaStanding), policy.findIndex((prompt) => prompt.name === 'consent'));
   return policy;
 }
 
-export function createProvider({ config, secrets, store, clock, pages, clients, inviteTokenParam }: ProviderDeps): Provider {
+export function createProvider({ config, secrets, store, clock, pages, clients, inviteTokenParam, mfaStanding }: ProviderDeps): Provider {
   const secureCookies = config.issuer.startsWith('https://');
   const configuration: Configuration = {
     adapter: createAdapterClass(store.oidc, clock),
@@ -41,6 +49,8 @@ export function createProvider({ config, secrets, store, clock, pages, clients, 
     clients,
     findAccount: createFindAccount(store.accounts),
     claims: CLAIMS,
+    // How the person signed in (authentication-methods.ts): discovery lists them, the ID token says which.
+    acrValues: [...ACR_VALUES],
     scopes: ['openid', 'offline_access', 'email', 'phone', 'invites', 'admin'],
     // Keycloak and Google put the scope's claims in the ID token too; apps expect it.
     conformIdTokenClaims: false,
@@ -79,7 +89,7 @@ export function createProvider({ config, secrets, store, clock, pages, clients, 
       },
     },
     interactions: {
-      policy: interactionPolicyWithCreate(),
+      policy: interactionPolicyWithCreate(mfaStanding),
       url: (_ctx, interaction) => `/interaction/${interaction.uid}`,
     },
     // First-party clients (marked first_party) skip the consent screen: the grant is implied.

@@ -142,7 +142,7 @@ export function createMongoMfaStore(connection: Connection, { Passkey, Totp, Bac
       await locked(accountId, async (session) => {
         await BackupCode.deleteMany({ accountId: String(accountId) }, { session });
         const docs = [...new Set(codeHashes)].map((codeHash) => ({ accountId: String(accountId), codeHash: String(codeHash), createdAt: at, usedAt: null }));
-        await BackupCode.insertMany(docs, { session });
+        if (docs.length) await BackupCode.insertMany(docs, { session });
       });
     },
     async useBackupCode(accountId, codeHash, at) {
