@@ -23,6 +23,11 @@ export interface StartOptions {
   keepStore?: boolean;
   dataDir?: string;
   extraDeps?: Partial<AppDeps>;
+  /**
+   * The issuer's host name (it still listens on 127.0.0.1): `localhost` for WebAuthn, whose
+   * relying-party ID must be a domain name, never an IP address.
+   */
+  host?: 'localhost';
 }
 
 export interface RunningGuestlist {
@@ -51,7 +56,7 @@ export async function startGuestlist(options: StartOptions = {}): Promise<Runnin
   // The issuer must name the port, so the server listens before the app is built.
   const server = createServer();
   const port = await listen(server);
-  const url = `http://127.0.0.1:${port}`;
+  const url = `http://${options.host ?? '127.0.0.1'}:${port}`;
   const config = loadConfig({ env: { DATA_DIR: dataDir, ISSUER: url, LOG_LEVEL: 'info', ...options.env } });
   const secrets = resolveSecrets(config);
   const lines: string[] = [];
