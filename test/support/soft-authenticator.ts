@@ -6,6 +6,8 @@ import { isoCBOR } from '@simplewebauthn/server/helpers';
 
 interface Credential {
   id: Buffer;
+  /** The COSE public key, as a registration hands it to the server. */
+  publicKey: Buffer;
   privateKey: KeyObject;
   userHandle: string;
   counter: number;
@@ -19,11 +21,12 @@ const UP = 0x01;
 const UV = 0x04;
 const AT = 0x40;
 
-export function createSoftAuthenticator(origin: string) {
-  const rpIdHash = sha256(new URL(origin).hostname);
+/** `origin` is the page's (the issuer's): its host is the RP ID the credentials are scoped to. */
+export function createSoftAuthenticator(defaultOrigin: string) {
   const credentials = new Map<string, Credential>();
+  const rpIdHash = (origin: string) => sha256(new URL(origin).hostname);
 
-  const clientData = (type: 'webauthn.create' | 'webauthn.get', challenge: string) => Buffer.from(JSON.stringify({ type, challenge, origin, crossOrigin: false }));
+  const clientData = (type: 'webauthn.create' | 'webauthn.get', challenge: string, origin: string) => Buffer.from(JSON.stringify({ type, challenge, origin, crossOrigin: false }));
   const counterBytes = (counter: number) => {
     const bytes = Buffer.alloc(4);
     bytes.writeUInt32BE(counter);
@@ -32,7 +35,7 @@ export function createSoftAuthenticator(origin: string) {
 
   return {
     /** Answers registration options (from the server's JSON) with a new ES256 credential. */
-    register(options: { challenge: string; user: { id: string } }) {
+    register(options: { challenge: string; user: { id: string } }, origin = defaultOrigin) {
       const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
       const jwk = publicKey.export({ format: 'jwk' }) as { x: string; y: string };
       const id = randomBytes(16);
@@ -43,29 +46,30 @@ export function createSoftAuthenticator(origin: string) {
         [-2, Buffer.from(jwk.x, 'base64url')],
         [-3, Buffer.from(jwk.y, 'base64url')],
       ]);
+      const publicKeyBytes = Buffer.from(isoCBOR.encode(coseKey));
       const idLength = Buffer.alloc(2);
       idLength.writeUInt16BE(id.length);
-      const authData = Buffer.concat([rpIdHash, Buffer.from([UP | UV | AT]), counterBytes(0), Buffer.alloc(16), idLength, id, Buffer.from(isoCBOR.encode(coseKey))]);
+      const authData = Buffer.concat([rpIdHash(origin), Buffer.from([UP | UV | AT]), counterBytes(0), Buffer.alloc(16), idLength, id, publicKeyBytes]);
       const attestationObject = isoCBOR.encode(new Map<string, unknown>([['fmt', 'none'], ['attStmt', new Map()], ['authData', new Uint8Array(authData)]]) as never);
-      credentials.set(b64url(id), { id, privateKey, userHandle: options.user.id, counter: 0 });
+      credentials.set(b64url(id), { id, publicKey: publicKeyBytes, privateKey, userHandle: options.user.id, counter: 0 });
       return {
         id: b64url(id),
         rawId: b64url(id),
         type: 'public-key',
-        response: { clientDataJSON: b64url(clientData('webauthn.create', options.challenge)), attestationObject: b64url(attestationObject), transports: ['internal'] },
+        response: { clientDataJSON: b64url(clientData('webauthn.create', options.challenge, origin)), attestationObject: b64url(attestationObject), transports: ['internal'] },
         clientExtensionResults: {},
         authenticatorAttachment: 'platform',
       };
     },
 
     /** Answers authentication options with the credential `id` (or the first allowed one, or the only one held). */
-    assert(options: { challenge: string; allowCredentials?: { id: string }[] }, id?: string) {
+    assert(options: { challenge: string; allowCredentials?: { id: string }[] }, id?: string, origin = defaultOrigin) {
       const chosen = id ?? options.allowCredentials?.[0]?.id ?? [...credentials.keys()][0];
       const credential = chosen ? credentials.get(chosen) : undefined;
       if (!credential) throw new Error('the soft authenticator holds no such credential');
       credential.counter += 1;
-      const authData = Buffer.concat([rpIdHash, Buffer.from([UP | UV]), counterBytes(credential.counter)]);
-      const data = clientData('webauthn.get', options.challenge);
+      const authData = Buffer.concat([rpIdHash(origin), Buffer.from([UP | UV]), counterBytes(credential.counter)]);
+      const data = clientData('webauthn.get', options.challenge, origin);
       const signature = sign('sha256', Buffer.concat([authData, sha256(data)]), credential.privateKey);
       return {
         id: b64url(credential.id),
@@ -78,6 +82,13 @@ export function createSoftAuthenticator(origin: string) {
     },
 
     credentialIds: () => [...credentials.keys()],
+
+    /** What a server stores of credential `id` (its public key, base64url COSE), for seeding a store directly. */
+    publicKeyOf(id: string): string {
+      const credential = credentials.get(id);
+      if (!credential) throw new Error('the soft authenticator holds no such credential');
+      return b64url(credential.publicKey);
+    },
   };
 }
 
