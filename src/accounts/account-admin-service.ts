@@ -57,8 +57,9 @@ export function createAccountAdminService({ store, audit }: AccountAdminDeps) {
     async delete(id: string, actor: string, meta: RequestMeta): Promise<void> {
       await findOrThrow(id);
       if (!(await store.accounts.delete(id))) throw notFound();
-      // After the account: a crash in between leaves payloads that no longer resolve to anyone.
+      // After the account: a crash in between leaves payloads (and passkeys) that no longer resolve to anyone.
       await store.oidc.destroyByAccountId(id);
+      await store.mfa.removeAll(id);
       await audit.record({ type: 'user.deleted', actor, accountId: id }, meta);
     },
 

@@ -193,6 +193,7 @@ export const MESSAGES = {
   security_link_lead: 'Passkeys, authenticator app and backup codes.',
   security_link: 'Manage sign-in security',
   security_back: 'Back to your account',
+  security_off: 'Passkeys and second factors are turned off here.',
   security_step_up_lead: 'To change how you sign in, confirm it is you first.',
   security_step_up_button: 'Confirm it is me',
   security_required_note: 'Your account must keep at least one second factor.',

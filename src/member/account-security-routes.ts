@@ -117,7 +117,12 @@ export function accountSecurityRoutes({ config, sessionSignIn, factors, views }:
   }
 
   router.get(PAGE, async (ctx) => {
-    if (!secondFactorsEnabled(config)) throw notFound();
+    // /account links here whatever the configuration: with second factors off, the page says so.
+    if (!secondFactorsEnabled(config)) {
+      ctx.type = 'html';
+      ctx.body = views.render('account-security', { title: t('security_title'), off: true });
+      return;
+    }
     const signIn = await sessionSignIn(ctx);
     if (!signIn) {
       ctx.type = 'html';

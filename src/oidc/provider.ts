@@ -9,7 +9,7 @@ import { PROVIDER_ROUTES } from './provider-routes.ts';
 import { PRIVILEGED_SCOPES } from './clients.ts';
 import type { InviteTokenParam } from './invite-token-param.ts';
 import { mfaPrompt, type StandingLookup } from './mfa-prompt.ts';
-import { ACR_VALUES } from '../mfa/authentication-methods.ts';
+import { ACR_SFA, ACR_VALUES } from '../mfa/authentication-methods.ts';
 
 export interface ProviderPages {
   error(ctx: KoaContextWithOIDC, out: ErrorOut, error: Error): Promise<void> | void;
@@ -49,8 +49,9 @@ export function createProvider({ config, secrets, store, clock, pages, clients, 
     clients,
     findAccount: createFindAccount(store.accounts),
     claims: CLAIMS,
-    // How the person signed in (authentication-methods.ts): discovery lists them, the ID token says which.
-    acrValues: [...ACR_VALUES],
+    // How the person signed in (authentication-methods.ts): discovery lists them, the ID token says
+    // which. With second factors off, only the single-factor level can ever be given.
+    acrValues: config.mfa === 'off' ? [ACR_SFA] : [...ACR_VALUES],
     scopes: ['openid', 'offline_access', 'email', 'phone', 'invites', 'admin'],
     // Keycloak and Google put the scope's claims in the ID token too; apps expect it.
     conformIdTokenClaims: false,

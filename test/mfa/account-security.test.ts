@@ -75,3 +75,18 @@ test('an optional member removes their only factor (its backup codes go too); a 
   expect(refused.status).toBe(409);
   expect(textOf(refused.html, 'form-error')).toContain('This is your last way to sign in with a second factor');
 });
+
+test('with second factors off, /account/security says so and its changes are not there', async () => {
+  const off = await startGuestlist({ env: { MFA: 'off' }, extraDeps: { startWorkers: false } });
+  try {
+    const page = await new FormClient().get(`${off.url}/account/security`);
+    expect(page.status).toBe(200);
+    expect(textOf(page.html, 'security-off')).toBe('Passkeys and second factors are turned off here.');
+    expect((await new FormClient().get(`${off.url}/account/security/totp`)).status).toBe(404);
+    const discovery = await (await fetch(`${off.url}/.well-known/openid-configuration`)).json();
+    // Only the single-factor level can be given, so only it is advertised.
+    expect(discovery.acr_values_supported).toEqual(['urn:guestlist:sfa']);
+  } finally {
+    await off.stop();
+  }
+});

@@ -131,3 +131,13 @@ test('an admin resets a member\'s factors: 204, audited, told by email; the next
   expect(after.page.html).not.toContain('/mfa"');
   expect(await gl.store.mfa.countBackupCodes(member.sub)).toBe(0);
 });
+
+test('deleting a user removes their factors too', async () => {
+  const admin = await adminToken(gl);
+  const member = await signUpMember(gl, 'leaving@example.com');
+  await enrolTotpOnAccountPage(gl, member.browser);
+  const response = await fetch(`${gl.url}/admin/users/${member.sub}`, { method: 'DELETE', headers: { Authorization: `Bearer ${admin}` } });
+  expect(response.status).toBe(204);
+  expect(await gl.store.mfa.findTotp(member.sub)).toBeNull();
+  expect(await gl.store.mfa.countBackupCodes(member.sub)).toBe(0);
+});
