@@ -2,7 +2,7 @@
 // /account/security, then every password sign-in asks for a code; a code counts once, one step of
 // drift either way is accepted and two are not; backup codes work once; wrong codes lock out.
 import { startGuestlist, type RunningGuestlist } from '../support/start-guestlist.ts';
-import { discover, isCallback, writeClientsFile, type oidc } from '../support/relying-party.ts';
+import { discover, isCallback, startAuthorization, writeClientsFile, type oidc } from '../support/relying-party.ts';
 import { textOf } from '../support/browser-form.ts';
 import { signUpMember } from '../member/member-session.ts';
 import { codeAt, enrolTotpOnAccountPage, signInWithPassword, tokensAt } from './mfa-session.ts';
@@ -104,4 +104,17 @@ test('wrong codes count against the sign-in lockout, and a right password in bet
   // The lockout is the password's too: the right password is refused until it ends.
   const blocked = await signInWithPassword(config, 'locked@example.com', member.password);
   expect(blocked.page.status).toBe(429);
+});
+
+test('a session made before the factor was added is asked for it before the next app gets a code', async () => {
+  const member = await signUpMember(gl, 'later@example.com');
+  const { secret } = await enrolTotpOnAccountPage(gl, member.browser);
+  gl.clock.advance(2 * STEP);
+  const start = await startAuthorization(config);
+  const page = await member.browser.get(start.url.toString(), isCallback);
+  expect(isCallback(page.url)).toBe(false);
+  expect(codeStep(page.html)).toBe(true);
+  const done = await member.browser.submit(page, '/mfa', { code: codeAt(gl, secret) }, isCallback);
+  const { claims } = await tokensAt(config, member.browser, done, start);
+  expect(claims).toMatchObject({ amr: ['pwd', 'otp', 'mfa'], acr: 'urn:guestlist:mfa' });
 });
