@@ -70,7 +70,7 @@ export async function skipEnrolment(deps: InteractionDeps, ctx: Context): Promis
   const subject = enrolmentSubject(loaded);
   // Only an offer may be declined: a required factor has no way around it.
   if (!subject || subject.required) throw new AppError('challenge_expired');
-  await finishInteraction(deps.provider, ctx, { [OFFER_DECLINED]: true, mfa: { skipped: true } } as never);
+  await finishInteraction(deps.provider, ctx, { [OFFER_DECLINED]: true, mfa: { skipped: true } });
 }
 
 /** The proof this interaction finished signing in and is on its way through the backup codes. */
@@ -115,5 +115,5 @@ export async function finishAfterBackupCodes(deps: InteractionDeps, ctx: Context
   deps.proofs.forget(ctx, loaded.details.uid);
   const authentication = { amr: proof.amr, acr: proof.acr };
   const result = proof.signedUp ? signedUp(proof.accountId, authentication) : signedIn(proof.accountId, authentication);
-  await finishInteraction(deps.provider, ctx, { ...result, mfa: { enrolled: true } } as never);
+  await finishInteraction(deps.provider, ctx, { ...result, mfa: { enrolled: true } });
 }

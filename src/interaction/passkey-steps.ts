@@ -2,7 +2,7 @@
 // (assets/passkeys.js): sign in with a passkey (alone, or as the second factor), add one when the
 // `mfa` prompt asks for a factor, and sign up with one instead of a password.
 import type { Context } from 'koa';
-import { AppError } from '../errors.ts';
+import { AppError, badRequest } from '../errors.ts';
 import { assertCsrf } from '../security/csrf.ts';
 import { requestMeta } from '../security/request-context.ts';
 import { authenticationOf, passkeyMethod } from '../mfa/authentication-methods.ts';
@@ -14,7 +14,6 @@ import { resumeUrl, signedIn } from './finish.ts';
 import { enrolmentSubject, secondFactorSubject } from './mfa-subjects.ts';
 import { completedSignIn } from './second-factor-step.ts';
 import { emailSchema } from '../accounts/credential-schemas.ts';
-import { badRequest } from '../errors.ts';
 
 /** The JSON body, after its CSRF token: the page's script sends the form's token with every call. */
 async function jsonStep(deps: InteractionDeps, ctx: Context): Promise<{ loaded: LoadedInteraction; body: Record<string, unknown> }> {
