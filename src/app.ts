@@ -18,6 +18,12 @@ import { requestLogger } from './logging/request-logger.ts';
 import { healthRoutes } from './health/health-routes.ts';
 import { createReadiness } from './health/readiness.ts';
 import { interactionRoutes } from './interaction/interaction-routes.ts';
+import { mfaInteractionRoutes } from './interaction/mfa-interaction-routes.ts';
+import { createInteractionProofs } from './interaction/interaction-proof.ts';
+import { passkeyAssetRoutes } from './views/passkey-asset-routes.ts';
+import { accountFactorsRoutes } from './member/account-factors-routes.ts';
+import { createSessionSignIn } from './oidc/session-sign-in.ts';
+import { adminMfaRoutes } from './admin/mfa-routes.ts';
 import { inviteLinkRoutes } from './interaction/invite-link-routes.ts';
 import { welcomeRoutes } from './member/welcome-routes.ts';
 import { registerRoutes } from './api/register-routes.ts';
@@ -79,6 +85,8 @@ export function createApp(deps: AppDeps) {
     pages: createProviderPages(views),
     clients: [...apps, adminClient(secrets), accountClient(config), consoleClient(config)],
     logoutReceivers,
+    // Read at request time, once the services below exist.
+    mfaStanding: (accountId) => services.mfa.status.standingOf(accountId),
   });
   const singleLogout = createSingleLogout({ provider, receivers: logoutReceivers, logger });
   const accountSessions = createAccountSessions(provider, store.oidc, singleLogout);
@@ -86,6 +94,19 @@ export function createApp(deps: AppDeps) {
   const { auditLog, invites, members, memberAccounts, signIn, accountAdmin, signUp, waitlist, waitlistReview, federation, recovery } = services;
   const sessionAccount = createSessionAccount(provider, memberAccounts);
   const federationCookies = createFederationCookies(secrets.cookieKeys, clock);
+  const interactionDeps = {
+    provider,
+    views,
+    invites,
+    signIn,
+    signUp,
+    config,
+    inviteTokenParam,
+    mfa: services.mfa,
+    members: memberAccounts,
+    proofs: createInteractionProofs(secrets.cookieKeys, clock),
+    upstreamButtons: () => federation.buttons(),
+  };
 
   // Behind a trusted proxy the client is the last address it appended to X-Forwarded-For
   // (maxIpsCount 1): entries to its left are whatever the client sent, and could be forged.
@@ -117,6 +138,7 @@ export function createApp(deps: AppDeps) {
   // answer 404 while enable_waitlist is off.
   apiRouters.push(waitlistApiRoutes({ waitlist }));
   adminRouters.push(adminWaitlistRoutes({ config, review: waitlistReview, clock }));
+  adminRouters.push(adminMfaRoutes({ mfa: services.mfa.admin }));
   // A member's own invitations: a user access token with scope `invites`.
   const memberApiRouters = [memberInviteRoutes({ config, members, clock })];
   // The account page's own security section: password, email, sessions and apps.
@@ -127,13 +149,16 @@ export function createApp(deps: AppDeps) {
   const routers = [
     healthRoutes({ readiness: createReadiness({ store, isDraining: () => draining }) }),
     assetRoutes({ viewsDir: VIEWS_DIR, accentColor: config.accent_color }),
-    interactionRoutes({ provider, views, invites, signIn, signUp, config, inviteTokenParam, upstreamButtons: () => federation.buttons() }),
+    interactionRoutes(interactionDeps),
+    mfaInteractionRoutes(interactionDeps),
+    passkeyAssetRoutes({ viewsDir: VIEWS_DIR }),
     federationRoutes({ issuer: config.issuer, provider, federation, cookies: federationCookies, views, sessionAccount, inviteTokenParam }),
     inviteLinkRoutes({ config, invites, views }),
     recoveryPageRoutes({ config, views, recovery }),
     welcomeRoutes({ config, provider, invites, sessionAccount, views }),
     accountPageRoutes({ config, accounts: memberAccounts, sessionAccount, members, views, clock, viewsDir: VIEWS_DIR, sections: accountSections }),
     accountSecurityRoutes({ ...security, render: createAccountPageRenderer({ accounts: memberAccounts, members, views, clock, sections: accountSections }) }),
+    accountFactorsRoutes({ config, sessionSignIn: createSessionSignIn(provider, memberAccounts), factors: services.mfa.factors, views }),
     linkedAccountsRoutes({ federation, cookies: federationCookies, sessionAccount, views }),
     waitlistPageRoutes({ config, waitlist, views }),
     // The admin console: its sign-in routes, and its screens behind its own session guard.

@@ -85,6 +85,9 @@ export const OPTIONS = {
   rate_limit_recovery_per_email: option(countUpTo(1000).default(3), 'int', 'recovery codes sent to one email per window'),
   rate_limit_recovery_per_email_daily: option(countUpTo(1000).default(10), 'int', 'recovery codes sent to one email per 24 hours'),
   email_change_invited: option(z.enum(['admin', 'self'], { error: "must be 'admin' or 'self'" }).default('admin'), 'string', "who may move an account admitted by an email-bound invitation to another address: 'admin' (PUT /admin/users/{id}/email) or 'self' too"),
+  // Second factors and passkeys (src/mfa/).
+  mfa: option(z.enum(['off', 'optional', 'required'], { error: 'must be off, optional or required' }).default('optional'), 'string', 'second factors (passkeys, authenticator apps): off, optional (offered) or required for everyone'),
+  mfa_required_roles: option(z.array(z.string().trim().min(1).max(100)).default([]), 'list', 'roles whose members must have a second factor (env: comma list)'),
   log_level: option(z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'), 'string', 'log verbosity'),
 } as const;
 
@@ -182,6 +185,10 @@ export function loadConfig(sources: ConfigSources = {}): Config {
       return `${key}${where} (${key.toUpperCase()}) ${issue.message.startsWith('must') ? issue.message : `is invalid: ${issue.message}`}${got}${opt ? ` — ${opt.doc}` : ''}`;
     });
     throw new ConfigError(`Invalid configuration:\n  ${lines.join('\n  ')}`);
+  }
+  // With second factors off, a role that requires one could never sign in: say so at start.
+  if (result.data.mfa === 'off' && result.data.mfa_required_roles.length) {
+    throw new ConfigError('Invalid configuration:\n  mfa_required_roles (MFA_REQUIRED_ROLES) must be empty while mfa (MFA) is off — roles whose members must have a second factor');
   }
   const config = { ...result.data, production: env.NODE_ENV === 'production' } as Config;
   if (config.production) assertProductionReady(config);

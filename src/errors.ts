@@ -63,6 +63,14 @@ const ERRORS = {
   recovery_locked: { status: 429 },
   reauthentication_required: { status: 403 },
   email_change_refused: { status: 403 },
+  // Second factors and passkeys (src/mfa/).
+  passkey_failed: { status: 400 },
+  challenge_expired: { status: 400 },
+  step_up_required: { status: 403 },
+  last_factor: { status: 409 },
+  passkey_limit: { status: 409 },
+  totp_already_set: { status: 409 },
+  passkey_signup_unavailable: { status: 409 },
 } as const satisfies Record<string, ErrorKind>;
 
 export type ErrorCode = keyof typeof ERRORS;

@@ -48,6 +48,8 @@ import { createPasswordPolicy } from './accounts/password-policy.ts';
 import { createNewPassword } from './accounts/new-password.ts';
 import { createRecoveryService } from './recovery/recovery-service.ts';
 import { deriveRecoveryKeys } from './recovery/recovery-codes.ts';
+import { createMfaServices } from './mfa/mfa-services.ts';
+import { createMfaStatus } from './mfa/mfa-status.ts';
 
 export interface ServiceDeps {
   config: Config;
@@ -127,7 +129,8 @@ export function createServices(deps: ServiceDeps) {
     clientName: (id) => (apps.find((client) => client.client_id === id)?.client_name as string | undefined) ?? null,
   });
   const invites = createInviteService({ store, config, clock, audit, isKnownClient: (id) => appIds.has(id), mailer, limiter });
-  const signIn = createSignInService({ store, audit, limiter });
+  const mfaStatus = createMfaStatus({ store, config });
+  const signIn = createSignInService({ store, audit, limiter, secondFactorDue: (accountId) => mfaStatus.secondFactorDue(accountId) });
   const accountAdmin = createAccountAdminService({ store, audit, endAppSessions: deps.endAppSessions });
   const memberAccounts = createMemberAccounts({ store });
   const members = createMemberInviteService({ store, config, invites });
@@ -222,6 +225,7 @@ export function createServices(deps: ServiceDeps) {
     review: waitlistReview,
     codeKey: deriveCodeKeys(secrets.cookieKeys),
   });
+  const mfa = createMfaServices({ store, config, secrets, clock, audit, limiter, mail, signUp, status: mfaStatus });
 
   return {
     audit,
@@ -248,6 +252,7 @@ export function createServices(deps: ServiceDeps) {
     recovery,
     selfService,
     memberSessions,
+    mfa,
     startWorkers() {
       mail.start();
       recovery.dispatch.start();

@@ -98,9 +98,10 @@ export function createAccountAdminService({ store, audit, endAppSessions = async
       refuseSelf(id, actor, 'delete');
       await findOrThrow(id);
       if (!(await store.accounts.delete(id))) throw notFound();
-      // After the account: a crash in between leaves payloads that no longer resolve to anyone.
+      // After the account: a crash in between leaves payloads (and passkeys) that no longer resolve to anyone.
       await endAppSessions(id);
       await store.oidc.destroyByAccountId(id);
+      await store.mfa.removeAll(id);
       // Its upstream links go too, so that upstream account may join again (signInLinked also drops stale ones).
       await store.federatedIdentities.deleteByAccount(id);
       await store.consoleSessions.deleteByAccountId(id);

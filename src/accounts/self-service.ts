@@ -61,7 +61,7 @@ export function createSelfService({ store, config, clock, audit, limiter, mail, 
     // The same lockout as the sign-in form: a stolen session cannot guess the password here instead.
     const subject = accountAddressSubject(account.email, meta);
     const attempt = await limiter.take('login_failure', subject, meta);
-    if (await verifyPassword(account.passwordHash, change.currentPassword)) {
+    if (account.passwordHash !== null && (await verifyPassword(account.passwordHash, change.currentPassword))) {
       await attempt.giveBack();
       return;
     }

@@ -39,6 +39,16 @@ export const AUDIT_EVENT_TYPES = [
   'session.ended',
   'grant.revoked',
   'account.taken_over',
+  // second factors and passkeys (src/mfa/)
+  'mfa.enrolled',
+  'mfa.removed',
+  'mfa.challenge_failed',
+  'mfa.reset_by_admin',
+  'backup_code.used',
+  'backup_codes.generated',
+  'passkey.registered',
+  'passkey.renamed',
+  'passkey.signed_in',
 ] as const;
 
 export type AuditEventType = (typeof AUDIT_EVENT_TYPES)[number];

@@ -17,7 +17,7 @@ import { finishInteraction, signedIn } from '../interaction/finish.ts';
 import type { FederationService } from './federation-service.ts';
 import type { FederationCookies } from './federation-cookies.ts';
 import { federationDonePath } from './federation-paths.ts';
-import { UPSTREAM_SIGN_IN_AMR } from './upstream-amr.ts';
+import { UPSTREAM_SIGN_IN } from './upstream-amr.ts';
 
 export interface FederationRouteDeps {
   issuer: string;
@@ -99,7 +99,7 @@ export function federationRoutes({ issuer, provider, federation, cookies, views,
     const loaded = await loadInteraction(provider, ctx);
     const accountId = cookies.takeSignedIn(ctx, loaded.details.uid);
     if (!accountId) return renderRefusal(ctx, views, new AppError('upstream_failed'), { href: `/interaction/${loaded.details.uid}`, text: t('federation_back') });
-    await finishInteraction(provider, ctx, signedIn(accountId, UPSTREAM_SIGN_IN_AMR));
+    await finishInteraction(provider, ctx, signedIn(accountId, UPSTREAM_SIGN_IN));
   });
 
   return router;

@@ -177,7 +177,7 @@ export function createFederationService({ providers, clients, store, clock, audi
       if (!account) throw notFound();
       const target = (await store.federatedIdentities.listByAccount(accountId)).find((found) => found.id === linkId);
       if (!target) throw notFound();
-      const outcome = await store.federatedIdentities.unlink(accountId, linkId, { keepOne: account.passwordHash === '' });
+      const outcome = await store.federatedIdentities.unlink(accountId, linkId, { keepOne: account.passwordHash === null });
       if (outcome === 'not_found') throw notFound();
       if (outcome === 'last') throw new AppError('last_sign_in_method');
       await audit.record({ type: 'federation.unlinked', actor: accountId, accountId, data: { provider: target.providerId } }, meta);

@@ -9,6 +9,7 @@ import { showSignUp, submitSignUp } from './sign-up-step.ts';
 import { showConsent, submitConsent } from './consent-step.ts';
 import { resendCode, showVerify, submitVerify } from './verify-step.ts';
 import { finishInteraction } from './finish.ts';
+import { showMfaPrompt } from './mfa-prompt-step.ts';
 
 export function interactionRoutes(deps: InteractionDeps): Router {
   const router = createRouter();
@@ -24,6 +25,7 @@ export function interactionRoutes(deps: InteractionDeps): Router {
     const loaded = await loadInteraction(deps.provider, ctx);
     const prompt = loaded.details.prompt.name;
     if (prompt === 'consent') return showConsent(deps, ctx, loaded);
+    if (prompt === 'mfa') return showMfaPrompt(deps, ctx, loaded);
     if (prompt === 'create' || wantsSignUp(loaded.details)) return showSignUp(deps, ctx, loaded);
     return showSignIn(deps, ctx, loaded);
   });

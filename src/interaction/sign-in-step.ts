@@ -8,6 +8,8 @@ import { requestMeta } from '../security/request-context.ts';
 import { upstreamButtonsFor, type InteractionDeps } from './interaction-deps.ts';
 import { loadInteraction, paramString, type LoadedInteraction } from './page-context.ts';
 import { finishInteraction, signedIn } from './finish.ts';
+import { ACR_SFA } from '../mfa/authentication-methods.ts';
+import { secondFactorsEnabled } from '../mfa/mfa-policy.ts';
 
 function renderSignIn(deps: InteractionDeps, ctx: Context, loaded: LoadedInteraction, email: string, problems: { status?: number; error?: string; errors?: Record<string, string> } = {}): void {
   ctx.status = problems.status ?? 200;
@@ -21,6 +23,9 @@ function renderSignIn(deps: InteractionDeps, ctx: Context, loaded: LoadedInterac
     error: problems.error,
     errors: problems.errors ?? {},
     upstream: upstreamButtonsFor(deps),
+    passkey: secondFactorsEnabled(deps.config)
+      ? { ceremony: 'sign-in', options_url: `/interaction/${loaded.details.uid}/passkey/sign-in/options`, finish_url: `/interaction/${loaded.details.uid}/passkey/sign-in`, csrf: loaded.csrf, autofill: true }
+      : null,
   });
 }
 
@@ -48,6 +53,14 @@ export async function submitSignIn(deps: InteractionDeps, ctx: Context): Promise
   }
   try {
     const account = await deps.signIn.signIn(parsed.data.email, parsed.data.password, requestMeta(ctx));
+    if (account.secondFactorDue) {
+      // No session yet: the password is proved to this interaction only, and the second factor follows.
+      const uid = loaded.details.uid;
+      deps.proofs.remember(ctx, { uid, accountId: account.id, amr: ['pwd'], acr: ACR_SFA, next: 'second_factor', signedUp: false });
+      ctx.status = 303;
+      ctx.redirect(`/interaction/${uid}/mfa`);
+      return;
+    }
     await finishInteraction(deps.provider, ctx, signedIn(account.id));
   } catch (error) {
     if (!(error instanceof AppError) || !error.expose) throw error;

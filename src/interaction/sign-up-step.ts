@@ -8,7 +8,8 @@ import { requestMeta } from '../security/request-context.ts';
 import { emailSchema, inviteTokenSchema, passwordSchema } from '../accounts/credential-schemas.ts';
 import { upstreamButtonsFor, type InteractionDeps } from './interaction-deps.ts';
 import { loadInteraction, paramString, type LoadedInteraction } from './page-context.ts';
-import { finishInteraction, signedIn } from './finish.ts';
+import { finishInteraction, signedUp } from './finish.ts';
+import { secondFactorsEnabled } from '../mfa/mfa-policy.ts';
 import { placeRefusal } from './refusal-placement.ts';
 import { rememberVerification } from './verify-step.ts';
 import type { SignUpInvite } from '../invites/invite-service.ts';
@@ -102,6 +103,11 @@ async function renderSignUp(
     error_link: errorLink,
     errors,
     upstream: upstreamButtonsFor(deps),
+    // A passkey instead of a password: only where the sign-up needs no code (passkey-sign-up.ts).
+    passkey:
+      secondFactorsEnabled(deps.config) && !deps.config.require_phone_verification && (!deps.config.require_email_verification || lockedEmail !== null)
+        ? { ceremony: 'sign-up', options_url: `/interaction/${uid}/passkey/sign-up/options`, finish_url: `/interaction/${uid}/passkey/sign-up`, csrf: loaded.csrf }
+        : null,
   });
 }
 
@@ -175,7 +181,7 @@ export async function submitSignUp(deps: InteractionDeps, ctx: Context): Promise
       { email: parsed.data.email, password: parsed.data.password, inviteToken: parsed.data.invite_token || null, phoneNumber: parsed.data.phone_number?.trim() || null, interactionUid: uid },
       requestMeta(ctx),
     );
-    if (outcome.status === 'created') return await finishInteraction(deps.provider, ctx, signedIn(outcome.account.id));
+    if (outcome.status === 'created') return await finishInteraction(deps.provider, ctx, signedUp(outcome.account.id));
     // Codes are on their way: the account waits for them on the code step.
     rememberVerification(ctx, uid, outcome.verificationId);
     ctx.status = 303;

@@ -7,7 +7,7 @@ import { assertCsrf } from '../security/csrf.ts';
 import { requestMeta } from '../security/request-context.ts';
 import type { InteractionDeps } from './interaction-deps.ts';
 import { loadInteraction, type LoadedInteraction } from './page-context.ts';
-import { finishInteraction, signedIn } from './finish.ts';
+import { finishInteraction, signedUp } from './finish.ts';
 import { placeRefusal } from './refusal-placement.ts';
 
 /** The pending sign-up's id rides in a signed cookie, so it never shows in a URL or a log line. */
@@ -98,7 +98,7 @@ export async function submitVerify(deps: InteractionDeps, ctx: Context): Promise
   try {
     const account = await deps.signUp.verify({ verificationId: id, emailCode: field(body.email_code), phoneCode: field(body.phone_code), interactionUid: uid }, requestMeta(ctx));
     forgetVerification(ctx, uid);
-    await finishInteraction(deps.provider, ctx, signedIn(account.id));
+    await finishInteraction(deps.provider, ctx, signedUp(account.id));
   } catch (error) {
     if (!(error instanceof AppError) || !error.expose) throw error;
     ctx.set(error.headers);

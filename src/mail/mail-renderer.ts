@@ -54,6 +54,11 @@ export interface WaitlistDeniedMail {
   name: string | null;
 }
 
+/** To the member whose second factors an administrator removed. */
+export interface MfaResetMail {
+  to: string;
+}
+
 /** What can be asked of the renderer (and of the queue, which renders before it stores). */
 export type MailRequest =
   | ({ template: 'invitation' } & InvitationMail)
@@ -61,7 +66,8 @@ export type MailRequest =
   | ({ template: 'waitlist-confirmation' } & WaitlistConfirmationMail)
   | ({ template: 'waitlist-invitation' } & WaitlistInvitationMail)
   | ({ template: 'waitlist-denied' } & WaitlistDeniedMail)
-  | AccountMailRequest;
+  | AccountMailRequest
+  | ({ template: 'mfa-reset' } & MfaResetMail);
 
 export interface MailRenderer {
   render(request: MailRequest): MailMessage;
@@ -131,6 +137,7 @@ export function createMailRenderer(options: { branding: MailBranding; templatesD
     'waitlist-invitation': load('waitlist-invitation', read('waitlist-invitation.subject.hbs')),
     'waitlist-denied': load('waitlist-denied', read('waitlist-denied.subject.hbs')),
     ...(Object.fromEntries(ACCOUNT_MAIL_TEMPLATES.map((name) => [name, load(name, read(`${name}.subject.hbs`))])) as Record<AccountMailTemplate, EmailTemplates>),
+    'mfa-reset': load('mfa-reset', read('mfa-reset.subject.hbs')),
   } satisfies Record<MailRequest['template'], EmailTemplates>;
 
   const contextFor = (request: MailRequest): Record<string, unknown> => {
@@ -149,6 +156,8 @@ export function createMailRenderer(options: { branding: MailBranding; templatesD
       }
       case 'verification-code':
         return { ...brand, code: request.code, expires_in_minutes: request.expiresInMinutes };
+      case 'mfa-reset':
+        return { ...brand };
       case 'waitlist-confirmation':
         return { ...brand, link: request.link, code: request.code, expires_in_hours: request.expiresInHours, preheader: `Confirm your request to join ${brand.product_name}` };
       case 'waitlist-invitation': {

@@ -22,7 +22,7 @@ export const DEMO_CLIENT: ClientMetadata = {
 };
 
 /** Where the account client's flows return: the end of an invitation sign-up, or the member page. */
-export const accountClientRedirects = (issuer: string) => ({ welcome: `${issuer}/account/welcome`, accountPage: `${issuer}/account` });
+export const accountClientRedirects = (issuer: string) => ({ welcome: `${issuer}/account/welcome`, accountPage: `${issuer}/account`, securityPage: `${issuer}/account/security` });
 
 /**
  * An authorization request of Guestlist's own client (response_type=none: it needs a session, not
@@ -47,7 +47,7 @@ export function accountClient(config: Config): ClientMetadata {
     token_endpoint_auth_method: 'none',
     grant_types: ['authorization_code'],
     response_types: ['none'],
-    // /account/welcome ends an invitation sign-up; /account is the member page's own sign-in.
+    // /account/welcome ends an invitation sign-up; /account and /account/security are the member pages' own sign-in.
     redirect_uris: Object.values(accountClientRedirects(config.issuer)),
     scope: 'openid email',
     first_party: true,

@@ -2,9 +2,12 @@
 import type { Account, FindAccount } from 'oidc-provider';
 import type { AccountStore } from '../store/ports.ts';
 
-/** The claims each scope releases; `roles` come with `openid` so every app sees them. */
+/**
+ * The claims each scope releases; `roles` come with `openid` so every app sees them, and so do
+ * how and when the person signed in (`amr`, `acr`, `auth_time`: the ID token carries them).
+ */
 export const CLAIMS = {
-  openid: ['sub', 'roles'],
+  openid: ['sub', 'roles', 'amr', 'acr', 'auth_time'],
   email: ['email', 'email_verified'],
   phone: ['phone_number', 'phone_number_verified'],
 };

@@ -11,6 +11,8 @@ import type { InviteTokenParam } from './invite-token-param.ts';
 import { assertClientIds } from './client-metadata-validation.ts';
 import { recordingLogoutReceivers, type LogoutReceivers } from './logout-receivers.ts';
 import { DEFAULT_ID_TOKEN_ALG, ID_TOKEN_SIGNING_ALGS } from '../secrets/signing-keys.ts';
+import { mfaPrompt, type StandingLookup } from './mfa-prompt.ts';
+import { ACR_SFA, ACR_VALUES } from '../mfa/authentication-methods.ts';
 
 export interface ProviderPages {
   error(ctx: KoaContextWithOIDC, out: ErrorOut, error: Error): Promise<void> | void;
@@ -29,16 +31,22 @@ export interface ProviderDeps {
   inviteTokenParam: InviteTokenParam;
   /** Learns, from every saved session, which back-channel logout apps an account is signed in to. */
   logoutReceivers?: LogoutReceivers;
+  /** The account's second-factor standing, for the `mfa` prompt (mfa-prompt.ts). */
+  mfaStanding: StandingLookup;
 }
 
-/** `prompt=create` (OpenID "Initiating User Registration"): requestable, advertised in discovery. */
-function interactionPolicyWithCreate() {
+/**
+ * `prompt=create` (OpenID "Initiating User Registration"): requestable, advertised in discovery.
+ * `mfa` sits between sign-in and consent: no app gets a code before the second factor is there.
+ */
+function interactionPolicyWithCreate(mfaStanding: StandingLookup) {
   const policy = interactionPolicy.base();
   policy.add(new interactionPolicy.Prompt({ name: 'create', requestable: true }), 0);
+  policy.add(mfaPrompt(mfaStanding), policy.findIndex((prompt) => prompt.name === 'consent'));
   return policy;
 }
 
-export function createProvider({ config, secrets, store, clock, pages, clients, inviteTokenParam, logoutReceivers }: ProviderDeps): Provider {
+export function createProvider({ config, secrets, store, clock, pages, clients, inviteTokenParam, logoutReceivers, mfaStanding }: ProviderDeps): Provider {
   assertClientIds(clients);
   const secureCookies = config.issuer.startsWith('https://');
   const configuration: Configuration = {
@@ -47,6 +55,9 @@ export function createProvider({ config, secrets, store, clock, pages, clients, 
     clients,
     findAccount: createFindAccount(store.accounts),
     claims: CLAIMS,
+    // How the person signed in (authentication-methods.ts): discovery lists them, the ID token says
+    // which. With second factors off, only the single-factor level can ever be given.
+    acrValues: config.mfa === 'off' ? [ACR_SFA] : [...ACR_VALUES],
     scopes: ['openid', 'offline_access', 'email', 'phone', 'invites', 'admin'],
     // Keycloak and Google put the scope's claims in the ID token too; apps expect it.
     conformIdTokenClaims: false,
@@ -92,7 +103,7 @@ export function createProvider({ config, secrets, store, clock, pages, clients, 
       },
     },
     interactions: {
-      policy: interactionPolicyWithCreate(),
+      policy: interactionPolicyWithCreate(mfaStanding),
       url: (_ctx, interaction) => `/interaction/${interaction.uid}`,
     },
     // First-party clients (marked first_party) skip the consent screen: the grant is implied.

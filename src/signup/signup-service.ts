@@ -54,6 +54,9 @@ export interface VerifyInput {
   interactionUid?: string | null;
 }
 
+/** An admitted sign-up waiting for its passkey (a passkey-only sign-up): no password, no secret. */
+export type AdmittedWithoutPassword = Pick<PendingSignUp, 'email' | 'inviteId' | 'inviteTokenHash' | 'emailVerified' | 'roles'>;
+
 export interface SignUpServiceDeps {
   store: Store;
   config: Config;
@@ -102,7 +105,7 @@ export function createSignUpService(deps: SignUpServiceDeps) {
    * The invitation a pending sign-up may still redeem. A resend (new link) or a revoke of the
    * invitation ends every sign-up started with it: no code, resend or completion works after that.
    */
-  async function invitationStillOffered(pending: PendingSignUp, meta?: RequestMeta): Promise<InviteRecord | null> {
+  async function invitationStillOffered(pending: AdmittedWithoutPassword, meta?: RequestMeta): Promise<InviteRecord | null> {
     if (!pending.inviteId) return null;
     const invite = await redemption.stillOffered(pending.inviteId, pending.inviteTokenHash);
     if (invite) return invite;
@@ -117,13 +120,13 @@ export function createSignUpService(deps: SignUpServiceDeps) {
    */
   async function createAccount(
     admission: Admission,
-    credentials: { passwordHash: string; phoneNumber?: string | null; phoneNumberVerified?: boolean; emailVerified?: boolean },
+    credentials: { passwordHash: string | null; phoneNumber?: string | null; phoneNumberVerified?: boolean; emailVerified?: boolean; accountId?: string },
     meta: RequestMeta,
     /** An upstream sign-up names the account id (its link is stored first) and how it came in. */
     origin: { accountId?: string; via?: string } = {},
   ): Promise<AccountRecord> {
     const account: NewAccount = {
-      id: origin.accountId ?? randomUUID(),
+      id: origin.accountId ?? credentials.accountId ?? randomUUID(),
       email: admission.email,
       emailVerified: admission.emailVerified || (credentials.emailVerified ?? false),
       passwordHash: credentials.passwordHash,
@@ -208,7 +211,7 @@ export function createSignUpService(deps: SignUpServiceDeps) {
     return null;
   }
 
-  async function failed(reason: string, pending: PendingSignUp, meta: RequestMeta): Promise<void> {
+  async function failed(reason: string, pending: AdmittedWithoutPassword, meta: RequestMeta): Promise<void> {
     await audit.record({ type: 'registration.failed', actor: 'anonymous', inviteId: pending.inviteId, reason, data: { email_domain: pending.email.split('@').pop() ?? null } }, meta);
   }
 
@@ -218,7 +221,7 @@ export function createSignUpService(deps: SignUpServiceDeps) {
      * no password, the email as the upstream vouched for it, the same redemption and audit trail.
      */
     async createFromUpstream(admission: Admission, origin: { accountId: string; via: string }, meta: RequestMeta): Promise<AccountRecord> {
-      return createAccount(admission, { passwordHash: '', emailVerified: admission.emailVerified }, meta, origin);
+      return createAccount(admission, { passwordHash: null, emailVerified: admission.emailVerified }, meta, origin);
     },
 
     /**
@@ -359,6 +362,29 @@ export function createSignUpService(deps: SignUpServiceDeps) {
       }
       await store.verifications.setCodes(record.id, hashes, now);
       return { verificationId: record.id, channels: pending.channels };
+    },
+
+    /**
+     * A passkey-only sign-up, first half: the same admission as any sign-up (counted, checked and
+     * audited by the gate). Codes cannot be asked of it (it has no pending record to wait on them), so
+     * a sign-up that would need one is refused here, before any passkey is made.
+     */
+    async admitWithoutPassword(input: { email: string; inviteToken?: string | null }, meta: RequestMeta): Promise<AdmittedWithoutPassword> {
+      if (config.require_phone_verification) throw new AppError('passkey_signup_unavailable');
+      const admission = await gate.admit(input, meta);
+      if (config.require_email_verification && !admission.emailVerified) throw new AppError('passkey_signup_unavailable');
+      return { email: admission.email, inviteId: admission.invite?.id ?? null, inviteTokenHash: admission.invite?.tokenHash ?? null, emailVerified: admission.emailVerified, roles: admission.roles };
+    },
+
+    /**
+     * The second half, once the passkey is stored under `accountId`: the invitation is looked at
+     * again (a resend or revoke since ends the sign-up, as for a pending one) and redeemed in the same
+     * atomic step as a password sign-up, with the same audit; the account has no password.
+     */
+    async completeWithoutPassword(admitted: AdmittedWithoutPassword, accountId: string, meta: RequestMeta): Promise<AccountRecord> {
+      const invite = await invitationStillOffered(admitted, meta);
+      const admission: Admission = { email: admitted.email, invite, emailVerified: admitted.emailVerified, roles: invite?.roles ?? admitted.roles };
+      return createAccount(admission, { passwordHash: null, accountId }, meta);
     },
 
     /** A hosted form refused before admission: audited like every other attempt (admission.ts). */

@@ -100,8 +100,8 @@ export interface AccountRecord {
   /** Lower-cased and trimmed. Unique. */
   email: string;
   emailVerified: boolean;
-  /** Empty when the account has no password (it signs in through an upstream provider only). */
-  passwordHash: string;
+  /** argon2id; null for an account without a password (passkeys alone, or an upstream provider only). */
+  passwordHash: string | null;
   phoneNumber: string | null;
   phoneNumberVerified: boolean;
   roles: string[];
@@ -583,6 +583,7 @@ export interface Store {
   /** Recovery codes and links, email-change codes. */
   accountCodes: AccountCodeStore;
   consoleSessions: ConsoleSessionStore;
+  mfa: MfaStore;
   /** Throws when the store cannot be reached or written. */
   ping(): Promise<void>;
   close(): Promise<void>;
@@ -656,4 +657,92 @@ export interface AccountCodeStore {
   complete(id: string, now: Date): Promise<boolean>;
   /** Ends every live record of `purpose` for the account (a reset done, a password changed); returns how many. */
   supersedeAccount(accountId: string, purpose: AccountCodePurpose, now: Date): Promise<number>;
+}
+
+// Second factors and passkeys (src/mfa/): what an account signs in with besides its password.
+
+/** A WebAuthn credential (a passkey): its public key only, never anything secret. */
+export interface PasskeyRecord {
+  /** The credential ID, base64url: unique across accounts. */
+  id: string;
+  accountId: string;
+  /** The COSE public key, base64url. */
+  publicKey: string;
+  /** The authenticator's signature counter (0 for most synced passkeys). */
+  counter: number;
+  transports: string[];
+  /** singleDevice: bound to one authenticator (hardware key); multiDevice: synced. */
+  deviceType: 'singleDevice' | 'multiDevice';
+  backedUp: boolean;
+  name: string;
+  createdAt: Date;
+  lastUsedAt: Date | null;
+}
+
+/** An authenticator app (TOTP): one per account. */
+export interface TotpRecord {
+  accountId: string;
+  /** The shared secret, sealed (AES-256-GCM): never stored in clear. */
+  sealedSecret: string;
+  createdAt: Date;
+  lastUsedAt: Date | null;
+  /** The last time step a code was accepted for: no code of that step or an earlier one counts again. */
+  lastStep: number | null;
+}
+
+/** A WebAuthn ceremony in progress: its challenge is good once, until it expires. */
+export interface WebAuthnChallengeRecord {
+  id: string;
+  /** base64url, as the browser signs it. */
+  challenge: string;
+  purpose: 'signup' | 'register' | 'authenticate' | 'second_factor';
+  /** The account it is for (the new account's id for a sign-up); null for a passwordless sign-in. */
+  accountId: string | null;
+  /** The hosted interaction it belongs to, when it runs in one. */
+  interactionUid: string | null;
+  /** What the ceremony needs at its end (a sign-up's admission), as JSON; never a secret. */
+  data: string | null;
+  expiresAt: Date;
+}
+
+export type AddPasskeyOutcome = { ok: true; passkey: PasskeyRecord } | { ok: false; reason: 'limit' | 'duplicate' };
+
+/** What removing a factor leaves: `refused` when it would have removed the last one that must stay. */
+export type RemoveFactorOutcome = 'removed' | 'missing' | 'refused';
+
+export interface MfaStore {
+  /** Adds the passkey while the account has fewer than `max`; a credential ID already stored anywhere is a duplicate. */
+  addPasskey(passkey: PasskeyRecord, max: number): Promise<AddPasskeyOutcome>;
+  /** Oldest first. */
+  listPasskeys(accountId: string): Promise<PasskeyRecord[]>;
+  findPasskey(id: string): Promise<PasskeyRecord | null>;
+  renamePasskey(accountId: string, id: string, name: string): Promise<PasskeyRecord | null>;
+  /**
+   * Removes one of the account's passkeys. With `keepOne`, atomically refused when it is the
+   * account's last factor (no other passkey and no authenticator app).
+   */
+  removePasskey(accountId: string, id: string, options: { keepOne: boolean }): Promise<RemoveFactorOutcome>;
+  /** After a sign-in with it: the new counter and when. */
+  recordPasskeyUse(id: string, counter: number, at: Date): Promise<void>;
+  /** Stores the account's authenticator app only when it has none; false when one is there. */
+  setTotp(totp: TotpRecord): Promise<boolean>;
+  findTotp(accountId: string): Promise<TotpRecord | null>;
+  /**
+   * The replay guard: records `step` as used, only while no code of this step or a later one was
+   * accepted (one conditional update). True for the one caller that got it.
+   */
+  claimTotpStep(accountId: string, step: number, at: Date, resealedSecret?: string): Promise<boolean>;
+  /** As removePasskey: with `keepOne`, refused when no passkey would remain. */
+  removeTotp(accountId: string, options: { keepOne: boolean }): Promise<RemoveFactorOutcome>;
+  /** The account's backup codes become exactly these hashes (all unused); the old ones stop working. */
+  replaceBackupCodes(accountId: string, codeHashes: string[], at: Date): Promise<void>;
+  /** Marks the unused code with this hash used; true for the one caller that did. */
+  useBackupCode(accountId: string, codeHash: string, at: Date): Promise<boolean>;
+  /** Unused backup codes. */
+  countBackupCodes(accountId: string): Promise<number>;
+  /** Drops every factor and backup code of the account (an admin's reset, a deleted account); says what went. */
+  removeAll(accountId: string): Promise<{ passkeys: number; totp: boolean; backupCodes: number }>;
+  createChallenge(challenge: WebAuthnChallengeRecord): Promise<void>;
+  /** Removes and returns the challenge, once: null when it is gone, already taken or expired at `now`. */
+  takeChallenge(id: string, now: Date): Promise<WebAuthnChallengeRecord | null>;
 }

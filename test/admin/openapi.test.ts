@@ -27,6 +27,7 @@ test('describes every admin, member and registration path from the same zod sche
       '/admin/users/{id}/disable',
       '/admin/users/{id}/enable',
       '/admin/users/{id}/quota',
+      '/admin/users/{id}/mfa/reset',
       '/api/invites/{token}',
       '/api/register',
       '/api/register/verify',

@@ -3,7 +3,7 @@
 import type { Browser, Route } from 'playwright-core';
 import { createInvite, startGuestlist, type RunningGuestlist } from '../support/start-guestlist.ts';
 import { expectGoodPage, launchBrowser, openContext } from '../support/browser.ts';
-import { appCallbackPage, exchangeCode, pkcePair, demoAuthorizeUrl, signUpFromLink } from '../support/browser-app.ts';
+import { appCallbackPage, exchangeCode, pkcePair, demoAuthorizeUrl, signUpFromLink, skipSecondFactorOffer } from '../support/browser-app.ts';
 
 const DAY = 24 * 3600 * 1000;
 const LOGO = '<svg xmlns="http://www.w3.org/2000/svg" width="40" height="40"><circle cx="20" cy="20" r="18" fill="#0b7a75"/></svg>';
@@ -49,6 +49,7 @@ test('the invitation link opens sign-up with the email locked, and ends on the a
 
   await page.getByLabel('Password').fill('a long enough password');
   await page.getByRole('button', { name: 'Create account' }).click();
+  await skipSecondFactorOffer(page);
   await page.waitForURL(/\/account\/welcome/);
   await expect(page.locator('h1').textContent()).resolves.toBe('Your account is ready');
   await expect(page.locator('main').textContent()).resolves.toContain('ada@example.com');
@@ -102,6 +103,7 @@ test('the app starts sign-up with prompt=create and an invitation, and gets the 
   await expectGoodPage(tracked, 'signup-from-app');
   await page.getByLabel('Password').fill('grace has a good password');
   await page.getByRole('button', { name: 'Create account' }).click();
+  await skipSecondFactorOffer(page);
 
   // A third-party app asks for consent once.
   await page.waitForURL(/\/interaction\//);

@@ -55,6 +55,8 @@ test('the React app creates an account with a pasted invitation, shows the claim
   await expectGoodPage(tracked, 'react-app-signup');
   await page.getByLabel('Password').fill('lin has a fine password');
   await page.getByRole('button', { name: 'Create account' }).click();
+  // The second factor offered once after sign-up: declined here (the passkey journeys take it).
+  await page.getByRole('button', { name: 'Skip for now' }).click();
 
   await page.waitForURL(/\/interaction\//);
   await expect(page.locator('h1').textContent()).resolves.toBe('Allow access');
@@ -65,6 +67,10 @@ test('the React app creates an account with a pasted invitation, shows the claim
   await expect(page.locator('#signed-in-email').textContent()).resolves.toBe('lin@example.com');
   const claims = JSON.parse((await page.locator('#claims').textContent()) ?? '{}') as Record<string, unknown>;
   expect(claims).toMatchObject({ email: 'lin@example.com', email_verified: true, roles: ['beta'], iss: gl.url, aud: 'demo-app' });
+  // The app shows how she signed in, from the ID token's amr claim.
+  expect(claims.amr).toEqual(['pwd']);
+  await expect(page.locator('#amr').getAttribute('data-amr')).resolves.toBe('pwd');
+  await expect(page.locator('#amr').textContent()).resolves.toBe('password');
   expect(new URL(page.url()).search).toBe('');
   expect(await seriousViolations(page)).toEqual([]);
   await screenshot(page, 'react-app-signed-in');
@@ -84,7 +90,7 @@ test('the React app creates an account with a pasted invitation, shows the claim
   await expect(page.locator('main').textContent()).resolves.toContain('You need an invitation to create an account');
   await page.getByLabel('Email').fill('lin@example.com');
   await page.getByLabel('Password').fill('lin has a fine password');
-  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('button', { name: 'Sign in', exact: true }).click();
   // Signing out ended the grant too, so the app asks for consent again.
   await page.waitForURL(/\/interaction\//);
   await expect(page.locator('h1').textContent()).resolves.toBe('Allow access');

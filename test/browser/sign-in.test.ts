@@ -43,7 +43,7 @@ test('a returning member signs in; the page tells newcomers an invitation is nee
 
   await page.getByLabel('Email').fill('maya@example.com');
   await page.getByLabel('Password').fill('not her password');
-  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('button', { name: 'Sign in', exact: true }).click();
   await page.waitForLoadState('load');
   await expect(page.getByRole('alert').textContent()).resolves.toBe('The email or password is not correct.');
   // What was typed comes back; the password never does.
@@ -52,7 +52,7 @@ test('a returning member signs in; the page tells newcomers an invitation is nee
   await expectGoodPage(tracked, 'sign-in-wrong-password');
 
   await page.getByLabel('Password').fill('maya knows her password');
-  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('button', { name: 'Sign in', exact: true }).click();
   await page.waitForURL(/\/interaction\//);
   await page.getByRole('button', { name: 'Allow' }).click();
   await page.waitForURL(/^http:\/\/localhost:5173\/callback/);

@@ -4,7 +4,7 @@
 import type { Browser } from 'playwright-core';
 import { createInvite, startGuestlist, type RunningGuestlist } from '../support/start-guestlist.ts';
 import { launchBrowser, openContext } from '../support/browser.ts';
-import { appCallbackPage, demoAuthorizeUrl, exchangeCode, pkcePair } from '../support/browser-app.ts';
+import { appCallbackPage, demoAuthorizeUrl, exchangeCode, pkcePair, skipSecondFactorOffer } from '../support/browser-app.ts';
 
 let gl: RunningGuestlist;
 let browser: Browser;
@@ -29,6 +29,7 @@ test('signing up with prompt=create while another member is signed in ends with 
   await page.goto(demoAuthorizeUrl(gl.url, firstPkce.challenge, { prompt: 'create', invite_token: first.token, state: 'first' }));
   await page.getByLabel('Password').fill('first member password');
   await page.getByRole('button', { name: 'Create account' }).click();
+  await skipSecondFactorOffer(page);
   await page.waitForURL(/\/interaction\//);
   await page.getByRole('button', { name: 'Allow' }).click();
   await page.waitForURL(/^http:\/\/localhost:5173\/callback/);
@@ -42,6 +43,7 @@ test('signing up with prompt=create while another member is signed in ends with 
   await expect(page.getByLabel('Email').inputValue()).resolves.toBe('second-member@example.com');
   await page.getByLabel('Password').fill('second member password');
   await page.getByRole('button', { name: 'Create account' }).click();
+  await skipSecondFactorOffer(page);
 
   // The demo app is not first-party: the new member is asked to allow it, then lands back in it.
   await page.waitForURL(/\/interaction\//);

@@ -2,7 +2,7 @@
 // tokens → userinfo, then sign-in, refresh, introspection and revocation.
 import { decodeEntities, FormClient, textOf } from '../support/browser-form.ts';
 import { adminToken, createInvite, getJson, startGuestlist, type RunningGuestlist } from '../support/start-guestlist.ts';
-import { discover, finishAuthorization, isCallback, oidc, passConsent, RP, startAuthorization, writeClientsFile } from '../support/relying-party.ts';
+import { discover, finishAuthorization, isCallback, oidc, passConsent, RP, skipSecondFactorOffer, startAuthorization, writeClientsFile } from '../support/relying-party.ts';
 
 let gl: RunningGuestlist;
 
@@ -93,7 +93,8 @@ test('the invitation link leads to the sign-up page with the email locked, then 
   expect(page.status).toBe(200);
   expect(page.html).toMatch(/id="email"[^>]*value="linus@example.com"[^>]*readonly/);
   expect(textOf(page.html, 'invite-applied')).toContain('linus@example.com');
-  const done = await browser.submit(page, '/register', { email: 'linus@example.com', password: 'password for linus', invite_token: invite.token });
+  const offered = await browser.submit(page, '/register', { email: 'linus@example.com', password: 'password for linus', invite_token: invite.token });
+  const done = await skipSecondFactorOffer(browser, offered);
   expect(done.status).toBe(200);
   expect(done.html).toContain('Your account is ready');
   expect(done.html).toContain('linus@example.com');
@@ -107,7 +108,8 @@ test('an invite naming an app sends the invitee to its initiate_login_uri after 
   const invite = await createInvite(gl, { email: 'kay@example.com', client_id: RP.client_id });
   const browser = new FormClient();
   const page = await browser.get(invite.url);
-  const landed = await browser.submit(page, '/register', { email: 'kay@example.com', password: 'password for kay!' }, (location) => location.startsWith('https://rp.test/login'));
+  const toApp = (location: string) => location.startsWith('https://rp.test/login');
+  const landed = await skipSecondFactorOffer(browser, await browser.submit(page, '/register', { email: 'kay@example.com', password: 'password for kay!' }, toApp), toApp);
   const target = new URL(landed.url);
   expect(target.origin + target.pathname).toBe('https://rp.test/login');
   expect(target.searchParams.get('iss')).toBe(gl.url);

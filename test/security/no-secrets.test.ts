@@ -7,6 +7,8 @@ import { discover, finishAuthorization, isCallback, passConsent, RP, startAuthor
 import { call } from '../audit/http.ts';
 import { startReceiver, type Receiver } from '../webhooks/receiver.ts';
 import { createLogger, redactUrl } from '../../src/logging/logger.ts';
+import { signUpMember } from '../member/member-session.ts';
+import { backupCodesIn, codeAt, enrolTotpOnAccountPage, signInWithPassword } from '../mfa/mfa-session.ts';
 
 const WEBHOOK_SECRET = 'webhook-secret-never-in-a-body-0123';
 let gl: RunningGuestlist;
@@ -90,6 +92,37 @@ test('tokens, passwords and codes from a whole journey reach no log line, audit 
     expect({ where: 'audit', found: auditLog.some((line) => line.includes(secret)) }).toEqual({ where: 'audit', found: false });
     expect({ where: 'export', found: exported.includes(secret) }).toEqual({ where: 'export', found: false });
     expect({ where: 'webhooks', found: webhookBodies.includes(secret) }).toEqual({ where: 'webhooks', found: false });
+  }
+});
+
+test('second factors: the authenticator secret, its codes and the backup codes reach no log line, audit event or webhook', async () => {
+  const config = await discover(gl.url);
+  const member = await signUpMember(gl, 'two-factor@example.com');
+  const { secret, codes } = await enrolTotpOnAccountPage(gl, member.browser);
+  expect(codes).toHaveLength(10);
+  const secrets = [secret, ...codes, ...codes.map((code) => code.replaceAll('-', ''))];
+  gl.clock.advance(60_000);
+  // A right code, a wrong one, a backup code, and new backup codes.
+  const right = codeAt(gl, secret);
+  const first = await signInWithPassword(config, 'two-factor@example.com', member.password);
+  expect((await first.browser.submit(first.page, '/mfa', { code: right }, isCallback)).status).not.toBe(400);
+  const wrong = right === '123456' ? '654321' : '123456';
+  const second = await signInWithPassword(config, 'two-factor@example.com', member.password);
+  expect((await second.browser.submit(second.page, '/mfa', { code: wrong })).status).toBe(400);
+  expect((await second.browser.submit(second.page, '/mfa', { code: codes[0]! }, isCallback)).status).not.toBe(400);
+  const renewed = backupCodesIn((await member.browser.submit(await member.browser.get(`${gl.url}/account/security`), '/account/security/backup-codes', {})).html);
+  secrets.push(right, wrong, ...renewed);
+  expect((await gl.guestlist.services.webhooks.drain()).delivered).toBeGreaterThan(3);
+
+  const logs = gl.logs();
+  const auditLog: string[] = [];
+  for await (const event of gl.store.audit.stream({ accountId: member.sub })) auditLog.push(JSON.stringify(event));
+  expect(auditLog.join('\n')).toContain('backup_code.used');
+  expect(auditLog.join('\n')).toContain('mfa.challenge_failed');
+  const webhookBodies = receiver.received.map((r) => r.body).join('\n');
+  expect(webhookBodies).toContain('mfa.enrolled');
+  for (const value of secrets) {
+    expect({ value, logs: logs.includes(value), audit: auditLog.some((line) => line.includes(value)), webhooks: webhookBodies.includes(value) }).toEqual({ value, logs: false, audit: false, webhooks: false });
   }
 });
 

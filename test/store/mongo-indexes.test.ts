@@ -44,3 +44,9 @@ test('the checker itself refuses a plain equality against a partial index, and a
   expect(queryServedBy({ type: 't' }, { seq: -1 }, sorted)).toBe(false);
   expect(queryServedBy({ actor: 'x' }, { at: -1 }, sorted)).toBe(false);
 });
+
+test('the catalogue reaches every second-factor collection, so their filters are checked above', async () => {
+  const { sent } = await everyQuery();
+  const filtered = new Set(sent.filter((s) => Object.keys(s.filter ?? {}).length > 0).map((s) => s.collection));
+  for (const collection of ['passkeys', 'totp_factors', 'backup_codes', 'webauthn_challenges', 'mfa_locks']) expect([collection, filtered.has(collection)]).toEqual([collection, true]);
+});

@@ -14,6 +14,7 @@ import { createMongoOidcPayloadStore } from '../../src/store/mongo/oidc-payloads
 import { createMongoSettingsStore } from '../../src/store/mongo/settings.ts';
 import { createMongoFederatedIdentityStore } from '../../src/store/mongo/federated-identities.ts';
 import { createMongoAccountCodeStore } from '../../src/store/mongo/account-codes.ts';
+import { createMongoMfaStore } from '../../src/store/mongo/mfa.ts';
 import { encodeTimeCursor } from '../../src/store/cursor.ts';
 import { recordingModels, type Sent } from './mongo-recorder.ts';
 
@@ -138,5 +139,23 @@ export async function everyQuery(): Promise<{ sent: Sent[]; models: Models }> {
   await accountCodes.markVerified('r1', { tokenHash: 't', expiresAt: now }, now);
   await accountCodes.complete('r1', now);
   await accountCodes.supersedeAccount('a1', 'recovery', now);
+  const mfa = createMongoMfaStore(connection, models);
+  const passkey = { id: 'c1', accountId: 'a1', publicKey: 'pk', counter: 0, transports: [], deviceType: 'multiDevice' as const, backedUp: true, name: 'Laptop', createdAt: now, lastUsedAt: null };
+  await settled(mfa.addPasskey(passkey, 20));
+  await mfa.listPasskeys('a1');
+  await mfa.findPasskey('c1');
+  await mfa.renamePasskey('a1', 'c1', 'Phone');
+  await settled(mfa.removePasskey('a1', 'c1', { keepOne: true }));
+  await mfa.recordPasskeyUse('c1', 1, now);
+  await settled(mfa.setTotp({ accountId: 'a1', sealedSecret: 's', createdAt: now, lastUsedAt: null, lastStep: null }));
+  await mfa.findTotp('a1');
+  await mfa.claimTotpStep('a1', 1, now);
+  await settled(mfa.removeTotp('a1', { keepOne: true }));
+  await settled(mfa.replaceBackupCodes('a1', ['h1'], now));
+  await mfa.useBackupCode('a1', 'h1', now);
+  await mfa.countBackupCodes('a1');
+  await settled(mfa.removeAll('a1'));
+  await mfa.createChallenge({ id: 'w1', challenge: 'c', purpose: 'authenticate', accountId: null, interactionUid: null, data: null, expiresAt: now });
+  await mfa.takeChallenge('w1', now);
   return { sent, models };
 }

@@ -14,6 +14,7 @@ import { federatedIdentityContract } from './contract/federated-identities.ts';
 import { consoleQueryContract } from './contract/console-queries.ts';
 import { consoleSessionContract } from './contract/console-sessions.ts';
 import { accountCodeContract } from './contract/account-codes.ts';
+import { mfaContract } from './contract/mfa.ts';
 
 /**
  * Builds a fresh, empty store for one test. `clock` is the time the store itself reads where a
@@ -55,6 +56,7 @@ export function describeStoreContract(name: string, makeStore: StoreFactory): vo
     consoleQueryContract(context);
     consoleSessionContract(context);
     accountCodeContract(context);
+    mfaContract(context);
     lifecycleContract(context);
   });
 }

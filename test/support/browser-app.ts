@@ -47,10 +47,16 @@ export function demoAuthorizeUrl(issuer: string, challenge: string, extra: Recor
   return url.toString();
 }
 
+/** Declines the second factor offered once after sign-up (it waits for that page first). */
+export async function skipSecondFactorOffer(page: Page): Promise<void> {
+  await page.getByRole('button', { name: 'Skip for now' }).click();
+}
+
 /** Opens an invitation link and signs up with `password`, ending on the account-ready page. */
 export async function signUpFromLink(page: Page, link: string, password: string): Promise<void> {
   await page.goto(link);
   await page.getByLabel('Password').fill(password);
   await page.getByRole('button', { name: 'Create account' }).click();
+  await skipSecondFactorOffer(page);
   await page.waitForURL(/\/account\/welcome/);
 }

@@ -70,8 +70,18 @@ export async function finishAuthorization(config: oidc.Configuration, callbackUr
   return oidc.authorizationCodeGrant(config, new URL(callbackUrl), { pkceCodeVerifier: start.verifier, expectedState: start.state, expectedNonce: start.nonce });
 }
 
-/** Clicks through consent when the app is not first-party; returns the callback page. */
-export async function passConsent(browser: FormClient, page: Page): Promise<Page> {
+/**
+ * Declines the second factor offered once right after sign-up (the `mfa` prompt's optional step),
+ * when the page is that offer; otherwise returns the page as it is.
+ */
+export async function skipSecondFactorOffer(browser: FormClient, page: Page, stopAt?: (location: string) => boolean): Promise<Page> {
+  if (!page.html.includes('/mfa/skip')) return page;
+  return browser.submit(page, '/mfa/skip', {}, stopAt);
+}
+
+/** Clicks through consent when the app is not first-party (after declining the offer of a second factor); returns the callback page. */
+export async function passConsent(browser: FormClient, offered: Page): Promise<Page> {
+  const page = await skipSecondFactorOffer(browser, offered, isCallback);
   if (isCallback(page.url)) return page;
   if (!page.html.includes('/consent')) throw new Error(`expected the consent page, got ${page.status} ${page.url}\n${page.html.slice(0, 1500)}`);
   return browser.submit(page, '/consent', {}, isCallback);

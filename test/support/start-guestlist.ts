@@ -26,6 +26,11 @@ export interface StartOptions {
   extraDeps?: Partial<AppDeps>;
   /** Listen on this port (a restart that must keep its issuer); default: any free one. */
   port?: number;
+  /**
+   * The issuer's host name (it still listens on 127.0.0.1): `localhost` for WebAuthn, whose
+   * relying-party ID must be a domain name, never an IP address.
+   */
+  host?: 'localhost';
 }
 
 export interface RunningGuestlist {
@@ -54,7 +59,7 @@ export async function startGuestlist(options: StartOptions = {}): Promise<Runnin
   // The issuer must name the port, so the server listens before the app is built.
   const server = createServer();
   const port = await listen(server, options.port);
-  const url = `http://127.0.0.1:${port}`;
+  const url = `http://${options.host ?? '127.0.0.1'}:${port}`;
   const lines: string[] = [];
   const destination = new Writable({
     write(chunk, _encoding, callback) {

@@ -17,6 +17,8 @@ export function wrapEveryPort(inner: Store, wrap: <T extends object>(port: T) =>
     settings: wrap(inner.settings),
     federatedIdentities: wrap(inner.federatedIdentities),
     consoleSessions: wrap(inner.consoleSessions),
+    mfa: wrap(inner.mfa),
+    accountCodes: wrap(inner.accountCodes),
     ...rest,
   };
 }

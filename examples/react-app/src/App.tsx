@@ -3,6 +3,28 @@ import { useEffect, useState, type FormEvent } from 'react';
 import type { User } from 'oidc-client-ts';
 import type { Auth } from './auth.ts';
 
+/** What each `amr` value in the ID token means (RFC 8176), as the app tells its user. */
+const METHODS: Record<string, string> = {
+  pwd: 'password',
+  otp: 'one-time code',
+  hwk: 'passkey on a device',
+  swk: 'synced passkey',
+  mfa: 'more than one factor',
+};
+
+/** How the person signed in, from the ID token's `amr` claim (Guestlist always sends it). */
+function SignedInWith({ amr }: { amr: unknown }) {
+  const methods = Array.isArray(amr) ? amr.map(String) : [];
+  return (
+    <p>
+      Signed in with{' '}
+      <span id="amr" data-amr={methods.join(' ')}>
+        {methods.length ? methods.map((method) => METHODS[method] ?? method).join(', ') : 'an unknown method'}
+      </span>
+    </p>
+  );
+}
+
 type State = { status: 'loading' } | { status: 'signed-out'; error?: string } | { status: 'signed-in'; user: User };
 
 export function App({ auth }: { auth: Auth }) {
@@ -78,6 +100,7 @@ export function App({ auth }: { auth: Auth }) {
           <p>
             Signed in as <strong id="signed-in-email">{String(state.user.profile.email ?? state.user.profile.sub)}</strong>
           </p>
+          <SignedInWith amr={state.user.profile.amr} />
           <h2>Your claims</h2>
           <pre id="claims" tabIndex={0} aria-label="ID token claims">
             {JSON.stringify(state.user.profile, null, 2)}

@@ -43,6 +43,9 @@ export function createAuth(settings: Settings): Auth {
     scope: 'openid email',
     // The session ends with the tab; a new tab signs in again (silently, through Guestlist's session).
     userStore: new WebStorageStateStore({ store: window.sessionStorage }),
+    // Keep how and when the person signed in (amr, acr, auth_time) in the profile: oidc-client-ts
+    // drops them by default with the other protocol claims, and this app shows them.
+    filterProtocolClaims: ['nbf', 'jti', 'nonce', 'azp', 'at_hash'],
   });
   return {
     currentUser: () => manager.getUser(),

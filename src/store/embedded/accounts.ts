@@ -10,7 +10,8 @@ function rowToAccount(row: Row): AccountRecord {
     id: String(row.id),
     email: String(row.email),
     emailVerified: row.email_verified === 1,
-    passwordHash: String(row.password_hash),
+    // The column predates passwordless accounts and is NOT NULL: '' stands for no password.
+    passwordHash: row.password_hash === '' || row.password_hash === null ? null : String(row.password_hash),
     phoneNumber: (row.phone_number as string | null) ?? null,
     phoneNumberVerified: row.phone_number_verified === 1,
     roles: parseJson<string[]>(row.roles),
@@ -50,7 +51,7 @@ export function createEmbeddedAccountStore(db: DatabaseSync): AccountStore {
           account.id,
           account.email,
           account.emailVerified ? 1 : 0,
-          account.passwordHash,
+          account.passwordHash ?? '',
           account.phoneNumber,
           account.phoneNumberVerified ? 1 : 0,
           json(account.roles),

@@ -15,6 +15,7 @@ import { createEmbeddedFederatedIdentityStore } from './federated-identities.ts'
 import { createEmbeddedConsoleSessionStore } from './console-sessions.ts';
 import { startWalCheckpointer } from './wal-checkpointer.ts';
 import { createEmbeddedAccountCodeStore } from './account-codes.ts';
+import { createEmbeddedMfaStore } from './mfa.ts';
 
 export interface EmbeddedStoreOptions {
   /** Folder holding guestlist.db; omit for an in-memory database (tests). */
@@ -47,6 +48,7 @@ export function createEmbeddedStore(options: EmbeddedStoreOptions = {}): Store {
     federatedIdentities: createEmbeddedFederatedIdentityStore(db),
     consoleSessions: createEmbeddedConsoleSessionStore(db),
     accountCodes: createEmbeddedAccountCodeStore(db),
+    mfa: createEmbeddedMfaStore(db, clock),
     async ping() {
       ping.run(String(clock().getTime()));
     },

@@ -13,7 +13,7 @@ function docToAccount(doc: AccountDoc): AccountRecord {
     id: doc._id,
     email: doc.email,
     emailVerified: doc.emailVerified,
-    passwordHash: doc.passwordHash,
+    passwordHash: doc.passwordHash ?? null,
     phoneNumber: doc.phoneNumber ?? null,
     phoneNumberVerified: doc.phoneNumberVerified,
     roles: [...(doc.roles ?? [])],

@@ -15,6 +15,7 @@ import { createMongoSettingsStore } from './settings.ts';
 import { createMongoFederatedIdentityStore } from './federated-identities.ts';
 import { createMongoConsoleSessionStore } from './console-sessions.ts';
 import { createMongoAccountCodeStore } from './account-codes.ts';
+import { createMongoMfaStore } from './mfa.ts';
 import { connectionAdmin, type MongoAdmin } from './mongo-admin.ts';
 import { ensureIndexes, wantedIndexes, type SyncLog } from './index-sync.ts';
 import { assertTransactionSupport } from './transaction-support.ts';
@@ -88,6 +89,7 @@ export function assembleMongoStore(connection: Connection, models: Models, optio
     federatedIdentities: createMongoFederatedIdentityStore(models),
     consoleSessions: createMongoConsoleSessionStore(models),
     accountCodes: createMongoAccountCodeStore(models, nextSeq),
+    mfa: createMongoMfaStore(connection, models),
     async ping() {
       if (closed) throw new Error('MongoDB store is closed');
       // Readiness means writable, as for the embedded store: a node that can still read but has

@@ -1,6 +1,7 @@
 // MongoDB schemas, models and their indexes (unique, TTL, and one per list/audit filter).
 import { Schema, type Connection, type Model, type Types } from 'mongoose';
 import { accountCodeSchema, type AccountCodeDoc } from './account-code-model.ts';
+import { createMfaModels, type MfaModels } from './mfa-models.ts';
 
 /*
  * Every collection uses our own string ids as `_id`, so "id is unique" is MongoDB's own
@@ -48,7 +49,8 @@ export interface AccountDoc {
   _id: string;
   email: string;
   emailVerified: boolean;
-  passwordHash: string;
+  /** null: the account signs in with passkeys alone. */
+  passwordHash: string | null;
   phoneNumber: string | null;
   phoneNumberVerified: boolean;
   roles: string[];
@@ -161,7 +163,7 @@ export interface CounterDoc {
   seq: number;
 }
 
-export interface Models {
+export interface Models extends MfaModels {
   Invite: Model<InviteDoc>;
   Redemption: Model<RedemptionDoc>;
   Account: Model<AccountDoc>;
@@ -242,8 +244,8 @@ export function createModels(connection: Connection, modelOptions: ModelOptions 
       _id: id,
       email: { type: String, required: true },
       emailVerified: { type: Boolean, required: true },
-      // Empty for an account that signs in through an upstream provider only (`required` refuses '').
-      passwordHash: { type: String, default: '' },
+      // Null for an account without a password (passkeys alone, or an upstream provider only).
+      passwordHash: str,
       phoneNumber: str,
       phoneNumberVerified: { type: Boolean, required: true },
       roles: { type: [String], default: [] },
@@ -431,5 +433,6 @@ export function createModels(connection: Connection, modelOptions: ModelOptions 
     Counter: connection.model<CounterDoc>('Counter', counter),
     ConsoleSession: connection.model<ConsoleSessionDoc>('ConsoleSession', consoleSession),
     AccountCode: connection.model<AccountCodeDoc>('AccountCode', accountCodeSchema()),
+    ...createMfaModels(connection, options),
   };
 }

@@ -24,6 +24,17 @@ export function accountContract({ store, clock }: ContractContext): void {
       expect(await store().accounts.findByEmail('nobody@example.test')).toBeNull();
     });
 
+    test('an account without a password (passkeys alone) keeps passwordHash null, redeeming an invite too', async () => {
+      const plain = newAccount(clock(), { passwordHash: null });
+      expect(await store().accounts.create(plain)).toEqual({ ...plain, seq: expect.any(Number) });
+      expect((await store().accounts.findById(plain.id))?.passwordHash).toBeNull();
+      const invite = await store().invites.create(newInvite(clock()));
+      const redeeming = newAccount(clock(), { passwordHash: null, inviteId: invite.id });
+      const outcome = await store().accounts.createRedeemingInvite(redeeming, invite.id, { ip: null }, clock().now());
+      expect(outcome.ok && outcome.account.passwordHash).toBeNull();
+      expect((await store().accounts.findByEmail(redeeming.email))?.passwordHash).toBeNull();
+    });
+
     test('a taken email throws EmailTakenError and stores nothing', async () => {
       await store().accounts.create(newAccount(clock(), { email: 'dup@example.test' }));
       const second = newAccount(clock(), { email: 'dup@example.test' });
