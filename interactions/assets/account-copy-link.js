@@ -1,4 +1,4 @@
-// Optional enhancement for /account: reveals the Copy button beside the one-time invitation link.
+// Optional enhancement for /account and the console: reveals the Copy button beside the one-time invitation link.
 // Without it the link stays in a readonly field that selects and copies as any text does.
 (function () {
   var buttons = document.querySelectorAll('button[data-copy-target]');
