@@ -373,6 +373,8 @@ export function createSignUpService(deps: SignUpServiceDeps) {
       if (config.require_phone_verification) throw new AppError('passkey_signup_unavailable');
       const admission = await gate.admit(input, meta);
       if (config.require_email_verification && !admission.emailVerified) throw new AppError('passkey_signup_unavailable');
+      // Taking an address back from an unproven holder needs the emailed code too.
+      if (admission.takeoverOf) throw new AppError('passkey_signup_unavailable');
       return { email: admission.email, inviteId: admission.invite?.id ?? null, inviteTokenHash: admission.invite?.tokenHash ?? null, emailVerified: admission.emailVerified, roles: admission.roles };
     },
 

@@ -2,6 +2,7 @@
 // browser without JavaScript would: the invitation link, the sign-up form, then /console (whose
 // sign-in rides on the provider session, ending on the page that moves on to the console).
 import { FormClient, findForm, type Page } from '../support/browser-form.ts';
+import { skipSecondFactorOffer } from '../support/relying-party.ts';
 import { createInvite, type RunningGuestlist } from '../support/start-guestlist.ts';
 
 export interface ConsoleVisitor {
@@ -19,7 +20,7 @@ export async function signUp(gl: RunningGuestlist, email: string, roles: string[
   const invite = await createInvite(gl, { email, roles });
   const client = new FormClient();
   const signUpPage = await client.get(invite.url);
-  const welcome = await client.submit(signUpPage, '/register', { email, password, invite_token: invite.token });
+  const welcome = await skipSecondFactorOffer(client, await client.submit(signUpPage, '/register', { email, password, invite_token: invite.token }));
   if (!welcome.url.includes('/account/welcome')) throw new Error(`sign-up did not finish: ${welcome.status} ${welcome.url}\n${welcome.html.slice(0, 500)}`);
   return { client, invite };
 }

@@ -63,7 +63,7 @@ test('invitation → Continue with Upstream → back at the app signed in, with 
   expect(claims.email_verified).toBe(true);
   expect(claims.roles).toEqual(['beta']);
   const account = (await gl!.store.accounts.findById(claims.sub))!;
-  expect(account).toMatchObject({ email: 'ada@example.com', emailVerified: true, inviteId: invite.id, passwordHash: '', roles: ['beta'] });
+  expect(account).toMatchObject({ email: 'ada@example.com', emailVerified: true, inviteId: invite.id, passwordHash: null, roles: ['beta'] });
   expect(account.invitedBy).toBe((await gl!.store.invites.findById(invite.id))!.createdBy);
   expect(await gl!.store.federatedIdentities.findBySubject(upstream!.issuer, 'ada')).toMatchObject({ accountId: claims.sub, providerId: 'upstream' });
   expect((await events('registration.succeeded')).map((e) => e.data)).toEqual([{ via: 'upstream:upstream' }]);

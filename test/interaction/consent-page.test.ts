@@ -2,7 +2,7 @@
 // (prompt=consent) for what it already has, those scopes, as a confirmation.
 import { decodeEntities, FormClient, type Page } from '../support/browser-form.ts';
 import { createInvite, startGuestlist, type RunningGuestlist } from '../support/start-guestlist.ts';
-import { discover, isCallback, RP, startAuthorization, writeClientsFile } from '../support/relying-party.ts';
+import { discover, isCallback, RP, skipSecondFactorOffer, startAuthorization, writeClientsFile } from '../support/relying-party.ts';
 
 let gl: RunningGuestlist;
 beforeAll(async () => {
@@ -22,7 +22,7 @@ test('asked again for what it already has, the app is named with the scopes bein
   const config = await discover(gl.url);
   const browser = new FormClient();
   const signUp = await browser.get((await startAuthorization(config, { prompt: 'create', invite_token: invite.token, scope: 'openid email' })).url.toString());
-  const first = await browser.submit(signUp, '/register', { email: 'hopper@example.com', password: 'a long enough password', invite_token: invite.token }, isCallback);
+  const first = await skipSecondFactorOffer(browser, await browser.submit(signUp, '/register', { email: 'hopper@example.com', password: 'a long enough password', invite_token: invite.token }, isCallback), isCallback);
   expect(consentText(first)).toEqual({ lead: 'Test App would like to:', items: ['Know who you are', 'See your email address'] });
   await browser.submit(first, '/consent', {}, isCallback);
 

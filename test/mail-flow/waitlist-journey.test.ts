@@ -6,6 +6,7 @@ import { adminToken, getJson, postJson, startGuestlist, type RunningGuestlist } 
 import { startSmtpServer, type TestSmtpServer } from '../mail/smtp-test-server.ts';
 import { parseMail, partOf } from '../mail/mime.ts';
 import { FormClient, textOf } from '../support/browser-form.ts';
+import { skipSecondFactorOffer } from '../support/relying-party.ts';
 
 let gl: RunningGuestlist;
 let smtp: TestSmtpServer;
@@ -78,7 +79,7 @@ test('request → confirmation email → confirm by the button → approval → 
   const invitee = new FormClient();
   const signUp = await invitee.get(inviteLink);
   expect(signUp.html).toMatch(/id="email"[^>]*value="ada@example.com"[^>]*readonly/);
-  const ready = await invitee.submit(signUp, '/register', { email: 'ada@example.com', password: 'engines all the way down' });
+  const ready = await skipSecondFactorOffer(invitee, await invitee.submit(signUp, '/register', { email: 'ada@example.com', password: 'engines all the way down' }));
   expect(ready.html).toContain('Your account is ready');
 
   const users = await getJson(`${gl.url}/admin/users?email=ada@example.com`, admin);

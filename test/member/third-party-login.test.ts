@@ -2,7 +2,7 @@
 // login_hint and, when the app registered its home page (client_uri), target_link_uri.
 import { FormClient } from '../support/browser-form.ts';
 import { createInvite, startGuestlist, type RunningGuestlist } from '../support/start-guestlist.ts';
-import { writeClientsFile } from '../support/relying-party.ts';
+import { skipSecondFactorOffer, writeClientsFile } from '../support/relying-party.ts';
 
 let gl: RunningGuestlist;
 beforeAll(async () => {
@@ -26,7 +26,8 @@ test('the app that registered client_uri gets it as target_link_uri', async () =
   const invite = await createInvite(gl, { email: 'tim@example.com', client_id: 'home-app' });
   const browser = new FormClient();
   const page = await browser.get(invite.url);
-  const landed = await browser.submit(page, '/register', { email: 'tim@example.com', password: 'password for tim!' }, (location) => location.startsWith('https://home.example.com/'));
+  const toHome = (location: string) => location.startsWith('https://home.example.com/');
+  const landed = await skipSecondFactorOffer(browser, await browser.submit(page, '/register', { email: 'tim@example.com', password: 'password for tim!' }, toHome), toHome);
   const target = new URL(landed.url);
   expect(target.origin + target.pathname).toBe('https://home.example.com/oidc/login');
   expect(Object.fromEntries(target.searchParams)).toEqual({ iss: gl.url, login_hint: 'tim@example.com', target_link_uri: 'https://home.example.com/dashboard' });

@@ -4,8 +4,10 @@
 import { adminToken, createInvite, getJson, postJson, startGuestlist, type RunningGuestlist } from '../support/start-guestlist.ts';
 import { startSmtpServer, type TestSmtpServer } from '../mail/smtp-test-server.ts';
 import { FormClient, textOf } from '../support/browser-form.ts';
-import { oidc, writeClientsFile } from '../support/relying-party.ts';
+import { oidc, skipSecondFactorOffer, writeClientsFile } from '../support/relying-party.ts';
 import { signInAsApp } from '../recovery/support.ts';
+import { createSoftAuthenticator } from '../support/soft-authenticator.ts';
+import { runCeremony } from '../mfa/passkey-http.ts';
 import { mailedCodes, waitForMailedCode } from './support.ts';
 
 let gl: RunningGuestlist;
@@ -85,7 +87,21 @@ test('on the hosted pages the invitation link says so, and the code step ends si
   const codePage = await browser.submit(page, '/register', { email: 'page-owner@example.org', password: 'page owner password', invite_token: invite.token });
   expect(codePage.url).toMatch(/\/interaction\/[^/]+\/verify$/);
   const code = await waitForMailedCode(gl, smtp, 'page-owner@example.org');
-  const welcome = await browser.submit(codePage, '/verify', { email_code: code });
+  const welcome = await skipSecondFactorOffer(browser, await browser.submit(codePage, '/verify', { email_code: code }));
   expect(welcome.html).toContain('Your account is ready');
   expect((await auditOf(squatted.body.sub)).map((event) => event.type)).toContain('account.taken_over');
+});
+
+test('taking an address back needs the emailed code, so a passkey-only sign-up is refused for it before any passkey is made', async () => {
+  const squatted = await postJson(`${gl.url}/api/register`, { email: 'passkey-owner@example.org', password: 'squatter password four' });
+  expect(squatted.status).toBe(201);
+  const invite = await createInvite(gl, { email: 'passkey-owner@example.org', send_email: false });
+  const browser = new FormClient();
+  const page = await browser.get(invite.url);
+  const authenticator = createSoftAuthenticator(gl.url);
+  const refused = await runCeremony(browser, page, 'sign-up', authenticator, { email: 'passkey-owner@example.org', invite_token: invite.token });
+  expect(refused.start).toMatchObject({ status: 409, body: { error: 'passkey_signup_unavailable' } });
+  expect(authenticator.credentialIds()).toEqual([]);
+  expect((await gl.store.invites.findById(invite.id))?.uses).toBe(0);
+  expect((await gl.store.accounts.findByEmail('passkey-owner@example.org'))?.id).toBe(squatted.body.sub);
 });

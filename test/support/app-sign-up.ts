@@ -1,7 +1,7 @@
 // Any registered app (not only the default test RP) signing a member in through the hosted pages
 // with openid-client: code + PKCE, the sign-up or sign-in form when shown, consent when asked.
 import { FormClient, type Page } from './browser-form.ts';
-import { oidc } from './relying-party.ts';
+import { oidc, skipSecondFactorOffer } from './relying-party.ts';
 import { createInvite, type RunningGuestlist } from './start-guestlist.ts';
 
 export interface TestApp {
@@ -50,6 +50,7 @@ export async function authorize(gl: Pick<RunningGuestlist, 'url'>, app: TestApp,
   const browser = options.browser ?? new FormClient();
   let page: Page = await browser.get(url.toString(), isCallback);
   if (!isCallback(page.url) && options.form) page = await browser.submit(page, options.form.path, options.form.fields, isCallback);
+  if (!isCallback(page.url)) page = await skipSecondFactorOffer(browser, page, isCallback);
   if (!isCallback(page.url) && page.html.includes('/consent')) page = await browser.submit(page, '/consent', {}, isCallback);
   if (!isCallback(page.url)) throw new Error(`expected the app's callback, got ${page.status} ${page.url}\n${page.html.slice(0, 1500)}`);
   const tokens = await oidc.authorizationCodeGrant(config, new URL(page.url), { pkceCodeVerifier: verifier, expectedState: state, expectedNonce: nonce });

@@ -147,7 +147,7 @@ export function createEmbeddedAccountStore(db: DatabaseSync): AccountStore {
       }
       if (patch.passwordHash !== undefined) {
         sets.push('password_hash = ?');
-        params.push(String(patch.passwordHash));
+        params.push(patch.passwordHash === null ? '' : String(patch.passwordHash));
       }
       if (patch.email !== undefined) {
         sets.push('email = ?');

@@ -141,7 +141,7 @@ export function createMongoAccountStore(connection: Connection, { Account, Invit
       if (patch.emailVerified !== undefined) set.emailVerified = Boolean(patch.emailVerified);
       if (patch.inviteQuota !== undefined) set.inviteQuota = patch.inviteQuota === null ? null : Number(patch.inviteQuota);
       if (patch.roles !== undefined) set.roles = patch.roles.map(String);
-      if (patch.passwordHash !== undefined) set.passwordHash = String(patch.passwordHash);
+      if (patch.passwordHash !== undefined) set.passwordHash = patch.passwordHash === null ? null : String(patch.passwordHash);
       if (patch.email !== undefined) set.email = String(patch.email);
       if (!Object.keys(set).length) return this.findById(id);
       try {

@@ -55,10 +55,13 @@ export function federatedIdentityContract({ store, clock }: ContractContext): vo
       expect((await store().federatedIdentities.listByAccount(accountId)).length).toBeGreaterThanOrEqual(1);
     });
 
-    test('an account that signs in only upstream has no password: an empty hash is stored and read back as it is', async () => {
-      const account = await store().accounts.create(newAccount(clock(), { passwordHash: '' }));
-      expect(account.passwordHash).toBe('');
-      expect((await store().accounts.findById(account.id))!.passwordHash).toBe('');
+    test('an account that signs in only upstream has no password: a null hash is stored and read back as null', async () => {
+      const account = await store().accounts.create(newAccount(clock(), { passwordHash: null }));
+      expect(account.passwordHash).toBeNull();
+      expect((await store().accounts.findById(account.id))!.passwordHash).toBeNull();
+      const withPassword = await store().accounts.update(account.id, { passwordHash: 'argon2id-hash' });
+      expect(withPassword!.passwordHash).toBe('argon2id-hash');
+      expect((await store().accounts.update(account.id, { passwordHash: null }))!.passwordHash).toBeNull();
     });
 
     test('deleteByAccount removes every link of that account and no other', async () => {
