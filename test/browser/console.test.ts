@@ -7,7 +7,7 @@ import type { Browser, Page } from 'playwright-core';
 import { createInvite, startGuestlist, type RunningGuestlist } from '../support/start-guestlist.ts';
 import { join } from 'node:path';
 import { SCREENSHOT_DIR, expectGoodPage, launchBrowser, openContext, screenshot, type TrackedContext } from '../support/browser.ts';
-import { appCallbackPage, demoAuthorizeUrl, exchangeCode, pkcePair, signUpFromLink } from '../support/browser-app.ts';
+import { appCallbackPage, demoAuthorizeUrl, exchangeCode, pkcePair, signUpFromLink, skipSecondFactorOffer } from '../support/browser-app.ts';
 import { startChildGuestlist } from '../support/child-guestlist.ts';
 
 let gl: RunningGuestlist;
@@ -42,6 +42,7 @@ test('the owner invitation printed on a fresh start leads into the console', asy
     await page.getByLabel('Email').fill('owner@example.com');
     await page.getByLabel('Password').fill('the owner password');
     await page.getByRole('button', { name: 'Create account' }).click();
+    await skipSecondFactorOffer(page);
     await page.waitForURL(/\/account\/welcome/);
     await page.getByRole('link', { name: 'Open the admin console' }).click();
     await page.waitForURL(`${child.url}/console`);

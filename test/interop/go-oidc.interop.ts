@@ -10,6 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { childAdminToken, startChildGuestlist, type ChildGuestlist } from '../support/child-guestlist.ts';
 import { postJson } from '../support/start-guestlist.ts';
 import { FormClient } from '../support/browser-form.ts';
+import { skipSecondFactorOffer } from '../support/relying-party.ts';
 
 const GO = '/usr/bin/go';
 /** Debian installs Go libraries as sources under /usr/share/gocode: GOPATH mode, no module download. */
@@ -78,7 +79,7 @@ async function signUpInBrowser(url: string, app: typeof DEFAULT_ALG, email: stri
   const browser = new FormClient();
   const isCallback = (location: string) => location.startsWith(app.redirect_uri);
   const page = await browser.get(url, isCallback);
-  const done = await browser.submit(page, '/register', { email, password: 'go member password', invite_token: token }, isCallback);
+  const done = await skipSecondFactorOffer(browser, await browser.submit(page, '/register', { email, password: 'go member password', invite_token: token }, isCallback), isCallback);
   if (!isCallback(done.url)) throw new Error(`expected the app's callback, got ${done.status} ${done.url}`);
   return done.url;
 }

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { CHILD_ADMIN, childAdminToken, freePort, startChildGuestlist, type ChildGuestlist } from '../support/child-guestlist.ts';
 import { launchBrowser, openContext } from '../support/browser.ts';
+import { skipSecondFactorOffer } from '../support/browser-app.ts';
 import { postJson } from '../support/start-guestlist.ts';
 import { startApacheRp, type ApacheRp } from './support/apache-rp.ts';
 
@@ -89,6 +90,7 @@ async function signUp(page: Page, email: string, roles: string[]): Promise<void>
   await expect(page.getByLabel('Email').inputValue()).resolves.toBe(email);
   await page.getByLabel('Password').fill(PASSWORD);
   await page.getByRole('button', { name: 'Create account' }).click();
+  await skipSecondFactorOffer(page);
   await arriveAt(page, `${apache.url}/protected/whoami`);
 }
 
