@@ -11,9 +11,11 @@ export const ACR_VALUES = [ACR_MFA, ACR_SFA] as const;
 /**
  * RFC 8176: `pwd` a password; `otp` a one-time code (an authenticator app's, or a backup code);
  * `hwk` a key bound to one device (a security key); `swk` a key kept in software and synced (most
- * passkeys). `mfa` is added by authenticationOf, never passed in.
+ * passkeys); `fed` a sign-in at an upstream provider (one factor: its own MFA is not seen here).
+ * `mfa` is added by authenticationOf, never passed in.
  */
-export type Method = 'pwd' | 'otp' | 'hwk' | 'swk';
+export type Method = 'pwd' | 'fed' | 'otp' | 'hwk' | 'swk';
+const METHODS: readonly string[] = ['pwd', 'fed', 'otp', 'hwk', 'swk'] satisfies Method[];
 
 export interface Authentication {
   amr: string[];
@@ -29,7 +31,7 @@ export const passkeyMethod = (deviceType: 'singleDevice' | 'multiDevice'): Metho
  * is something you have and something you know or are, at once.
  */
 export function authenticationOf(methods: readonly string[], options: { userVerifiedPasskey?: boolean } = {}): Authentication {
-  const known = [...new Set(methods.filter((method): method is Method => ['pwd', 'otp', 'hwk', 'swk'].includes(method)))];
+  const known = [...new Set(methods.filter((method): method is Method => METHODS.includes(method)))];
   const multiFactor = known.length >= 2 || options.userVerifiedPasskey === true;
   return { amr: multiFactor ? [...known, 'mfa'] : known, acr: multiFactor ? ACR_MFA : ACR_SFA };
 }

@@ -8,6 +8,7 @@ import { adminToken, createInvite, startGuestlist, type RunningGuestlist } from 
 import { discover, finishAuthorization, isCallback, passConsent, startAuthorization, writeClientsFile } from '../support/relying-party.ts';
 import { freePort, startUpstream, type RunningUpstream } from '../support/upstream-idp.ts';
 import { signUpMember } from '../member/member-session.ts';
+import { backupCodesIn, codeAt, inputValue } from '../mfa/mfa-session.ts';
 
 let upstream: RunningUpstream | undefined;
 let gl: RunningGuestlist | undefined;
@@ -90,6 +91,33 @@ test('invitation → Continue with Upstream → back at the app signed in, with 
     expect(gl!.logs()).not.toContain(secret);
     expect(audit).not.toContain(secret);
   }
+});
+
+test('an upstream sign-in is one factor: a required role enrols a second before the app gets a code, and it is asked for next time', async () => {
+  await start({ signup: 'invite_required' }, { MFA_REQUIRED_ROLES: 'admin' });
+  upstream!.accounts.set('root', { email: 'root@example.com', email_verified: true });
+  const invite = await createInvite(gl!, { email: 'root@example.com', roles: ['admin'] });
+  const { config, browser, authorization, page } = await openPage({ prompt: 'create consent', invite_token: invite.token });
+  const enrolment = await continueWithUpstream(browser, page, 'root');
+  expect(isCallback(enrolment.url)).toBe(false);
+  expect(enrolment.html).toContain('/mfa/totp"');
+  expect(enrolment.html).not.toContain('/mfa/skip');
+  const secret = inputValue(enrolment.html, 'totp-secret')!;
+  const codesStep = await browser.submit(enrolment, '/mfa/totp', { code: codeAt(gl!, secret) });
+  const shown = await browser.submit(codesStep, '/mfa/backup-codes', {});
+  expect(backupCodesIn(shown.html)).toHaveLength(10);
+  const callback = await passConsent(browser, await browser.submit(shown, '/mfa/done', {}, isCallback));
+  const claims = (await finishAuthorization(config, callback.url, authorization)).claims()!;
+  expect(claims).toMatchObject({ email: 'root@example.com', roles: ['admin'], amr: ['fed', 'otp', 'mfa'], acr: 'urn:guestlist:mfa' });
+
+  // Another browser: the upstream sign-in, then the code, then the app.
+  gl!.clock.advance(60_000);
+  const again = await openPage({});
+  const challenge = await continueWithUpstream(again.browser, again.page, 'root');
+  expect(isCallback(challenge.url)).toBe(false);
+  expect(challenge.html).toContain('/mfa"');
+  const signedIn = await passConsent(again.browser, await again.browser.submit(challenge, '/mfa', { code: codeAt(gl!, secret) }, isCallback));
+  expect((await finishAuthorization(again.config, signedIn.url, again.authorization)).claims()).toMatchObject({ sub: claims.sub, amr: ['fed', 'otp', 'mfa'] });
 });
 
 test('an account deleted by an admin takes its upstream links with it: that upstream account may join again', async () => {

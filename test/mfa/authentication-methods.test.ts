@@ -4,6 +4,9 @@ import { ACR_MFA, ACR_SFA, asksForMfa, authenticationOf, isMultiFactor, passkeyM
 test('a password alone is one factor; a password and a code are two', () => {
   expect(authenticationOf(['pwd'])).toEqual({ amr: ['pwd'], acr: ACR_SFA });
   expect(authenticationOf(['pwd', 'otp'])).toEqual({ amr: ['pwd', 'otp', 'mfa'], acr: ACR_MFA });
+  // An upstream sign-in is one factor; a second factor after it makes two.
+  expect(authenticationOf(['fed'])).toEqual({ amr: ['fed'], acr: ACR_SFA });
+  expect(authenticationOf(['fed', 'otp'])).toEqual({ amr: ['fed', 'otp', 'mfa'], acr: ACR_MFA });
   expect(authenticationOf(['pwd', 'hwk'])).toEqual({ amr: ['pwd', 'hwk', 'mfa'], acr: ACR_MFA });
 });
 
