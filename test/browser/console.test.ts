@@ -207,7 +207,7 @@ test('disabling a person ends their app session', async () => {
   await bob.page.goto(demoAuthorizeUrl(gl.url, challenge, { state: 's' }));
   await bob.page.getByLabel('Email').fill('bob@example.com');
   await bob.page.getByLabel('Password').fill('bob has a long password');
-  await bob.page.getByRole('button', { name: 'Sign in' }).click();
+  await bob.page.getByRole('button', { name: 'Sign in', exact: true }).click();
   await bob.page.waitForURL(/\/interaction\//);
   await bob.page.getByRole('button', { name: 'Allow' }).click();
   await bob.page.waitForURL(/^http:\/\/localhost:5173\/callback/);

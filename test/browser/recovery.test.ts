@@ -77,7 +77,7 @@ test('forgot password: from the sign-in page to signing in with the new password
   await page.waitForURL(/\/interaction\/[^/]+\/login$/);
   await page.getByLabel('Email').fill('iris@example.com');
   await page.getByLabel('Password').fill('iris has a new phrase');
-  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('button', { name: 'Sign in', exact: true }).click();
   await page.waitForURL(/\/interaction\//);
   await page.getByRole('button', { name: 'Allow' }).click();
   await page.waitForURL(/^http:\/\/localhost:5173\/callback/);

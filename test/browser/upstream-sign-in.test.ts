@@ -32,7 +32,7 @@ afterAll(async () => {
 async function signInUpstream(page: Page, login: string): Promise<void> {
   await page.waitForURL((url) => url.href.startsWith(`${upstream.issuer}/interaction/`));
   await page.getByLabel('Login').fill(login);
-  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('button', { name: 'Sign in', exact: true }).click();
 }
 
 test('an invitation accepted with Continue with Upstream, then a sign-in with it; the only way in cannot be unlinked', async () => {
