@@ -6,6 +6,7 @@ import type { Auth } from './auth.ts';
 /** What each `amr` value in the ID token means (RFC 8176), as the app tells its user. */
 const METHODS: Record<string, string> = {
   pwd: 'password',
+  fed: 'another identity provider',
   otp: 'one-time code',
   hwk: 'passkey on a device',
   swk: 'synced passkey',
