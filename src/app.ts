@@ -46,6 +46,7 @@ import { createSingleLogout } from './oidc/single-logout.ts';
 import { federationRoutes } from './federation/federation-routes.ts';
 import { createFederationCookies } from './federation/federation-cookies.ts';
 import { linkedAccountsRoutes, createLinkedAccountsSection } from './member/linked-accounts-routes.ts';
+import { createSecondFactorsSection } from './member/second-factors-section.ts';
 import { consoleClient, createConsoleCodeRedeemer } from './oidc/console-client.ts';
 import { consoleRouters } from './console/console-routes.ts';
 import { waitlistApiRoutes } from './api/waitlist-routes.ts';
@@ -144,8 +145,9 @@ export function createApp(deps: AppDeps) {
   // The account page's own security section: password, email, sessions and apps.
   const security = { config, selfService: services.selfService, memberSessions: services.memberSessions!, accountSessions };
   const securitySection = accountSecuritySection(security);
-  // The sections of /account other modules add: password, email, sessions and apps; linked upstream accounts.
-  const accountSections = [securitySection, createLinkedAccountsSection(federation)];
+  // The sections of /account other modules add: password, email, sessions and apps; second factors;
+  // linked upstream accounts.
+  const accountSections = [securitySection, createSecondFactorsSection({ factors: services.mfa.factors, accounts: memberAccounts }), createLinkedAccountsSection(federation)];
   const routers = [
     healthRoutes({ readiness: createReadiness({ store, isDraining: () => draining }) }),
     assetRoutes({ viewsDir: VIEWS_DIR, accentColor: config.accent_color }),

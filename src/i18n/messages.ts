@@ -375,6 +375,7 @@ export const MESSAGES = {
   security_totp_heading: 'Authenticator app',
   security_totp_on: 'On since {date}.',
   security_totp_off: 'Not set up.',
+  security_totp_on_short: 'On.',
   security_totp_set_up: 'Set up an authenticator app',
   security_totp_removed: 'The authenticator app was removed.',
   security_totp_added: 'The authenticator app is on.',

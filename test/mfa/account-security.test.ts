@@ -5,6 +5,8 @@ import { createInvite, startGuestlist, type RunningGuestlist } from '../support/
 import { discover, isCallback, passConsent, startAuthorization, writeClientsFile, type oidc } from '../support/relying-party.ts';
 import { signUpMember } from '../member/member-session.ts';
 import { backupCodesIn, codeAt, enrolTotpOnAccountPage, inputValue } from './mfa-session.ts';
+import { runCeremony } from './passkey-http.ts';
+import { createSoftAuthenticator } from '../support/soft-authenticator.ts';
 
 let gl: RunningGuestlist;
 let config: oidc.Configuration;
@@ -53,6 +55,21 @@ test('lists the factors; removing the authenticator app takes its backup codes a
   expect(await gl.store.mfa.findTotp(member.sub)).not.toBeNull();
   // The provider's sessions keep real time: the app's clock goes back for the tests after this one.
   gl.clock.advance(-11 * MINUTE);
+});
+
+test('/account shows the factors at a glance, and links to where they change', async () => {
+  const member = await signUpMember(gl, 'glance@example.com');
+  const summary = async () => {
+    const page = await member.browser.get(`${gl.url}/account`);
+    expect(page.html).toContain('href="/account/security" id="security-link"');
+    return { passkeys: textOf(page.html, 'summary-passkeys'), totp: textOf(page.html, 'summary-totp'), codes: textOf(page.html, 'summary-backup-codes') };
+  };
+  expect(await summary()).toEqual({ passkeys: 'No passkeys yet.', totp: 'Not set up.', codes: 'No backup codes.' });
+  await enrolTotpOnAccountPage(gl, member.browser);
+  const security = await member.browser.get(`${gl.url}/account/security`);
+  const { finish } = await runCeremony(member.browser, security, 'register', createSoftAuthenticator(gl.url), { name: 'Work laptop' });
+  expect(finish?.status).toBe(200);
+  expect(await summary()).toEqual({ passkeys: 'Work laptop', totp: 'On.', codes: '10 of 10 backup codes left.' });
 });
 
 test('an optional member removes their only factor (its backup codes go too); a required one may not', async () => {
