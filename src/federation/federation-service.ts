@@ -171,13 +171,15 @@ export function createFederationService({ providers, clients, store, clock, audi
       return links.map((found) => ({ id: found.id, providerId: found.providerId, providerName: byId.get(found.providerId)?.name ?? found.providerId, email: found.email, linkedAt: found.createdAt }));
     },
 
-    /** Removes a link; the last way to sign in (no password, one link) is refused. */
+    /** Removes a link; the last way to sign in (no password, no passkey, one link) is refused. */
     async unlink(accountId: string, linkId: string, meta: RequestMeta): Promise<void> {
       const account = await store.accounts.findById(accountId);
       if (!account) throw notFound();
       const target = (await store.federatedIdentities.listByAccount(accountId)).find((found) => found.id === linkId);
       if (!target) throw notFound();
-      const outcome = await store.federatedIdentities.unlink(accountId, linkId, { keepOne: account.passwordHash === null });
+      // A passkey signs in alone; an authenticator app never does.
+      const otherWayIn = account.passwordHash !== null || (await store.mfa.listPasskeys(accountId)).length > 0;
+      const outcome = await store.federatedIdentities.unlink(accountId, linkId, { keepOne: !otherWayIn });
       if (outcome === 'not_found') throw notFound();
       if (outcome === 'last') throw new AppError('last_sign_in_method');
       await audit.record({ type: 'federation.unlinked', actor: accountId, accountId, data: { provider: target.providerId } }, meta);

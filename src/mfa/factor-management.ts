@@ -33,13 +33,14 @@ export function createFactorManagement({ status, passkeys, totp, backupCodes, cl
   }
 
   /**
-   * The last factor must stay when the policy requires one, and for an account without a password
-   * (its passkeys are its only way in). The store decides atomically, so two removals racing for
-   * the last two factors leave one.
+   * What a removal must leave: the last factor when the policy requires one; the last passkey of an
+   * account that has no other way in (no password, no upstream account; an authenticator app is
+   * only ever a second factor). The store decides atomically, so two removals racing for the last
+   * two leave one.
    */
-  async function mustKeepOne(account: AccountRecord): Promise<boolean> {
-    const standing = await status.of(account);
-    return standing.required || !standing.hasPassword;
+  async function mustKeep(account: AccountRecord): Promise<{ keepOne: boolean; keepPasskey: boolean }> {
+    const [standing, keepPasskey] = await Promise.all([status.of(account), status.passkeysAreTheOnlyWayIn(account)]);
+    return { keepOne: standing.required, keepPasskey };
   }
 
   /** Backup codes stand in for a factor: with none left, they go too (and are made again with the next one). */
@@ -74,9 +75,11 @@ export function createFactorManagement({ status, passkeys, totp, backupCodes, cl
 
     async removePasskey(member: Member, id: string, meta: RequestMeta): Promise<void> {
       assertRecent(member);
-      const outcome = await passkeys.remove(member.account.id, id, await mustKeepOne(member.account), meta);
+      const keep = await mustKeep(member.account);
+      const outcome = await passkeys.remove(member.account.id, id, keep, meta);
       if (outcome === 'missing') throw notFound();
-      if (outcome === 'refused') throw new AppError('last_factor');
+      // Refused with keepPasskey set, it was the last passkey, and so the only way in.
+      if (outcome === 'refused') throw new AppError(keep.keepPasskey ? 'last_sign_in_method' : 'last_factor');
       await afterRemoval(member.account, meta);
     },
 
@@ -97,7 +100,7 @@ export function createFactorManagement({ status, passkeys, totp, backupCodes, cl
 
     async removeTotp(member: Member, meta: RequestMeta): Promise<void> {
       assertRecent(member);
-      const outcome = await totp.remove(member.account, await mustKeepOne(member.account), meta);
+      const outcome = await totp.remove(member.account, (await mustKeep(member.account)).keepOne, meta);
       if (outcome === 'missing') throw notFound();
       if (outcome === 'refused') throw new AppError('last_factor');
       await afterRemoval(member.account, meta);

@@ -48,6 +48,12 @@ export function createMfaStatus({ store, config }: { store: Store; config: Pick<
       return account && !account.disabled ? of(account) : null;
     },
 
+    /** No password and no upstream account to sign in with: the passkeys are the only way in. */
+    async passkeysAreTheOnlyWayIn(account: AccountRecord): Promise<boolean> {
+      if (account.passwordHash !== null) return false;
+      return (await store.federatedIdentities.listByAccount(account.id)).length === 0;
+    },
+
     /** A sign-in with this account's password must be followed by a second factor. */
     async secondFactorDue(accountId: string): Promise<boolean> {
       if (!secondFactorsEnabled(config)) return false;

@@ -178,8 +178,8 @@ export function createPasskeyService({ store, clock, audit, rp }: PasskeyService
       return renamed;
     },
 
-    async remove(accountId: string, id: string, keepOne: boolean, meta: RequestMeta): Promise<RemoveFactorOutcome> {
-      const outcome = await store.mfa.removePasskey(accountId, id, { keepOne });
+    async remove(accountId: string, id: string, keep: { keepOne: boolean; keepPasskey: boolean }, meta: RequestMeta): Promise<RemoveFactorOutcome> {
+      const outcome = await store.mfa.removePasskey(accountId, id, keep);
       if (outcome === 'removed') await audit.record({ type: 'mfa.removed', actor: accountId, accountId, data: { method: 'passkey', passkey_id: id } }, meta);
       return outcome;
     },

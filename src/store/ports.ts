@@ -718,10 +718,11 @@ export interface MfaStore {
   findPasskey(id: string): Promise<PasskeyRecord | null>;
   renamePasskey(accountId: string, id: string, name: string): Promise<PasskeyRecord | null>;
   /**
-   * Removes one of the account's passkeys. With `keepOne`, atomically refused when it is the
-   * account's last factor (no other passkey and no authenticator app).
+   * Removes one of the account's passkeys, atomically refused when it is the last one that must
+   * stay: with `keepOne`, the account's last factor (no other passkey and no authenticator app);
+   * with `keepPasskey`, its last passkey whatever else it has (its passkeys are its only way in).
    */
-  removePasskey(accountId: string, id: string, options: { keepOne: boolean }): Promise<RemoveFactorOutcome>;
+  removePasskey(accountId: string, id: string, options: { keepOne: boolean; keepPasskey?: boolean }): Promise<RemoveFactorOutcome>;
   /** After a sign-in with it: the new counter and when. */
   recordPasskeyUse(id: string, counter: number, at: Date): Promise<void>;
   /** Stores the account's authenticator app only when it has none; false when one is there. */

@@ -118,7 +118,7 @@ test('a passkey-only sign-up from an invitation, a passwordless sign-in, a secon
   await page.waitForURL(/notice=passkey_removed/);
   await expect(page.locator('#passkey-list li').count()).resolves.toBe(1);
   await page.getByRole('button', { name: 'Remove Security key' }).click();
-  await expect(page.locator('#form-error').textContent()).resolves.toContain('This is your last way to sign in');
+  await expect(page.locator('#form-error').textContent()).resolves.toBe('This is your only way to sign in, so it cannot be removed.');
   await expect(page.locator('#passkey-list li').count()).resolves.toBe(1);
   const remaining = await gl.store.mfa.listPasskeys(account.id);
   expect(remaining.map((passkey) => passkey.name)).toEqual(['Security key']);

@@ -9,6 +9,8 @@ import { discover, finishAuthorization, isCallback, passConsent, startAuthorizat
 import { freePort, startUpstream, type RunningUpstream } from '../support/upstream-idp.ts';
 import { signUpMember } from '../member/member-session.ts';
 import { backupCodesIn, codeAt, inputValue } from '../mfa/mfa-session.ts';
+import { runCeremony } from '../mfa/passkey-http.ts';
+import { createSoftAuthenticator } from '../support/soft-authenticator.ts';
 
 let upstream: RunningUpstream | undefined;
 let gl: RunningGuestlist | undefined;
@@ -231,7 +233,7 @@ test('an upstream email that matches a local account never links by itself; the 
   expect((await events('federation.unlinked')).map((e) => [e.accountId, e.data])).toEqual([[member.sub, { provider: 'upstream' }]]);
 });
 
-test('an account whose only way in is its upstream link cannot unlink it', async () => {
+test('an account whose only way in is its upstream link cannot unlink it; with a passkey beside it, either may go', async () => {
   await start({ signup: 'open' });
   upstream!.accounts.set('dan', { email: 'dan@example.com', email_verified: true });
   const { browser, page } = await openPage({ prompt: 'create consent' });
@@ -242,6 +244,19 @@ test('an account whose only way in is its upstream link cannot unlink it', async
   expect(textOf(refused.html, 'error-message')).toBe('This is your only way to sign in, so it cannot be removed.');
   expect(await gl!.store.federatedIdentities.findBySubject(upstream!.issuer, 'dan')).not.toBeNull();
   expect(await events('federation.unlinked')).toEqual([]);
+
+  // A passkey is a way in too: with the upstream link beside it, it may go; with it, the link may.
+  const sub = (await gl!.store.federatedIdentities.findBySubject(upstream!.issuer, 'dan'))!.accountId;
+  const authenticator = createSoftAuthenticator(gl!.url);
+  const added = await runCeremony(browser, await browser.get(`${gl!.url}/account/security`), 'register', authenticator, { name: 'Phone' });
+  expect(added.finish?.status).toBe(200);
+  const [passkey] = await gl!.store.mfa.listPasskeys(sub);
+  const removed = await browser.submit(await browser.get(`${gl!.url}/account/security`), `/account/security/passkeys/${passkey!.id}/remove`, {});
+  expect(textOf(removed.html, 'security-notice')).toBe('The passkey was removed.');
+  await runCeremony(browser, await browser.get(`${gl!.url}/account/security`), 'register', authenticator, { name: 'Phone' });
+  const unlinked = await browser.submit(await browser.get(`${gl!.url}/account`), '/account/federation/unlink', {});
+  expect(unlinked.url).toBe(`${gl!.url}/account?federation=unlinked`);
+  expect(await gl!.store.federatedIdentities.findBySubject(upstream!.issuer, 'dan')).toBeNull();
 });
 
 test('40 parallel upstream sign-ups on one single-use invitation give exactly one account', async () => {

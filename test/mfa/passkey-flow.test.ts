@@ -3,11 +3,11 @@
 // refused the same way); a passwordless sign-in; a passkey as the second factor; a challenge used once.
 import { FormClient, textOf } from '../support/browser-form.ts';
 import { adminToken, createInvite, postJson, startGuestlist, type RunningGuestlist } from '../support/start-guestlist.ts';
-import { discover, isCallback, startAuthorization, writeClientsFile, type oidc } from '../support/relying-party.ts';
+import { discover, isCallback, passConsent, startAuthorization, writeClientsFile, type oidc } from '../support/relying-party.ts';
 import { createSoftAuthenticator } from '../support/soft-authenticator.ts';
 import { signUpMember } from '../member/member-session.ts';
 import { ceremonyOn, postJsonAs, runCeremony } from './passkey-http.ts';
-import { signInWithPassword, tokensAt } from './mfa-session.ts';
+import { enrolTotpOnAccountPage, signInWithPassword, tokensAt } from './mfa-session.ts';
 
 let gl: RunningGuestlist;
 let config: oidc.Configuration;
@@ -111,4 +111,28 @@ test('a passkey added on /account/security is then the second factor after the p
   expect(second.finish?.status).toBe(200);
   const { claims } = await tokensAt(config, browser, await browser.get(second.finish!.body.location, isCallback), start);
   expect(claims.amr).toEqual(['pwd', 'hwk', 'mfa']);
+});
+
+test('without a password the last passkey stays, even beside an authenticator app (which never signs in alone); the app may go', async () => {
+  const invite = await createInvite(gl, { email: 'keys-only@example.com' });
+  const authenticator = createSoftAuthenticator(gl.url);
+  const { browser, page } = await signUpPage(invite.token);
+  const { finish } = await runCeremony(browser, page, 'sign-up', authenticator, { email: 'keys-only@example.com', invite_token: invite.token });
+  expect(finish?.status).toBe(200);
+  const codes = await browser.get(new URL(finish!.body.location, gl.url).toString());
+  expect(isCallback((await passConsent(browser, await browser.submit(codes, '/mfa/done', {}, isCallback))).url)).toBe(true);
+  const account = (await gl.store.accounts.findByEmail('keys-only@example.com'))!;
+  await enrolTotpOnAccountPage(gl, browser);
+  expect(await gl.store.mfa.findTotp(account.id)).not.toBeNull();
+
+  const [passkey] = await gl.store.mfa.listPasskeys(account.id);
+  const security = await browser.get(`${gl.url}/account/security`);
+  const refused = await browser.submit(security, `/account/security/passkeys/${passkey!.id}/remove`, {});
+  expect(refused.status).toBe(409);
+  expect(textOf(refused.html, 'form-error')).toBe('This is your only way to sign in, so it cannot be removed.');
+  expect(await gl.store.mfa.listPasskeys(account.id)).toHaveLength(1);
+
+  const removed = await browser.submit(await browser.get(`${gl.url}/account/security`), '/account/security/totp/remove', {});
+  expect(textOf(removed.html, 'security-notice')).toBe('The authenticator app was removed.');
+  expect(await gl.store.mfa.findTotp(account.id)).toBeNull();
 });

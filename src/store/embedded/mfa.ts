@@ -148,11 +148,12 @@ export function createEmbeddedMfaStore(db: DatabaseSync, clock: () => Date = () 
       const row = renamePasskey.get(name, accountId, id) as Row | undefined;
       return row ? rowToPasskey(row) : null;
     },
-    async removePasskey(accountId, id, { keepOne }) {
+    async removePasskey(accountId, id, { keepOne, keepPasskey = false }) {
       return transaction(db, () => {
         const existing = findPasskey.get(id) as Row | undefined;
         if (!existing || existing.account_id !== accountId) return 'missing' as const;
-        if (keepOne && count(countPasskeys, accountId) <= 1 && !hasTotp.get(accountId)) return 'refused' as const;
+        const last = count(countPasskeys, accountId) <= 1;
+        if (last && (keepPasskey || (keepOne && !hasTotp.get(accountId)))) return 'refused' as const;
         deletePasskey.run(accountId, id);
         return 'removed' as const;
       });

@@ -93,11 +93,12 @@ export function createMongoMfaStore(connection: Connection, { Passkey, Totp, Bac
       const doc = await Passkey.findOneAndUpdate({ _id: String(id), accountId: String(accountId) }, { $set: { name: String(name) } }, { returnDocument: 'after' }).lean<PasskeyDoc>();
       return doc ? docToPasskey(doc) : null;
     },
-    async removePasskey(accountId, id, { keepOne }) {
+    async removePasskey(accountId, id, { keepOne, keepPasskey = false }) {
       return locked(accountId, async (session): Promise<RemoveFactorOutcome> => {
         if (!(await Passkey.exists({ _id: String(id), accountId: String(accountId) }).session(session))) return 'missing';
         const factors = await factorCount(accountId, session);
-        if (keepOne && factors.passkeys <= 1 && !factors.totp) return 'refused';
+        const last = factors.passkeys <= 1;
+        if (last && (keepPasskey || (keepOne && !factors.totp))) return 'refused';
         await Passkey.deleteOne({ _id: String(id), accountId: String(accountId) }, { session });
         return 'removed';
       });

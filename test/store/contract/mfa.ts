@@ -77,6 +77,18 @@ export function mfaContract({ store, clock }: ContractContext): void {
       expect(await store().mfa.findTotp('acct-1')).toBeNull();
     });
 
+    test('with keepPasskey the last passkey stays even beside an authenticator app; the others go', async () => {
+      const c = clock();
+      const [a, b] = [newPasskey(c, 'acct-1'), newPasskey(c, 'acct-1')];
+      await store().mfa.addPasskey(a, 20);
+      await store().mfa.addPasskey(b, 20);
+      expect(await store().mfa.setTotp(newTotp(c, 'acct-1'))).toBe(true);
+      expect(await store().mfa.removePasskey('acct-1', a.id, { keepOne: false, keepPasskey: true })).toBe('removed');
+      expect(await store().mfa.removePasskey('acct-1', b.id, { keepOne: false, keepPasskey: true })).toBe('refused');
+      expect((await store().mfa.listPasskeys('acct-1')).map((p) => p.id)).toEqual([b.id]);
+      expect(await store().mfa.removePasskey('acct-1', b.id, { keepOne: true })).toBe('removed');
+    });
+
     test('two racing removals with keepOne leave one factor', async () => {
       const c = clock();
       const passkeys = [newPasskey(c, 'acct-1'), newPasskey(c, 'acct-1')];
