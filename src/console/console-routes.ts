@@ -19,6 +19,7 @@ import { overviewPage } from './overview-page.ts';
 import { invitationPages } from './invitation-pages.ts';
 import { importPages } from './import-pages.ts';
 import { peoplePages } from './people-pages.ts';
+import { personRecoveryPages, signInFacts } from './person-recovery-pages.ts';
 import { auditPages } from './audit-pages.ts';
 import { deliveryPages } from './delivery-pages.ts';
 import { settingsPage } from './settings-page.ts';
@@ -26,7 +27,7 @@ import { waitlistPages } from './waitlist-pages.ts';
 
 export interface ConsoleDeps {
   config: Config;
-  services: Pick<Services, 'invites' | 'accountAdmin' | 'members' | 'auditLog' | 'overview' | 'lockouts' | 'deliveries' | 'consoleAccess' | 'waitlistReview'>;
+  services: Pick<Services, 'invites' | 'accountAdmin' | 'members' | 'auditLog' | 'overview' | 'lockouts' | 'deliveries' | 'consoleAccess' | 'waitlistReview' | 'mfa' | 'recovery'>;
   apps: ClientMetadata[];
   views: ViewEngine;
   redeem: ConsoleCodeRedeemer;
@@ -38,7 +39,7 @@ export interface ConsoleDeps {
 
 export function consoleRouters({ config, services, apps, views, redeem, cookieKeys, clock, viewsDir }: ConsoleDeps): Router[] {
   const pages = createConsolePages(views, { waitlist: config.enable_waitlist });
-  const { invites, accountAdmin, members, auditLog, overview, lockouts, deliveries, consoleAccess, waitlistReview } = services;
+  const { invites, accountAdmin, members, auditLog, overview, lockouts, deliveries, consoleAccess, waitlistReview, mfa, recovery } = services;
   const appList = apps.map((app) => ({ id: app.client_id, name: String(app.client_name ?? app.client_id) }));
 
   const assets = createRouter();
@@ -63,7 +64,8 @@ export function consoleRouters({ config, services, apps, views, redeem, cookieKe
   importPages(screens, { issuer: config.issuer, invites, overview, pages });
   // A person's sessions also name Guestlist's own clients: the member pages and this console.
   const signInApps = [...appList, { id: ACCOUNT_CLIENT_ID, name: `${config.product_name} account` }, { id: CONSOLE_CLIENT_ID, name: `${config.product_name} console` }];
-  peoplePages(screens, { accounts: accountAdmin, members, lockouts, pages, apps: signInApps, defaultQuota: config.max_invites_per_user });
+  peoplePages(screens, { accounts: accountAdmin, members, lockouts, pages, apps: signInApps, defaultQuota: config.max_invites_per_user, signInFacts: (account) => signInFacts(mfa, account) });
+  personRecoveryPages(screens, { accounts: accountAdmin, mfa, recovery, pages });
   auditPages(screens, { auditLog, pages });
   deliveryPages(screens, { deliveries, pages });
   settingsPage(screens, { config, apps, pages });

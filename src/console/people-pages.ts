@@ -14,6 +14,7 @@ import { allow, consoleMeta, consoleUser } from './console-context.ts';
 import { shortUtc, withQuery } from './console-format.ts';
 import type { ConsolePages } from './console-pages.ts';
 import { PAGE_SIZE, peopleListQuery, rolesText } from './console-schemas.ts';
+import { confirmedPersonAction } from './typed-confirmation.ts';
 
 export interface PeoplePagesDeps {
   accounts: AccountAdminService;
@@ -22,14 +23,16 @@ export interface PeoplePagesDeps {
   pages: ConsolePages;
   apps: Array<{ id: string; name: string }>;
   defaultQuota: number;
+  /** How the person signs in (person-recovery-pages.ts). */
+  signInFacts: (account: Account) => Promise<Record<string, unknown>>;
 }
 
 type Account = Awaited<ReturnType<AccountAdminService['get']>>;
 
 /** The notices a redirect after an action may ask for (anything else shows none). */
-const DONE = new Set(['roles', 'quota', 'enabled', 'disabled']);
+const DONE = new Set(['roles', 'quota', 'enabled', 'disabled', 'recovery_sent', 'factors_reset']);
 
-export function peoplePages(router: Router, { accounts, members, lockouts, pages, apps, defaultQuota }: PeoplePagesDeps): void {
+export function peoplePages(router: Router, { accounts, members, lockouts, pages, apps, defaultQuota, signInFacts }: PeoplePagesDeps): void {
   const body = (ctx: Context) => (ctx.request.body ?? {}) as Record<string, unknown>;
   const appName = (id: string) => apps.find((app) => app.id === id)?.name ?? id;
 
@@ -78,12 +81,13 @@ export function peoplePages(router: Router, { accounts, members, lockouts, pages
   });
 
   async function renderPerson(ctx: Context, account: Account, extra: Record<string, unknown> = {}, status = 200) {
-    const [tree, signIns, inviter, quota, locked] = await Promise.all([
+    const [tree, signIns, inviter, quota, locked, factors] = await Promise.all([
       accounts.inviteTree(account.id),
       accounts.signIns(account.id),
       account.invitedBy ? accounts.list({ ids: [account.invitedBy] }, { limit: 1 }) : Promise.resolve({ items: [] }),
       account.disabled ? Promise.resolve(null) : members.quota(account.id),
       lockouts.current(),
+      signInFacts(account),
     ]);
     const user = consoleUser(ctx);
     pages.render(
@@ -112,6 +116,7 @@ export function peoplePages(router: Router, { accounts, members, lockouts, pages
         lockouts: locked.filter((lock) => lock.accountId === account.id).map((lock) => ({ ip: lock.ip, until: shortUtc(lock.until) })),
         sessions: signIns.sessions.map((session) => ({ signed_in: shortUtc(session.signedInAt), expires: shortUtc(session.expiresAt), apps: session.clientIds.map(appName).join(', ') })),
         apps: signIns.apps.map((app) => ({ name: appName(app.clientId), scopes: app.scopes.join(' ') })),
+        factors,
         notice: typeof ctx.query.done === 'string' && DONE.has(ctx.query.done) ? t(`console_done_${ctx.query.done}` as MessageKey) : null,
         ...extra,
       },
@@ -148,42 +153,25 @@ export function peoplePages(router: Router, { accounts, members, lockouts, pages
   });
 
   // Disable and delete: destructive, so each is confirmed by typing the person's email.
-  for (const action of ['disable', 'delete'] as const) {
-    const renderConfirm = (ctx: Context, account: Account, status: number, error?: string) =>
-      pages.render(
-        ctx,
-        'confirm',
-        t(`console_confirm_${action}_title` as MessageKey),
-        {
-          heading: t(`console_confirm_${action}_title` as MessageKey),
-          lead: t(`console_confirm_${action}_lead` as MessageKey),
-          items: [account.email],
-          action: `/console/people/${account.id}/${action}`,
-          hidden: [],
-          word: account.email,
-          button: t(`console_${action}` as MessageKey),
-          cancel: `/console/people/${account.id}`,
-          danger: true,
-          error,
-        },
-        status,
-      );
-
-    router.get(`/console/people/:id/${action}`, allow('manage'), async (ctx) => renderConfirm(ctx, await accounts.get(ctx.params.id!), 200));
-
-    router.post(`/console/people/:id/${action}`, allow('manage'), async (ctx) => {
-      const account = await accounts.get(ctx.params.id!);
-      if (String(body(ctx).confirm ?? '').trim().toLowerCase() !== account.email) {
-        return renderConfirm(ctx, account, 400, t('console_confirm_mismatch', { word: account.email }));
-      }
-      const actor = consoleUser(ctx).account.id;
-      if (action === 'disable') {
-        await accounts.disable(account.id, actor, consoleMeta(ctx));
-        return done(ctx, account.id, 'disabled');
-      }
-      await accounts.delete(account.id, actor, consoleMeta(ctx));
+  confirmedPersonAction(router, { accounts, pages }, {
+    path: 'disable',
+    title: 'console_confirm_disable_title',
+    lead: 'console_confirm_disable_lead',
+    button: 'console_disable',
+    async run(ctx, account) {
+      await accounts.disable(account.id, consoleUser(ctx).account.id, consoleMeta(ctx));
+      done(ctx, account.id, 'disabled');
+    },
+  });
+  confirmedPersonAction(router, { accounts, pages }, {
+    path: 'delete',
+    title: 'console_confirm_delete_title',
+    lead: 'console_confirm_delete_lead',
+    button: 'console_delete',
+    async run(ctx, account) {
+      await accounts.delete(account.id, consoleUser(ctx).account.id, consoleMeta(ctx));
       ctx.status = 303;
       ctx.redirect('/console/people?deleted=1');
-    });
-  }
+    },
+  });
 }

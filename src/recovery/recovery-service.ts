@@ -273,7 +273,8 @@ export function createRecoveryService(deps: RecoveryServiceDeps) {
       );
       const url = `${config.issuer}/recovery/reset?token=${resetToken}`;
       if (sendEmail) await mail.enqueue({ template: 'recovery-link', to: account.email, link: url, expiresAt }, { purpose: 'recovery' });
-      await audit.record({ type: 'password.reset_requested', actor, accountId: account.id, data: { via: sendEmail ? 'admin_email' : 'admin_link', expires_in_hours: hours } }, meta);
+      // `emailed` as well as `via`: a request from the console records via: console instead.
+      await audit.record({ type: 'password.reset_requested', actor, accountId: account.id, data: { via: sendEmail ? 'admin_email' : 'admin_link', emailed: sendEmail, expires_in_hours: hours } }, meta);
       return { url: sendEmail ? null : url };
     },
 

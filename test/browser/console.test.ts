@@ -223,6 +223,19 @@ test('disabling a person ends their app session', async () => {
   await expect(page.locator('#sessions').textContent()).resolves.toContain('Demo app');
   await expect(page.locator('#person-inviter').textContent()).resolves.toBe('ada@example.com');
   await expectGoodPage(admin, 'console-person');
+  await expect(page.locator('#person-password').textContent()).resolves.toBe('Yes');
+  await expect(page.locator('#person-passkeys').textContent()).resolves.toBe('None');
+
+  // A recovery link to hand over: shown once, with a copy button; then back to the person.
+  await page.getByRole('button', { name: 'Create a link to hand over' }).click();
+  await page.waitForLoadState('load');
+  const recoveryLink = await page.locator('#recovery-link').inputValue();
+  expect(recoveryLink).toMatch(new RegExp(`^${gl.url}/recovery/reset\\?token=[A-Za-z0-9_-]{43}$`));
+  await page.locator('#copy-recovery-link').click();
+  await expect(page.evaluate(() => navigator.clipboard.readText())).resolves.toBe(recoveryLink);
+  await expectGoodPage(admin, 'console-recovery-link');
+  await page.locator('#back-to-person').click();
+  await page.waitForLoadState('load');
   await page.locator('#disable').click();
   await page.waitForLoadState('load');
   await page.getByLabel('Type bob@example.com to confirm').fill('bob@example.com');

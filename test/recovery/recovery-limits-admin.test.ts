@@ -81,7 +81,7 @@ test('an admin link, returned once: the page opens without spending it, the toke
   expect((await postJson(`${gl.url}/api/recovery/complete`, { reset_token: token, password: 'ada third password' })).body.error).toBe('invalid_token');
   expect((await signInAsApp(gl, 'ada.admin@example.com', 'ada second password')).tokens).toBeTruthy();
   const events = await getJson(`${gl.url}/admin/audit?account_id=${sub}&type=password.reset_requested`, await adminToken(gl));
-  expect(events.body.data[0]).toMatchObject({ actor: gl.adminClientId, data: { via: 'admin_link', expires_in_hours: 24 } });
+  expect(events.body.data[0]).toMatchObject({ actor: gl.adminClientId, data: { via: 'admin_link', emailed: false, expires_in_hours: 24 } });
   expect(JSON.stringify(events.body)).not.toContain(token);
 });
 
