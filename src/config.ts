@@ -2,7 +2,7 @@
 // This is the only module that reads process.env.
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
-import { upstreamProvidersSchema } from './federation/upstream-provider-config.ts';
+import { upstreamProvidersSchema } from './upstream-provider-config.ts';
 
 type EnvKind = 'bool' | 'int' | 'list' | 'string' | 'json';
 

@@ -47,7 +47,7 @@ import { inviteRequiredMessage } from './waitlist/waitlist-links.ts';
 import { createPasswordPolicy } from './accounts/password-policy.ts';
 import { createNewPassword } from './accounts/new-password.ts';
 import { createRecoveryService } from './recovery/recovery-service.ts';
-import { deriveRecoveryKeys } from './recovery/recovery-codes.ts';
+import { deriveRecoveryKeys } from './security/recovery-codes.ts';
 import { createMfaServices } from './mfa/mfa-services.ts';
 import { createMfaStatus } from './mfa/mfa-status.ts';
 

@@ -6,7 +6,7 @@ import type { RequestMeta } from '../audit/request-meta.ts';
 import { AppError } from '../errors.ts';
 import type { AccountRecord, Store } from '../store/ports.ts';
 import type { ConsoleSession, ConsoleSessions } from '../security/console-sessions.ts';
-import { consoleRoleOf, type ConsoleRole } from './console-roles.ts';
+import { consoleRoleOf, type ConsoleRole } from '../security/console-roles.ts';
 
 export interface ConsoleUser {
   session: ConsoleSession;

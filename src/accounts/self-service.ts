@@ -13,7 +13,7 @@ import { isWhitelisted } from '../invites/invite-policy.ts';
 import { accountAddressSubject, addressSubject, type RateLimiter } from '../security/rate-limiter.ts';
 import { verifyPassword } from './passwords.ts';
 import type { NewPassword } from './new-password.ts';
-import { emailKeyOf, generateRecoveryCode, hashRecoveryCode, looksLikeRecoveryCode, recoveryCodeMatches, type RecoveryKeys } from '../recovery/recovery-codes.ts';
+import { emailKeyOf, generateRecoveryCode, hashRecoveryCode, looksLikeRecoveryCode, recoveryCodeMatches, type RecoveryKeys } from '../security/recovery-codes.ts';
 
 const MINUTE = 60_000;
 /** A sign-in this recent stands in for typing the current password again. */

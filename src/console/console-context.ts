@@ -2,7 +2,7 @@
 // guard), the audit meta marked `via: console`, and the actor each service expects.
 import type { Context } from 'koa';
 import type { ConsoleUser } from '../accounts/console-access.ts';
-import { mayDo, type ConsolePermission } from '../accounts/console-roles.ts';
+import { mayDo, type ConsolePermission } from '../security/console-roles.ts';
 import type { RequestMeta } from '../audit/request-meta.ts';
 import type { Actor } from '../invites/invite-service.ts';
 import { AppError } from '../errors.ts';

@@ -2,7 +2,7 @@
 // the CSRF token every form carries, and the current section marked for screen readers.
 import type { Context } from 'koa';
 import type { ViewEngine } from '../views/view-engine.ts';
-import { mayDo } from '../accounts/console-roles.ts';
+import { mayDo } from '../security/console-roles.ts';
 import { t } from '../i18n/format-message.ts';
 import { consoleUser } from './console-context.ts';
 

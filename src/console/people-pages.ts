@@ -4,7 +4,7 @@
 import type Router from '@koa/router';
 import type { Context } from 'koa';
 import type { AccountAdminService, InviteTreeNode } from '../accounts/account-admin-service.ts';
-import { CONSOLE_ROLES } from '../accounts/console-roles.ts';
+import { CONSOLE_ROLES } from '../security/console-roles.ts';
 import type { MemberInviteService } from '../invites/member-invite-service.ts';
 import type { LockoutReport } from '../security/lockout-report.ts';
 import { badRequest } from '../errors.ts';

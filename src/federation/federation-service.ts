@@ -9,7 +9,7 @@ import { t } from '../i18n/format-message.ts';
 import type { AccountRecord, FederatedIdentityRecord, Store } from '../store/ports.ts';
 import type { AdmissionGate } from '../signup/admission.ts';
 import type { SignUpService } from '../signup/signup-service.ts';
-import type { UpstreamProvider } from './upstream-provider-config.ts';
+import type { UpstreamProvider } from '../upstream-provider-config.ts';
 import type { PendingAuthorization, UpstreamClients, UpstreamIdentity } from './upstream-client.ts';
 
 /** How long a link may point at an account not yet created before it counts as stale (a sign-up takes well under this). */

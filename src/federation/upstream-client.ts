@@ -5,7 +5,7 @@
 import * as oidc from 'openid-client';
 import { AppError } from '../errors.ts';
 import { normalizeEmail } from '../email-address.ts';
-import { GITHUB, type UpstreamProvider } from './upstream-provider-config.ts';
+import { GITHUB, type UpstreamProvider } from '../upstream-provider-config.ts';
 import { verifiedPrimaryEmail } from './github-email.ts';
 
 /** What Guestlist keeps of an upstream sign-in: who (issuer, subject) and an email only if vouched for. */

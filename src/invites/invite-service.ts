@@ -10,7 +10,7 @@ import { generateInviteToken, hashInviteToken, looksLikeInviteToken } from './in
 import { normalizeEmail } from '../email-address.ts';
 import { inviteStatus } from './invite-status.ts';
 import { addressSubject, type RateLimiter } from '../security/rate-limiter.ts';
-import { isConsoleRole } from '../accounts/console-roles.ts';
+import { isConsoleRole } from '../security/console-roles.ts';
 
 const DAY_MS = 24 * 3600 * 1000;
 

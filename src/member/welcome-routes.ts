@@ -8,7 +8,7 @@ import type { InviteService } from '../invites/invite-service.ts';
 import type { SessionAccount } from '../oidc/session-account.ts';
 import type { ViewEngine } from '../views/view-engine.ts';
 import { t } from '../i18n/format-message.ts';
-import { consoleRoleOf } from '../accounts/console-roles.ts';
+import { consoleRoleOf } from '../security/console-roles.ts';
 
 export interface WelcomeDeps {
   config: Config;

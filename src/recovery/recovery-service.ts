@@ -26,7 +26,7 @@ import {
   looksLikeResetToken,
   recoveryCodeMatches,
   type RecoveryKeys,
-} from './recovery-codes.ts';
+} from '../security/recovery-codes.ts';
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;

@@ -11,7 +11,7 @@ import { emailMatchesInvite, isWhitelisted } from '../invites/invite-policy.ts';
 import type { MemberAccounts } from '../accounts/member-accounts.ts';
 import { normalizeEmail } from '../email-address.ts';
 import { addressSubject, type RateLimiter } from '../security/rate-limiter.ts';
-import type { SignupMode } from '../federation/upstream-provider-config.ts';
+import type { SignupMode } from '../upstream-provider-config.ts';
 
 /** Who may join, and on what terms. */
 export interface Admission {

@@ -16,7 +16,7 @@ test('no console module imports the store', () => {
 test('the services behind the console and the command line never import koa', () => {
   const services = [
     'src/accounts/console-access.ts',
-    'src/accounts/console-roles.ts',
+    'src/security/console-roles.ts',
     'src/accounts/account-admin-service.ts',
     'src/security/console-sessions.ts',
     'src/security/lockout-report.ts',

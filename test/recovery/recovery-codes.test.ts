@@ -10,7 +10,7 @@ import {
   looksLikeRecoveryCode,
   looksLikeResetToken,
   recoveryCodeMatches,
-} from '../../src/recovery/recovery-codes.ts';
+} from '../../src/security/recovery-codes.ts';
 
 const OLD = 'an-old-cookie-key-that-is-long-enough-0123';
 const NEW = 'a-new-cookie-key-that-is-long-enough-45678';
