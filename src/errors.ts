@@ -116,6 +116,8 @@ const retryAfter = (seconds: number) => ({ 'Retry-After': String(Math.max(1, Mat
 export const badRequest = (details?: unknown[], message?: string) => new AppError('invalid_request', { message, details });
 export const notFound = (message?: string) => new AppError('not_found', { message });
 export const conflict = (message?: string) => new AppError('conflict', { message });
+/** Whole seconds from `now` to `until` for Retry-After, at least one. */
+export const secondsUntil = (until: Date, now: Date) => Math.max(1, Math.ceil((until.getTime() - now.getTime()) / 1000));
 /** A limit's refusal: 429 (or the code's own) with Retry-After. */
 export const tooManyRequests = (retryAfterSeconds: number, code: 'too_many_requests' | 'verification_locked' | 'resend_limit' | 'resend_too_soon' | 'daily_invite_limit' | 'recovery_locked' = 'too_many_requests') =>
   new AppError(code, { headers: retryAfter(retryAfterSeconds) });

@@ -6,9 +6,9 @@ import type { AuditRecorder } from '../audit/audit-recorder.ts';
 import type { RequestMeta } from '../audit/request-meta.ts';
 import type { MailQueue } from '../mail/mail-queue.ts';
 import { EmailTakenError, type AccountCodeRecord, type AccountRecord, type Store } from '../store/ports.ts';
-import { AppError, badRequest, notFound, tooManyRequests } from '../errors.ts';
+import { AppError, badRequest, notFound, secondsUntil, tooManyRequests } from '../errors.ts';
 import { t } from '../i18n/format-message.ts';
-import { normalizeEmail } from '../email-address.ts';
+import { emailDomain, normalizeEmail } from '../email-address.ts';
 import { isWhitelisted } from '../invites/invite-policy.ts';
 import { accountAddressSubject, addressSubject, type RateLimiter } from '../security/rate-limiter.ts';
 import { verifyPassword } from './passwords.ts';
@@ -41,8 +41,6 @@ export interface PasswordChange {
   session: { sessionId: string; authenticatedAt: Date | null };
 }
 
-const domainOf = (email: string) => email.split('@').pop() ?? null;
-const secondsUntil = (until: Date, now: Date) => Math.max(1, Math.ceil((until.getTime() - now.getTime()) / 1000));
 
 export function createSelfService({ store, config, clock, audit, limiter, mail, newPassword, keys }: SelfServiceDeps) {
   async function activeAccount(accountId: string): Promise<AccountRecord> {
@@ -97,7 +95,7 @@ export function createSelfService({ store, config, clock, audit, limiter, mail, 
     // Codes and links sent to the old address stop working with it.
     await store.accountCodes.supersedeAccount(account.id, 'recovery', now);
     await mail.enqueue({ template: 'email-changed', to: account.email, newEmail: email, at: now }, { purpose: 'email_changed' });
-    await audit.record({ type: 'email.changed', actor, accountId: account.id, data: { from_domain: domainOf(account.email), to_domain: domainOf(email), verified } }, meta);
+    await audit.record({ type: 'email.changed', actor, accountId: account.id, data: { from_domain: emailDomain(account.email), to_domain: emailDomain(email), verified } }, meta);
     return updated;
   }
 
@@ -172,7 +170,7 @@ export function createSelfService({ store, config, clock, audit, limiter, mail, 
         now,
       );
       await mail.enqueue({ template: 'email-change-code', to: email, code, expiresInMinutes: config.recovery_code_minutes }, { purpose: 'email_change' });
-      await audit.record({ type: 'email.change_requested', actor: account.id, accountId: account.id, data: { to_domain: domainOf(email) } }, meta);
+      await audit.record({ type: 'email.change_requested', actor: account.id, accountId: account.id, data: { to_domain: emailDomain(email) } }, meta);
       return { changeId: id, email };
     },
 

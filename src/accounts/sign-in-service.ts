@@ -2,7 +2,7 @@
 import type { AuditRecorder } from '../audit/audit-recorder.ts';
 import type { RequestMeta } from '../audit/request-meta.ts';
 import { AppError } from '../errors.ts';
-import { normalizeEmail } from '../email-address.ts';
+import { emailDomain, normalizeEmail } from '../email-address.ts';
 import type { AccountRecord, Store } from '../store/ports.ts';
 import { burnVerification, verifyPassword } from './passwords.ts';
 import { accountAddressSubject, addressSubject, type Attempt, type RateLimiter } from '../security/rate-limiter.ts';
@@ -59,7 +59,7 @@ export function createSignInService({ store, audit, limiter, secondFactorDue }: 
         await audit.record(
           account
             ? { type: 'login.failed', actor: 'anonymous', accountId: account.id, reason: 'wrong_password' }
-            : { type: 'login.failed', actor: 'anonymous', reason: 'unknown_account', data: { email_domain: email.split('@').pop() ?? null } },
+            : { type: 'login.failed', actor: 'anonymous', reason: 'unknown_account', data: { email_domain: emailDomain(email) } },
           meta,
         );
         await forAccount.failed();

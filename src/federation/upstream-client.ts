@@ -4,7 +4,7 @@
 // audience and nonce); GitHub as plain OAuth 2.0 with its REST API. Returns the upstream identity.
 import * as oidc from 'openid-client';
 import { AppError } from '../errors.ts';
-import { normalizeEmail } from '../email-address.ts';
+import { emailDomain, normalizeEmail } from '../email-address.ts';
 import { GITHUB, type UpstreamProvider } from '../upstream-provider-config.ts';
 import { verifiedPrimaryEmail } from './github-email.ts';
 
@@ -69,7 +69,7 @@ export function createUpstreamClients(providers: readonly UpstreamProvider[], de
 
   /** `verifiedEmail`: only an email the upstream vouched for can place an account in a domain. */
   function domainAllowed(provider: UpstreamProvider, verifiedEmail: string | null, claims: Record<string, unknown>): boolean {
-    if (provider.allowedDomains.length && !(verifiedEmail && provider.allowedDomains.includes(verifiedEmail.split('@').pop()!))) return false;
+    if (provider.allowedDomains.length && !(verifiedEmail && provider.allowedDomains.includes(emailDomain(verifiedEmail)))) return false;
     if (provider.hd && claims.hd !== provider.hd) return false;
     if (provider.tenant && String(claims.tid ?? '').toLowerCase() !== provider.tenant.toLowerCase()) return false;
     return true;

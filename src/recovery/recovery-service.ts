@@ -10,9 +10,9 @@ import type { MailQueue } from '../mail/mail-queue.ts';
 import type { Logger } from '../logging/logger.ts';
 import type { PayloadSealer } from '../security/payload-sealer.ts';
 import type { AccountCodeRecord, AccountRecord, Store } from '../store/ports.ts';
-import { AppError, conflict, notFound, tooManyRequests } from '../errors.ts';
+import { AppError, conflict, notFound, secondsUntil, tooManyRequests } from '../errors.ts';
 import { t } from '../i18n/format-message.ts';
-import { normalizeEmail } from '../email-address.ts';
+import { emailDomain, normalizeEmail } from '../email-address.ts';
 import { addressSubject, type RateLimiter } from '../security/rate-limiter.ts';
 import type { NewPassword } from '../accounts/new-password.ts';
 import { createRecoveryDispatch, type RecoveryJob } from './recovery-dispatch.ts';
@@ -57,8 +57,6 @@ export interface RecoveryRequested {
   expiresInMinutes: number;
 }
 
-const secondsUntil = (until: Date, now: Date) => Math.max(1, Math.ceil((until.getTime() - now.getTime()) / 1000));
-const domainOf = (email: string) => email.split('@').pop() ?? null;
 
 export function createRecoveryService(deps: RecoveryServiceDeps) {
   const { store, config, clock, audit, limiter, mail, newPassword, keys } = deps;
@@ -71,7 +69,7 @@ export function createRecoveryService(deps: RecoveryServiceDeps) {
     const refusal = !account ? 'no_account' : account.disabled ? 'account_disabled' : null;
     if (!account || refusal) {
       // Nothing is sent: a reset never reaches a disabled account, nor an address without one.
-      await audit.record({ type: 'password.reset_requested', actor: 'anonymous', accountId: account?.id ?? null, reason: refusal, data: { email_domain: domainOf(job.email) } }, meta);
+      await audit.record({ type: 'password.reset_requested', actor: 'anonymous', accountId: account?.id ?? null, reason: refusal, data: { email_domain: emailDomain(job.email) } }, meta);
       return;
     }
     if (!(await store.accountCodes.attachAccount(job.recordId, account.id))) {

@@ -9,7 +9,7 @@ import type { InviteRecord } from '../store/ports.ts';
 import type { InviteInspection, InviteService } from '../invites/invite-service.ts';
 import { emailMatchesInvite, isWhitelisted } from '../invites/invite-policy.ts';
 import type { MemberAccounts } from '../accounts/member-accounts.ts';
-import { normalizeEmail } from '../email-address.ts';
+import { emailDomain, normalizeEmail } from '../email-address.ts';
 import { addressSubject, type RateLimiter } from '../security/rate-limiter.ts';
 import type { SignupMode } from '../upstream-provider-config.ts';
 
@@ -90,7 +90,7 @@ export function decideUpstreamAdmission(facts: UpstreamAdmissionFacts, config: P
   if (!facts.email || !facts.emailVerified) return { refused: 'email_unverified', invite };
   if (!facts.domainAllowed) return { refused: 'domain_not_allowed', invite };
   if (!facts.inspection) {
-    const domain = facts.email.split('@').pop()!;
+    const domain = emailDomain(facts.email);
     if (facts.signup === 'invite_required') return { refused: 'no_invitation', invite: null };
     if (facts.signup === 'whitelist' && !isWhitelisted(facts.email, config.invitation_whitelist_emails) && !facts.allowedDomains.includes(domain)) return { refused: 'no_invitation', invite: null };
   }
@@ -145,7 +145,7 @@ export function createAdmissionGate({ config, audit, invites, accounts, limiter,
       const emailTaken = email ? await accounts.emailHasAccount(email) : false;
       const decision = decideUpstreamAdmission({ ...input, email, inspection, emailTaken }, config);
       if ('admitted' in decision) return decision.admitted;
-      await audit.record({ type: 'federation.rejected', actor: 'anonymous', inviteId: decision.invite?.id ?? null, reason: decision.refused, data: { provider: input.providerId, email_domain: email?.split('@').pop() ?? null } }, meta);
+      await audit.record({ type: 'federation.rejected', actor: 'anonymous', inviteId: decision.invite?.id ?? null, reason: decision.refused, data: { provider: input.providerId, email_domain: email ? emailDomain(email) : null } }, meta);
       return this.refuse(decision.refused, email ?? '', decision.invite, meta);
     },
 
@@ -160,7 +160,7 @@ export function createAdmissionGate({ config, audit, invites, accounts, limiter,
     /** Records a refused sign-up (and the failed redemption of its invitation), then throws it. */
     async refuse(code: AdmissionRefusal | UpstreamRefusal, email: string, invite: InviteRecord | null, meta: RequestMeta, message?: string): Promise<never> {
       if (invite) await audit.record({ type: 'invite.redeem_failed', actor: 'anonymous', inviteId: invite.id, reason: code }, meta);
-      await audit.record({ type: 'registration.failed', actor: 'anonymous', inviteId: invite?.id ?? null, reason: code, data: { email_domain: email ? (email.split('@').pop() ?? null) : null } }, meta);
+      await audit.record({ type: 'registration.failed', actor: 'anonymous', inviteId: invite?.id ?? null, reason: code, data: { email_domain: email ? emailDomain(email) : null } }, meta);
       throw new AppError(code, { message });
     },
   };

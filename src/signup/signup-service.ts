@@ -3,7 +3,7 @@
 // and create the account only when the right codes come back. Redemption is invites/redemption.ts.
 import { randomUUID } from 'node:crypto';
 import type { Config } from '../config.ts';
-import { AppError, badRequest, conflict, notFound, tooManyRequests } from '../errors.ts';
+import { AppError, badRequest, conflict, notFound, secondsUntil, tooManyRequests } from '../errors.ts';
 import { t } from '../i18n/format-message.ts';
 import type { AuditRecorder } from '../audit/audit-recorder.ts';
 import type { RequestMeta } from '../audit/request-meta.ts';
@@ -11,7 +11,7 @@ import { EmailTakenError, type AccountRecord, type InviteRecord, type NewAccount
 import type { Redemption } from '../invites/redemption.ts';
 import { hashPassword } from '../accounts/passwords.ts';
 import { assertStrongPassword, type PasswordPolicy } from '../accounts/password-policy.ts';
-import { normalizeEmail } from '../email-address.ts';
+import { emailDomain, normalizeEmail } from '../email-address.ts';
 import { addressSubject, type RateLimiter } from '../security/rate-limiter.ts';
 import { SmsDeliveryError } from '../sms/sms-transport.ts';
 import { admissionVia, type Admission, type AdmissionGate } from './admission.ts';
@@ -74,7 +74,6 @@ export interface SignUpServiceDeps {
   endEverySession?: (accountId: string) => Promise<void>;
 }
 
-const secondsUntil = (until: Date, now: Date) => Math.max(1, Math.ceil((until.getTime() - now.getTime()) / 1000));
 
 export function createSignUpService(deps: SignUpServiceDeps) {
   const { store, config, clock, audit, gate, redemption, limiter, sender, codeKey, passwords } = deps;
@@ -212,7 +211,7 @@ export function createSignUpService(deps: SignUpServiceDeps) {
   }
 
   async function failed(reason: string, pending: AdmittedWithoutPassword, meta: RequestMeta): Promise<void> {
-    await audit.record({ type: 'registration.failed', actor: 'anonymous', inviteId: pending.inviteId, reason, data: { email_domain: pending.email.split('@').pop() ?? null } }, meta);
+    await audit.record({ type: 'registration.failed', actor: 'anonymous', inviteId: pending.inviteId, reason, data: { email_domain: emailDomain(pending.email) } }, meta);
   }
 
   return {

@@ -7,7 +7,7 @@ import type { AuditRecorder } from '../audit/audit-recorder.ts';
 import type { RequestMeta } from '../audit/request-meta.ts';
 import { AppError, notFound } from '../errors.ts';
 import { t } from '../i18n/format-message.ts';
-import { normalizeEmail } from '../email-address.ts';
+import { emailDomain, normalizeEmail } from '../email-address.ts';
 import { generateInviteToken as generateLinkToken, hashInviteToken as hashLinkToken, looksLikeInviteToken as looksLikeLinkToken } from '../invites/invite-token.ts';
 import { codeMatches, generateCode, hashCode, type CodeKeys } from '../signup/verification-codes.ts';
 import { addressSubject, emailSubject, type RateLimiter } from '../security/rate-limiter.ts';
@@ -57,7 +57,6 @@ export interface WaitlistRequestsDeps {
 
 export function createWaitlistRequests({ store, config, clock, audit, limiter, mailer, rules, review, codeKey }: WaitlistRequestsDeps) {
   const gone = () => notFound(t('waitlist_link_invalid'));
-  const domainOf = (email: string) => email.slice(email.lastIndexOf('@') + 1);
 
   function assertOpen(): void {
     // Switched off, the waitlist is not there at all.
@@ -148,7 +147,7 @@ export function createWaitlistRequests({ store, config, clock, audit, limiter, m
       // Counted before anything else: bots that fill the honeypot count too.
       await limiter.hit('waitlist_request', addressSubject(meta), meta);
       const email = normalizeEmail(input.email);
-      const domain = domainOf(email);
+      const domain = emailDomain(email);
       const requestId = randomUUID();
       if (input.honeypot) {
         // The same answer as everyone, so a bot learns nothing; only the audit log knows.
